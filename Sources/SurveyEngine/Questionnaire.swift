@@ -1,0 +1,201 @@
+/// The three kinds of questionnaire the engine serves; the kind decides which analyses apply.
+public enum QuestionnaireKind: String, Sendable, Codable, CaseIterable {
+    /// Statements rated on an agreement scale (staff and parent surveys).
+    case likert
+    /// Self-diagnosis of professional deficits across competence areas.
+    case deficits
+    /// Levels 1–3 per criterion for each child, at several stages a year.
+    case monitoring
+}
+
+/// A questionnaire definition: what is asked, how answers are scored, and the rules that turn scores into
+/// decisions. Loaded from `questionnaires/*.json`; every threshold lives here, none in code.
+public struct Questionnaire: Sendable, Equatable {
+    public var id: String
+    public var version: String
+    public var kind: QuestionnaireKind
+    public var title: String
+    public var language: String
+    public var description: String?
+    public var scales: [ResponseScale]
+    public var domains: [Domain]
+    public var areas: [Area]
+    public var stages: [Stage]
+    public var items: [Item]
+    public var scoring: ScoringRules
+    /// Labels in other languages, keyed by language code (`en`), then by the id they translate.
+    public var translations: [String: Translation]
+
+    public init(
+        id: String, version: String = "1", kind: QuestionnaireKind, title: String, language: String = "ru",
+        description: String? = nil, scales: [ResponseScale], domains: [Domain] = [], areas: [Area] = [],
+        stages: [Stage] = [], items: [Item], scoring: ScoringRules = ScoringRules(),
+        translations: [String: Translation] = [:]
+    ) {
+        self.id = id
+        self.version = version
+        self.kind = kind
+        self.title = title
+        self.language = language
+        self.description = description
+        self.scales = scales
+        self.domains = domains
+        self.areas = areas
+        self.stages = stages
+        self.items = items
+        self.scoring = scoring
+        self.translations = translations
+    }
+
+    public func scale(_ id: String) -> ResponseScale? { scales.first { $0.id == id } }
+    public func area(_ id: String) -> Area? { areas.first { $0.id == id } }
+    public func item(_ id: String) -> Item? { items.first { $0.id == id } }
+
+    /// The scale an item is answered on; nil for free-text items.
+    public func scale(of item: Item) -> ResponseScale? { item.scale.flatMap(scale) }
+
+    /// Items answered on a scale (free-text items excluded), in questionnaire order.
+    public var scoredItems: [Item] { items.filter { $0.scale != nil } }
+}
+
+/// An ordered set of answer options. Options are kept in display order, which need not be value order
+/// (the seed's agreement scale is shown «Полностью согласен» first, value 4).
+public struct ResponseScale: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        /// Agreement or frequency options with values.
+        case ordinal
+        /// Developmental levels: values 1…n, n the highest, listed lowest first.
+        case levels
+    }
+
+    public var id: String
+    public var kind: Kind
+    public var options: [Option]
+    /// Keyed values at or above this count as favourable ("positive") answers; nil when the scale has no
+    /// favourable side. On the 4-point agreement scale it is 3 (top-2).
+    public var favourableFrom: Double?
+
+    public init(id: String, kind: Kind = .ordinal, options: [Option], favourableFrom: Double? = nil) {
+        self.id = id
+        self.kind = kind
+        self.options = options
+        self.favourableFrom = favourableFrom
+    }
+
+    public var minValue: Double { options.map(\.value).min() ?? 0 }
+    public var maxValue: Double { options.map(\.value).max() ?? 0 }
+
+    /// Reverse keying uses the declared range, never the observed one: `min + max − x`.
+    public func keyed(_ value: Double, reverse: Bool) -> Double {
+        reverse ? minValue + maxValue - value : value
+    }
+
+    /// Percent of maximum possible: 100·(x − min)/(max − min).
+    public func pomp(_ keyedValue: Double) -> Double {
+        let span = maxValue - minValue
+        return span > 0 ? 100 * (keyedValue - minValue) / span : 0
+    }
+
+    public func option(value: Double) -> Option? { options.first { $0.value == value } }
+}
+
+/// One answer option: what is printed, the number it scores as, and the other spellings accepted on input.
+public struct Option: Sendable, Equatable {
+    public var label: String
+    public var value: Double
+    /// Other spellings seen on paper («Несогласен», «Согласна»); matched after folding.
+    public var aliases: [String]
+    /// A behavioural anchor or level descriptor shown beside the label.
+    public var descriptor: String?
+
+    public init(label: String, value: Double, aliases: [String] = [], descriptor: String? = nil) {
+        self.label = label
+        self.value = value
+        self.aliases = aliases
+        self.descriptor = descriptor
+    }
+}
+
+/// A group of areas (the five developmental domains of the pre-school standard).
+public struct Domain: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public init(id: String, title: String) {
+        self.id = id
+        self.title = title
+    }
+}
+
+/// A competence area (deficits) or an area of organised activity (monitoring).
+public struct Area: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var domain: String?
+    public init(id: String, title: String, domain: String? = nil) {
+        self.id = id
+        self.title = title
+        self.domain = domain
+    }
+}
+
+/// A monitoring stage of the school year (стартовый, промежуточный, итоговый).
+public struct Stage: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    /// The month it is held in, 1–12, for ordering and display.
+    public var month: Int?
+    public init(id: String, title: String, month: Int? = nil) {
+        self.id = id
+        self.title = title
+        self.month = month
+    }
+}
+
+/// A statement, question or criterion.
+public struct Item: Sendable, Equatable {
+    public var id: String
+    public var number: Int
+    public var text: String
+    /// The response scale's id; nil for a free-text item.
+    public var scale: String?
+    public var area: String?
+    /// Negatively worded: disagreeing is the good answer, so values are keyed `min + max − x`.
+    public var reverse: Bool
+    public var required: Bool
+
+    public init(
+        id: String, number: Int, text: String, scale: String?, area: String? = nil,
+        reverse: Bool = false, required: Bool = true
+    ) {
+        self.id = id
+        self.number = number
+        self.text = text
+        self.scale = scale
+        self.area = area
+        self.reverse = reverse
+        self.required = required
+    }
+
+    public var isFreeText: Bool { scale == nil }
+}
+
+/// Labels of one other language. Missing entries fall back to the questionnaire's own language.
+public struct Translation: Sendable, Equatable {
+    public var title: String?
+    /// Keyed by area, domain, stage or band id.
+    public var names: [String: String]
+    /// Keyed by item id.
+    public var items: [String: String]
+    /// Keyed by scale id, then by the option's label in the questionnaire's language.
+    public var options: [String: [String: String]]
+
+    public init(
+        title: String? = nil, names: [String: String] = [:], items: [String: String] = [:],
+        options: [String: [String: String]] = [:]
+    ) {
+        self.title = title
+        self.names = names
+        self.items = items
+        self.options = options
+    }
+}

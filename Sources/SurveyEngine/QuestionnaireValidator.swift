@@ -1,0 +1,271 @@
+/// A problem found in a definition, at a JSON path such as `$.items[12].scale`.
+public struct DefinitionProblem: Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public init(_ path: String, _ message: String) {
+        self.path = path
+        self.message = message
+    }
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Checks the rules a definition must keep beyond its JSON shape, collecting every problem at once:
+/// unique ids and numbers, known scales and areas, options that can be told apart after folding,
+/// level scales lowest first, bands that tile their range without gaps or overlaps.
+public enum QuestionnaireValidator {
+    public static func problems(in q: Questionnaire) -> [DefinitionProblem] {
+        var problems: [DefinitionProblem] = []
+        func report(_ path: String, _ message: String) { problems.append(DefinitionProblem(path, message)) }
+
+        if !isSafeIdentifier(q.id) {
+            report("$.id", "id \"\(q.id)\" must be letters, digits, '-', '_' or '.', not starting with '.'")
+        }
+        if q.title.trimmingSpaces.isEmpty { report("$.title", "title is empty") }
+
+        // Scales and their options.
+        duplicates(q.scales.map(\.id)) { i, id in report("$.scales[\(i)].id", "duplicate scale id \"\(id)\"") }
+        for (s, scale) in q.scales.enumerated() {
+            checkScale(scale, path: "$.scales[\(s)]", report: report)
+        }
+
+        // Domains, areas, stages.
+        duplicates(q.domains.map(\.id)) { i, id in report("$.domains[\(i)].id", "duplicate domain id \"\(id)\"") }
+        duplicates(q.areas.map(\.id)) { i, id in report("$.areas[\(i)].id", "duplicate area id \"\(id)\"") }
+        duplicates(q.stages.map(\.id)) { i, id in report("$.stages[\(i)].id", "duplicate stage id \"\(id)\"") }
+        let domainIDs = Set(q.domains.map(\.id))
+        for (a, area) in q.areas.enumerated() {
+            if let domain = area.domain, !domainIDs.contains(domain) {
+                report("$.areas[\(a)].domain", "unknown domain \"\(domain)\"\(hint(domain, q.domains.map(\.id)))")
+            }
+            if !q.items.contains(where: { $0.area == area.id }) {
+                report("$.areas[\(a)]", "area \"\(area.id)\" has no items")
+            }
+        }
+        for (s, stage) in q.stages.enumerated() {
+            if let month = stage.month, !(1...12).contains(month) {
+                report("$.stages[\(s)].month", "month \(month) is not 1–12")
+            }
+        }
+
+        // Items.
+        if q.items.isEmpty { report("$.items", "no items") }
+        duplicates(q.items.map(\.id)) { i, id in report("$.items[\(i)].id", "duplicate item id \"\(id)\"") }
+        duplicates(q.items.map(\.number)) { i, n in report("$.items[\(i)].number", "duplicate item number \(n)") }
+        let scaleIDs = q.scales.map(\.id), areaIDs = q.areas.map(\.id)
+        for (i, item) in q.items.enumerated() {
+            let path = "$.items[\(i)]"
+            if item.id.trimmingSpaces.isEmpty || item.id != item.id.trimmingSpaces {
+                report("\(path).id", "item id \"\(item.id)\" is empty or has spaces at its ends")
+            }
+            if item.number < 1 { report("\(path).number", "number \(item.number) must be 1 or more") }
+            if item.text.trimmingSpaces.isEmpty { report("\(path).text", "text is empty") }
+            if let scale = item.scale {
+                if !scaleIDs.contains(scale) {
+                    report("\(path).scale", "unknown scale \"\(scale)\"\(hint(scale, scaleIDs))")
+                }
+            } else if item.reverse {
+                report("\(path).reverse", "a free-text item cannot be reverse-keyed")
+            }
+            if let area = item.area, !areaIDs.contains(area) {
+                report("\(path).area", "unknown area \"\(area)\"\(hint(area, areaIDs))")
+            }
+        }
+
+        checkKind(q, report: report)
+        checkScoring(q, report: report)
+        checkTranslations(q, report: report)
+        return problems
+    }
+
+    // MARK: - Scales
+
+    private static func checkScale(_ scale: ResponseScale, path: String, report: (String, String) -> Void) {
+        if scale.options.isEmpty {
+            report("\(path).options", "scale \"\(scale.id)\" has no options")
+            return
+        }
+        if scale.options.count < 2 { report("\(path).options", "scale \"\(scale.id)\" needs at least two options") }
+        duplicates(scale.options.map(\.value)) { i, v in
+            report("\(path).options[\(i)].value", "duplicate value \(formatNumber(v)) in scale \"\(scale.id)\"")
+        }
+        // Every spelling (label or alias), folded, must name one option only.
+        var owner: [String: Int] = [:]
+        for (o, option) in scale.options.enumerated() {
+            let optionPath = "\(path).options[\(o)]"
+            if option.label.trimmingSpaces.isEmpty { report("\(optionPath).label", "label is empty") }
+            for (a, spelling) in ([option.label] + option.aliases).enumerated() {
+                let folded = TextFolding.fold(spelling)
+                let where_ = a == 0 ? "\(optionPath).label" : "\(optionPath).aliases[\(a - 1)]"
+                if folded.isEmpty { if a > 0 { report(where_, "alias is empty") }; continue }
+                if let first = owner[folded] {
+                    let whose = first == o ? "another spelling of the same option" : "option \"\(scale.options[first].label)\""
+                    report(where_, "\"\(spelling)\" clashes with \(whose)")
+                } else {
+                    owner[folded] = o
+                }
+                // A spelling that reads as a number must be that option's own value, or input is ambiguous.
+                if let number = Double(folded.replacingComma), number != option.value {
+                    report(where_, "\"\(spelling)\" reads as the value \(formatNumber(number)), but the option's value is \(formatNumber(option.value))")
+                }
+            }
+        }
+        if let from = scale.favourableFrom, !(scale.minValue...scale.maxValue).contains(from) {
+            report("\(path).favourableFrom", "\(formatNumber(from)) is outside the scale's values \(formatNumber(scale.minValue))–\(formatNumber(scale.maxValue))")
+        }
+        if scale.kind == .levels {
+            // Levels are listed lowest first and numbered 1…n, so that n is always the highest level.
+            for (o, option) in scale.options.enumerated() where option.value != Double(o + 1) {
+                report("\(path).options[\(o)].value",
+                       "level scale \"\(scale.id)\" must list levels lowest first with values 1…\(scale.options.count); option \(o + 1) has value \(formatNumber(option.value))")
+            }
+            for (o, option) in scale.options.enumerated() {
+                for spelling in [option.label] + option.aliases {
+                    if let roman = TextFolding.romanValue(spelling), Double(roman) != option.value {
+                        report("\(path).options[\(o)]", "level \"\(spelling)\" is numeral \(roman) but has value \(formatNumber(option.value)): the highest level must have the highest value")
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Kind-specific rules
+
+    private static func checkKind(_ q: Questionnaire, report: (String, String) -> Void) {
+        switch q.kind {
+        case .likert:
+            break
+        case .deficits, .monitoring:
+            if q.areas.isEmpty { report("$.areas", "a \(q.kind.rawValue) questionnaire needs areas") }
+            for (i, item) in q.items.enumerated() where item.scale != nil && item.area == nil {
+                report("$.items[\(i)].area", "every scored item of a \(q.kind.rawValue) questionnaire needs an area")
+            }
+            if q.scoring.area == nil { report("$.scoring.area", "a \(q.kind.rawValue) questionnaire needs an area rule") }
+            if q.scoring.bands.isEmpty { report("$.scoring.bands", "a \(q.kind.rawValue) questionnaire needs bands") }
+        }
+        if q.kind == .monitoring {
+            if q.stages.isEmpty { report("$.stages", "a monitoring questionnaire needs stages") }
+            for (i, item) in q.items.enumerated() {
+                if let scale = q.scale(of: item), scale.kind != .levels {
+                    report("$.items[\(i)].scale", "monitoring criteria are rated on a level scale; \"\(scale.id)\" is \(scale.kind.rawValue)")
+                }
+            }
+        }
+        if q.kind == .deficits && !q.scoring.bands.isEmpty && !q.scoring.bands.contains(where: \.deficit) {
+            report("$.scoring.bands", "no band is marked as a deficit")
+        }
+    }
+
+    // MARK: - Scoring
+
+    private static func checkScoring(_ q: Questionnaire, report: (String, String) -> Void) {
+        let rules = q.scoring
+        duplicates(rules.composites.map(\.id)) { i, id in report("$.scoring.composites[\(i)].id", "duplicate composite id \"\(id)\"") }
+        for (c, composite) in rules.composites.enumerated() {
+            let path = "$.scoring.composites[\(c)]"
+            if composite.items.count < 2 { report("\(path).items", "a composite needs at least two items") }
+            duplicates(composite.items) { i, id in report("\(path).items[\(i)]", "item \"\(id)\" listed twice") }
+            for (i, id) in composite.items.enumerated() {
+                guard let item = q.item(id) else {
+                    report("\(path).items[\(i)]", "unknown item \"\(id)\"\(hint(id, q.items.map(\.id)))")
+                    continue
+                }
+                if item.isFreeText { report("\(path).items[\(i)]", "item \"\(id)\" is free text and cannot be scored") }
+            }
+            if !(0...1).contains(composite.minAnswered) { report("\(path).minAnswered", "must be a share from 0 to 1") }
+        }
+        if let area = rules.area {
+            if !(0...1).contains(area.minAnswered) { report("$.scoring.area.minAnswered", "must be a share from 0 to 1") }
+            if let maxMissing = area.maxMissing, maxMissing < 0 { report("$.scoring.area.maxMissing", "must be 0 or more") }
+        }
+        guard !rules.bands.isEmpty else { return }
+        duplicates(rules.bands.map(\.id)) { i, id in report("$.scoring.bands[\(i)].id", "duplicate band id \"\(id)\"") }
+        // The range the bands must tile: POMP for deficits, the level scale's values for monitoring.
+        let range: ClosedRange<Double>
+        if q.kind == .monitoring, let levels = q.scales.first(where: { $0.kind == .levels }), !levels.options.isEmpty {
+            range = levels.minValue...levels.maxValue
+        } else {
+            range = 0...100
+        }
+        for (b, band) in rules.bands.enumerated() {
+            if band.label.trimmingSpaces.isEmpty { report("$.scoring.bands[\(b)].label", "label is empty") }
+            if band.from >= band.to { report("$.scoring.bands[\(b)]", "from \(formatNumber(band.from)) must be below to \(formatNumber(band.to))") }
+            if band.deficit && band.strength { report("$.scoring.bands[\(b)]", "a band cannot be both a deficit and a strength") }
+        }
+        let first = rules.bands[0], last = rules.bands[rules.bands.count - 1]
+        if first.from != range.lowerBound {
+            report("$.scoring.bands[0].from", "bands must start at \(formatNumber(range.lowerBound)), not \(formatNumber(first.from))")
+        }
+        if last.to != range.upperBound {
+            report("$.scoring.bands[\(rules.bands.count - 1)].to", "bands must end at \(formatNumber(range.upperBound)), not \(formatNumber(last.to))")
+        }
+        for b in 1..<max(1, rules.bands.count) {
+            let previous = rules.bands[b - 1], band = rules.bands[b]
+            if band.from > previous.to {
+                report("$.scoring.bands[\(b)].from", "gap between \"\(previous.id)\" (to \(formatNumber(previous.to))) and \"\(band.id)\" (from \(formatNumber(band.from)))")
+            } else if band.from < previous.to {
+                report("$.scoring.bands[\(b)].from", "\"\(band.id)\" (from \(formatNumber(band.from))) overlaps \"\(previous.id)\" (to \(formatNumber(previous.to))); list bands lowest first, each starting where the last ends")
+            }
+        }
+    }
+
+    private static func checkTranslations(_ q: Questionnaire, report: (String, String) -> Void) {
+        let names = Set(q.areas.map(\.id) + q.domains.map(\.id) + q.stages.map(\.id) + q.scoring.bands.map(\.id)
+            + q.scoring.composites.map(\.id))
+        for (language, translation) in q.translations.sorted(by: { $0.key < $1.key }) {
+            let path = "$.translations.\(language)"
+            for key in translation.names.keys.sorted() where !names.contains(key) {
+                report("\(path).names.\(key)", "translates unknown id \"\(key)\"")
+            }
+            for key in translation.items.keys.sorted() where q.item(key) == nil {
+                report("\(path).items.\(key)", "translates unknown item \"\(key)\"")
+            }
+            for (scaleID, labels) in translation.options.sorted(by: { $0.key < $1.key }) {
+                guard let scale = q.scale(scaleID) else {
+                    report("\(path).options.\(scaleID)", "translates unknown scale \"\(scaleID)\"")
+                    continue
+                }
+                for label in labels.keys.sorted() where !scale.options.contains(where: { $0.label == label }) {
+                    report("\(path).options.\(scaleID)", "translates unknown option \"\(label)\"")
+                }
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Ids that can be used as file names in the response store: no separators, no leading dot.
+    public static func isSafeIdentifier(_ id: String) -> Bool {
+        guard let first = id.unicodeScalars.first, first != ".", id.unicodeScalars.count <= 100 else { return false }
+        return id.unicodeScalars.allSatisfy { scalar in
+            (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
+                || scalar == "-" || scalar == "_" || scalar == "."
+        }
+    }
+
+    private static func duplicates<T: Hashable>(_ values: [T], _ report: (Int, T) -> Void) {
+        var seen = Set<T>()
+        for (index, value) in values.enumerated() where !seen.insert(value).inserted {
+            report(index, value)
+        }
+    }
+
+    private static func hint(_ value: String, _ candidates: [String]) -> String {
+        TextFolding.nearest(value, among: candidates).map { " (did you mean \"\($0)\"?)" } ?? ""
+    }
+}
+
+/// Numbers as people write them: 3, not 3.0; 2.5 stays 2.5.
+public func formatNumber(_ value: Double) -> String {
+    if value.rounded() == value && abs(value) < 1e15 { return String(Int(value)) }
+    return String(value)
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var scalars = Substring(self).unicodeScalars
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+    var replacingComma: String { String(map { $0 == "," ? "." : $0 }) }
+}

@@ -1,0 +1,362 @@
+import Foundation
+import SurveyEngine
+
+/// Reads a questionnaire definition (JSON) into a `Questionnaire`, reporting every problem of the file at
+/// once: syntax with line and column, shape (missing or unknown fields, wrong types) and the engine's
+/// semantic rules, each at its JSON path and position.
+public enum DefinitionLoader {
+    /// Definitions are small; anything larger is a mistake (a data file in the wrong folder).
+    public static let maxFileSize = 8 << 20
+
+    public struct Outcome: Sendable {
+        public var questionnaire: Questionnaire?
+        public var problems: [Diagnostic]
+        public var isValid: Bool { questionnaire != nil && problems.isEmpty }
+    }
+
+    public static func load(path: String) -> Outcome {
+        let name = (path as NSString).lastPathComponent
+        do {
+            let bytes = try FileIO.readAll(path: path, limit: maxFileSize)
+            return decode(bytes, file: name)
+        } catch {
+            return Outcome(questionnaire: nil, problems: [Diagnostic(file: path, message: error.description)])
+        }
+    }
+
+    public static func decode(_ bytes: [UInt8], file: String) -> Outcome {
+        let lines = LineIndex(bytes)
+        let root: JSONNode
+        do {
+            root = try JSONTreeParser.parse(bytes)
+        } catch {
+            let (line, column) = lines.position(of: error.offset)
+            return Outcome(questionnaire: nil, problems: [Diagnostic(file: file, line: line, column: column, message: error.message)])
+        }
+        var reader = TreeReader()
+        let questionnaire = reader.questionnaire(root)
+        var problems = reader.problems
+        if let questionnaire, problems.isEmpty {
+            problems = QuestionnaireValidator.problems(in: questionnaire).map { ($0.path, $0.message) }
+        }
+        let diagnostics = problems.map { path, message in
+            let offset = reader.offset(nearest: path)
+            let (line, column) = lines.position(of: offset)
+            return Diagnostic(file: file, line: line, column: column, path: path, message: message)
+        }
+        return Outcome(questionnaire: diagnostics.isEmpty ? questionnaire : nil, problems: diagnostics)
+    }
+}
+
+/// Walks the JSON tree into the model, recording each path's offset and every shape problem.
+private struct TreeReader {
+    var problems: [(String, String)] = []
+    private var offsets: [String: Int] = [:]
+
+    mutating func report(_ path: String, _ message: String) { problems.append((path, message)) }
+
+    /// The offset of `path`, or of its nearest ancestor that exists in the file.
+    func offset(nearest path: String) -> Int {
+        var current = Substring(path)
+        while true {
+            if let offset = offsets[String(current)] { return offset }
+            guard let cut = current.lastIndex(where: { $0 == "." || $0 == "[" }) else { return 0 }
+            current = current[..<cut]
+        }
+    }
+
+    // MARK: - The questionnaire
+
+    mutating func questionnaire(_ root: JSONNode) -> Questionnaire? {
+        guard var o = object(root, "$") else { return nil }
+        let id = o.string("id", &self)
+        let version = o.string("version", &self, required: false) ?? "1"
+        let kindText = o.string("kind", &self)
+        let title = o.string("title", &self)
+        let language = o.string("language", &self, required: false) ?? "ru"
+        let description = o.string("description", &self, required: false)
+        _ = o.string("source", &self, required: false)
+        var kind: QuestionnaireKind?
+        if let kindText {
+            kind = QuestionnaireKind(rawValue: kindText)
+            if kind == nil {
+                report("$.kind", "unknown kind \"\(kindText)\"; one of: likert, deficits, monitoring")
+            }
+        }
+        let scales = o.array("scales", &self) { r, node, path in r.scale(node, path) }
+        let domains = o.array("domains", &self, required: false) { r, node, path in r.named(node, path).map { Domain(id: $0.id, title: $0.title) } }
+        let areas = o.array("areas", &self, required: false) { r, node, path in r.area(node, path) }
+        let stages = o.array("stages", &self, required: false) { r, node, path in r.stage(node, path) }
+        let items = o.array("items", &self) { r, node, path in r.item(node, path) }
+        var scoring = ScoringRules()
+        if let node = o.member("scoring", &self, required: false) {
+            scoring = self.scoring(node, "$.scoring", items: items ?? [])
+        }
+        var translations: [String: Translation] = [:]
+        if let node = o.member("translations", &self, required: false), var t = object(node, "$.translations") {
+            for key in t.keys {
+                if let value = t.member(key, &self), let translation = translation(value, "$.translations.\(key)") {
+                    translations[key] = translation
+                }
+            }
+            t.finish(&self)
+        }
+        o.finish(&self)
+        guard let id, let kind, let title, let scales, let items else { return nil }
+        return Questionnaire(
+            id: id, version: version, kind: kind, title: title, language: language, description: description,
+            scales: scales, domains: domains ?? [], areas: areas ?? [], stages: stages ?? [], items: items,
+            scoring: scoring, translations: translations)
+    }
+
+    mutating func scale(_ node: JSONNode, _ path: String) -> ResponseScale? {
+        guard var o = object(node, path) else { return nil }
+        let id = o.string("id", &self)
+        var kind = ResponseScale.Kind.ordinal
+        if let text = o.string("kind", &self, required: false) {
+            if let k = ResponseScale.Kind(rawValue: text) { kind = k } else {
+                report("\(path).kind", "unknown scale kind \"\(text)\"; one of: ordinal, levels")
+            }
+        }
+        let favourable = o.number("favourableFrom", &self, required: false)
+        let options = o.array("options", &self) { r, node, path -> Option? in
+            guard var p = r.object(node, path) else { return nil }
+            let label = p.string("label", &r)
+            let value = p.number("value", &r)
+            let aliases = p.array("aliases", &r, required: false) { r, node, path in r.string(node, path) }
+            let descriptor = p.string("descriptor", &r, required: false)
+            p.finish(&r)
+            guard let label, let value else { return nil }
+            return Option(label: label, value: value, aliases: aliases ?? [], descriptor: descriptor)
+        }
+        o.finish(&self)
+        guard let id, let options else { return nil }
+        return ResponseScale(id: id, kind: kind, options: options, favourableFrom: favourable)
+    }
+
+    mutating func named(_ node: JSONNode, _ path: String) -> (id: String, title: String)? {
+        guard var o = object(node, path) else { return nil }
+        let id = o.string("id", &self), title = o.string("title", &self)
+        o.finish(&self)
+        guard let id, let title else { return nil }
+        return (id, title)
+    }
+
+    mutating func area(_ node: JSONNode, _ path: String) -> Area? {
+        guard var o = object(node, path) else { return nil }
+        let id = o.string("id", &self), title = o.string("title", &self)
+        let domain = o.string("domain", &self, required: false)
+        o.finish(&self)
+        guard let id, let title else { return nil }
+        return Area(id: id, title: title, domain: domain)
+    }
+
+    mutating func stage(_ node: JSONNode, _ path: String) -> Stage? {
+        guard var o = object(node, path) else { return nil }
+        let id = o.string("id", &self), title = o.string("title", &self)
+        let month = o.integer("month", &self, required: false)
+        o.finish(&self)
+        guard let id, let title else { return nil }
+        return Stage(id: id, title: title, month: month)
+    }
+
+    mutating func item(_ node: JSONNode, _ path: String) -> Item? {
+        guard var o = object(node, path) else { return nil }
+        let id = o.string("id", &self)
+        let number = o.integer("number", &self)
+        let text = o.string("text", &self)
+        // `scale` is required so that free text is a deliberate `null`, never a forgotten field.
+        var scale: String?
+        var scaleIsValid = false
+        if let member = o.member("scale", &self) {
+            if case .null = member.value { scaleIsValid = true } else {
+                scale = string(member, "\(path).scale")
+                scaleIsValid = scale != nil
+            }
+        }
+        let area = o.string("area", &self, required: false)
+        let reverse = o.bool("reverse", &self, required: false) ?? false
+        let required = o.bool("required", &self, required: false) ?? true
+        o.finish(&self)
+        guard let id, let number, let text, scaleIsValid else { return nil }
+        return Item(id: id, number: number, text: text, scale: scale, area: area, reverse: reverse, required: required)
+    }
+
+    mutating func scoring(_ node: JSONNode, _ path: String, items: [Item]) -> ScoringRules {
+        guard var o = object(node, path) else { return ScoringRules() }
+        let composites = o.array("composites", &self, required: false) { r, node, path -> Composite? in
+            guard var c = r.object(node, path) else { return nil }
+            let id = c.string("id", &r), title = c.string("title", &r)
+            var ids: [String]?
+            if let member = c.member("items", &r) {
+                if case .string("all") = member.value {
+                    ids = items.filter { !$0.isFreeText }.map(\.id)
+                } else {
+                    ids = r.array(member, "\(path).items") { r, node, path in r.string(node, path) }
+                }
+            }
+            let minAnswered = c.number("minAnswered", &r, required: false) ?? 0.5
+            c.finish(&r)
+            guard let id, let title, let ids else { return nil }
+            return Composite(id: id, title: title, items: ids, minAnswered: minAnswered)
+        }
+        var area: AreaRule?
+        if let member = o.member("area", &self, required: false), var a = object(member, "\(path).area") {
+            let minAnswered = a.number("minAnswered", &self, required: false) ?? 0.5
+            let maxMissing = a.integer("maxMissing", &self, required: false)
+            a.finish(&self)
+            area = AreaRule(minAnswered: minAnswered, maxMissing: maxMissing)
+        }
+        let bands = o.array("bands", &self, required: false) { r, node, path -> Band? in
+            guard var b = r.object(node, path) else { return nil }
+            let id = b.string("id", &r), label = b.string("label", &r)
+            let from = b.number("from", &r), to = b.number("to", &r)
+            let deficit = b.bool("deficit", &r, required: false) ?? false
+            let strength = b.bool("strength", &r, required: false) ?? false
+            let description = b.string("description", &r, required: false)
+            b.finish(&r)
+            guard let id, let label, let from, let to else { return nil }
+            return Band(id: id, label: label, from: from, to: to, deficit: deficit, strength: strength, description: description)
+        }
+        o.finish(&self)
+        return ScoringRules(composites: composites ?? [], area: area, bands: bands ?? [])
+    }
+
+    mutating func translation(_ node: JSONNode, _ path: String) -> Translation? {
+        guard var o = object(node, path) else { return nil }
+        var t = Translation()
+        t.title = o.string("title", &self, required: false)
+        t.names = stringMap(o.member("names", &self, required: false), "\(path).names")
+        t.items = stringMap(o.member("items", &self, required: false), "\(path).items")
+        if let member = o.member("options", &self, required: false), var scales = object(member, "\(path).options") {
+            for key in scales.keys {
+                t.options[key] = stringMap(scales.member(key, &self), "\(path).options.\(key)")
+            }
+            scales.finish(&self)
+        }
+        o.finish(&self)
+        return t
+    }
+
+    mutating func stringMap(_ node: JSONNode?, _ path: String) -> [String: String] {
+        guard let node, var o = object(node, path) else { return [:] }
+        var map: [String: String] = [:]
+        for key in o.keys {
+            if let member = o.member(key, &self), let value = string(member, "\(path).\(key)") { map[key] = value }
+        }
+        o.finish(&self)
+        return map
+    }
+
+    // MARK: - Typed access
+
+    mutating func object(_ node: JSONNode, _ path: String) -> ObjectReader? {
+        offsets[path] = node.offset
+        guard case .object(let members) = node.value else {
+            report(path, "expected an object, found \(node.value.typeName)")
+            return nil
+        }
+        return ObjectReader(path: path, members: members)
+    }
+
+    mutating func string(_ node: JSONNode, _ path: String) -> String? {
+        offsets[path] = node.offset
+        guard case .string(let text) = node.value else {
+            report(path, "expected a string, found \(node.value.typeName)")
+            return nil
+        }
+        return text
+    }
+
+    mutating func array<T>(_ node: JSONNode, _ path: String, _ element: (inout TreeReader, JSONNode, String) -> T?) -> [T]? {
+        offsets[path] = node.offset
+        guard case .array(let nodes) = node.value else {
+            report(path, "expected an array, found \(node.value.typeName)")
+            return nil
+        }
+        var out: [T] = []
+        var failed = false
+        for (i, child) in nodes.enumerated() {
+            let childPath = "\(path)[\(i)]"
+            offsets[childPath] = child.offset
+            if let value = element(&self, child, childPath) { out.append(value) } else { failed = true }
+        }
+        return failed ? nil : out
+    }
+
+    mutating func record(_ path: String, _ node: JSONNode) { offsets[path] = node.offset }
+}
+
+/// One JSON object being read: hands out members by key and, at `finish`, reports keys nobody asked for
+/// (a misspelt `"revers"` is an error, not a silently ignored field).
+private struct ObjectReader {
+    let path: String
+    let members: [(key: String, value: JSONNode)]
+    private var used = Set<String>()
+
+    init(path: String, members: [(key: String, value: JSONNode)]) {
+        self.path = path
+        self.members = members
+    }
+
+    var keys: [String] { members.map(\.key) }
+
+    mutating func member(_ key: String, _ reader: inout TreeReader, required: Bool = true) -> JSONNode? {
+        used.insert(key)
+        guard let node = members.first(where: { $0.key == key })?.value else {
+            if required { reader.report(path, "missing field \"\(key)\"") }
+            return nil
+        }
+        reader.record("\(path).\(key)", node)
+        return node
+    }
+
+    mutating func string(_ key: String, _ reader: inout TreeReader, required: Bool = true) -> String? {
+        guard let node = member(key, &reader, required: required) else { return nil }
+        if !required, case .null = node.value { return nil }
+        return reader.string(node, "\(path).\(key)")
+    }
+
+    mutating func number(_ key: String, _ reader: inout TreeReader, required: Bool = true) -> Double? {
+        guard let node = member(key, &reader, required: required) else { return nil }
+        if !required, case .null = node.value { return nil }
+        guard case .number(let value) = node.value else {
+            reader.report("\(path).\(key)", "expected a number, found \(node.value.typeName)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func integer(_ key: String, _ reader: inout TreeReader, required: Bool = true) -> Int? {
+        guard let value = number(key, &reader, required: required) else { return nil }
+        guard value.rounded() == value, abs(value) < 1e9 else {
+            reader.report("\(path).\(key)", "expected a whole number, found \(value)")
+            return nil
+        }
+        return Int(value)
+    }
+
+    mutating func bool(_ key: String, _ reader: inout TreeReader, required: Bool = true) -> Bool? {
+        guard let node = member(key, &reader, required: required) else { return nil }
+        guard case .bool(let value) = node.value else {
+            reader.report("\(path).\(key)", "expected true or false, found \(node.value.typeName)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func array<T>(_ key: String, _ reader: inout TreeReader, required: Bool = true,
+                           _ element: (inout TreeReader, JSONNode, String) -> T?) -> [T]? {
+        guard let node = member(key, &reader, required: required) else { return required ? nil : [] }
+        return reader.array(node, "\(path).\(key)", element)
+    }
+
+    func finish(_ reader: inout TreeReader) {
+        for (key, node) in members where !used.contains(key) {
+            reader.record("\(path).\(key)", node)
+            let known = used.sorted()
+            let hint = TextFolding.nearest(key, among: known).map { " (did you mean \"\($0)\"?)" } ?? ""
+            reader.report("\(path).\(key)", "unknown field \"\(key)\"\(hint)")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A failed file operation, with the path and the system's reason.
+public struct FileError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+    public init(path: String, errno code: Int32) {
+        self.init(path: path, reason: String(cString: strerror(code)))
+    }
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Thin, EINTR-safe wrappers over the system calls the formats need (after swift-system's
+/// `valueOrErrno(retryOnInterrupt:)`): errors come back as values naming the path.
+public enum FileIO {
+    /// Retries a call interrupted by a signal; returns the result or the errno.
+    @inline(__always)
+    static func retrying(_ call: () -> Int) -> Result<Int, Errno> {
+        while true {
+            let result = call()
+            if result >= 0 { return .success(result) }
+            if errno != EINTR { return .failure(Errno(code: errno)) }
+        }
+    }
+
+    /// A system error number as an `Error` value.
+    struct Errno: Error { var code: Int32 }
+
+    /// Reads a whole (small) file, refusing one larger than `limit` bytes.
+    public static func readAll(path: String, limit: Int) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, errno: errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileError(path: path, errno: errno) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, reason: "is a folder, not a file") }
+        if Int(info.st_size) > limit {
+            throw FileError(path: path, reason: "is \(info.st_size) bytes; files of this kind are at most \(limit)")
+        }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let result = buffer.withUnsafeMutableBytes { raw in retrying { read(fd, raw.baseAddress, raw.count) } }
+            switch result {
+            case .failure(let e): throw FileError(path: path, errno: e.code)
+            case .success(0): return bytes
+            case .success(let n):
+                bytes.append(contentsOf: buffer[0..<n])
+                if bytes.count > limit { throw FileError(path: path, reason: "grew past \(limit) bytes while being read") }
+            }
+        }
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import SurveyEngine
+import SurveyFormats
+
+let formatTextJSON = OptionSpec.value("--format", "FORMAT", "Output format: text (default) or json.", choices: ["text", "json"])
+
+/// `survey list`: the questionnaires in the folder.
+let listCommand = Command(
+    name: "list", summary: "List the questionnaires in the questionnaires folder.", usage: "[--format text|json]",
+    discussion: "Definitions that fail validation are named on stderr; run 'survey validate' for their problems.",
+    options: [formatTextJSON],
+    examples: ["survey list", "survey list --format json"]
+) { invocation throws(CLIError) in
+    let library = invocation.library
+    let all: [(path: String, outcome: DefinitionLoader.Outcome)]
+    do throws(FileError) { all = try library.loadAll() } catch { throw .failed(error.description) }
+    let valid = all.compactMap(\.outcome.questionnaire)
+    for (path, outcome) in all where outcome.questionnaire == nil {
+        invocation.console.err("warning: \(path): not listed, it has \(outcome.problems.count) problem(s); see 'survey validate \(path)'\n")
+    }
+    if invocation.value("--format") == "json" {
+        invocation.console.out(QuestionnaireRendering.listJSON(valid).rendered())
+    } else {
+        invocation.console.out(QuestionnaireRendering.listText(valid, language: invocation.language))
+    }
+    return 0
+}
+
+/// `survey show ID`: one questionnaire in full.
+let showCommand = Command(
+    name: "show", summary: "Show a questionnaire: scales, areas, items and scoring rules.", usage: "ID [--format text|json]",
+    arguments: [("ID", "A questionnaire id (see 'survey list') or the path to its file.")],
+    options: [formatTextJSON], positionals: 1...1,
+    examples: ["survey show preschool-staff-survey", "survey show teacher-deficits --format json"]
+) { invocation throws(CLIError) in
+    let q = try invocation.questionnaire(invocation.positionals[0])
+    if invocation.value("--format") == "json" {
+        invocation.console.out(QuestionnaireRendering.showJSON(q).rendered())
+    } else {
+        invocation.console.out(QuestionnaireRendering.showText(q, language: invocation.language))
+    }
+    return 0
+}
+
+/// `survey validate [PATH ...]`: checks definitions and reports every problem with its place.
+let validateCommand = Command(
+    name: "validate", summary: "Check questionnaire definitions and report every problem with its place.",
+    usage: "[PATH ...]",
+    discussion: """
+    Checks each file (or every *.json in each folder; by default the questionnaires folder) and prints every
+    problem as FILE:LINE:COLUMN: $.json.path: message. Exits 1 when any file has a problem.
+    """,
+    arguments: [("PATH", "Definition files or folders (default: the questionnaires folder).")],
+    positionals: 0...Int.max,
+    examples: ["survey validate", "survey validate my-survey.json"]
+) { invocation throws(CLIError) in
+    var paths = invocation.positionals
+    if paths.isEmpty { paths = [invocation.library.folder] }
+    var files: [String] = []
+    for path in paths {
+        if FileIO.isDirectory(path) {
+            do throws(FileError) { files += try QuestionnaireLibrary(folder: path).files() } catch { throw .failed(error.description) }
+        } else if FileIO.exists(path) {
+            files.append(path)
+        } else {
+            throw .failed("\(path): no such file or folder")
+        }
+    }
+    var problems: [Diagnostic] = []
+    var firstFileOfID: [String: String] = [:]
+    var valid = 0
+    for file in files {
+        let outcome = DefinitionLoader.load(path: file)
+        problems += outcome.problems
+        guard let q = outcome.questionnaire else { continue }
+        // Ids name questionnaires everywhere, so two files may not share one.
+        if let other = firstFileOfID[q.id] {
+            problems.append(Diagnostic(file: file, path: "$.id", message: "id \"\(q.id)\" is already used by \(other)"))
+            continue
+        }
+        firstFileOfID[q.id] = file
+        valid += 1
+    }
+    let t = invocation.language.t
+    if problems.isEmpty {
+        invocation.console.out(t("Проверено файлов: \(files.count), ошибок нет.\n", "\(files.count) file(s) checked, no problems.\n"))
+        return 0
+    }
+    SurveyCLI.printDiagnostics(problems, console: invocation.console)
+    invocation.console.out(t("Проверено файлов: \(files.count), без ошибок: \(valid), ошибок: \(problems.count).\n",
+                             "\(files.count) file(s) checked, \(valid) valid, \(problems.count) problem(s).\n"))
+    return 1
+}
