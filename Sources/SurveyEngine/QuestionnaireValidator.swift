@@ -88,25 +88,35 @@ public enum QuestionnaireValidator {
         duplicates(scale.options.map(\.value)) { i, v in
             report("\(path).options[\(i)].value", "duplicate value \(formatNumber(v)) in scale \"\(scale.id)\"")
         }
-        // Every spelling (label or alias), folded, must name one option only.
+        // Every spelling (label or alias), folded, must name one option only. Labels are registered first,
+        // so a clash between an alias and a label is reported at the alias.
         var owner: [String: Int] = [:]
+        var spellings: [(option: Int, text: String, path: String)] = []
         for (o, option) in scale.options.enumerated() {
-            let optionPath = "\(path).options[\(o)]"
-            if option.label.trimmingSpaces.isEmpty { report("\(optionPath).label", "label is empty") }
-            for (a, spelling) in ([option.label] + option.aliases).enumerated() {
-                let folded = TextFolding.fold(spelling)
-                let where_ = a == 0 ? "\(optionPath).label" : "\(optionPath).aliases[\(a - 1)]"
-                if folded.isEmpty { if a > 0 { report(where_, "alias is empty") }; continue }
-                if let first = owner[folded] {
-                    let whose = first == o ? "another spelling of the same option" : "option \"\(scale.options[first].label)\""
-                    report(where_, "\"\(spelling)\" clashes with \(whose)")
-                } else {
-                    owner[folded] = o
-                }
-                // A spelling that reads as a number must be that option's own value, or input is ambiguous.
-                if let number = Double(folded.replacingComma), number != option.value {
-                    report(where_, "\"\(spelling)\" reads as the value \(formatNumber(number)), but the option's value is \(formatNumber(option.value))")
-                }
+            if option.label.trimmingSpaces.isEmpty { report("\(path).options[\(o)].label", "label is empty") }
+            spellings.append((o, option.label, "\(path).options[\(o)].label"))
+        }
+        for (o, option) in scale.options.enumerated() {
+            for (a, alias) in option.aliases.enumerated() {
+                spellings.append((o, alias, "\(path).options[\(o)].aliases[\(a)]"))
+            }
+        }
+        for (o, spelling, where_) in spellings {
+            let option = scale.options[o]
+            let folded = TextFolding.fold(spelling)
+            if folded.isEmpty {
+                if spelling != option.label { report(where_, "alias is empty") }
+                continue
+            }
+            if let first = owner[folded] {
+                let whose = first == o ? "another spelling of the same option" : "option \"\(scale.options[first].label)\""
+                report(where_, "\"\(spelling)\" clashes with \(whose)")
+            } else {
+                owner[folded] = o
+            }
+            // A spelling that reads as a number must be that option's own value, or input is ambiguous.
+            if let number = Double(folded.replacingComma), number != option.value {
+                report(where_, "\"\(spelling)\" reads as the value \(formatNumber(number)), but the option's value is \(formatNumber(option.value))")
             }
         }
         if let from = scale.favourableFrom, !(scale.minValue...scale.maxValue).contains(from) {

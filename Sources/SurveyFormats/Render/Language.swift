@@ -6,6 +6,14 @@ public enum Language: String, Sendable, CaseIterable {
 
     /// Picks the text for this language.
     public func t(_ ru: String, _ en: String) -> String { self == .ru ? ru : en }
+
+    /// "84 критерия", "5 критериев", "21 критерий"; English takes one or other.
+    public func count(_ n: Int, ru forms: (one: String, few: String, many: String), en: (one: String, other: String)) -> String {
+        guard self == .ru else { return "\(n) \(n == 1 ? en.one : en.other)" }
+        let tens = n % 100, units = n % 10
+        let word = (11...14).contains(tens) ? forms.many : units == 1 ? forms.one : (2...4).contains(units) ? forms.few : forms.many
+        return "\(n) \(word)"
+    }
 }
 
 /// A questionnaire's labels in the chosen language, falling back to the definition's own language.
@@ -27,6 +35,14 @@ public struct Labels: Sendable {
     public func text(_ item: Item) -> String { translation?.items[item.id] ?? item.text }
     public func option(_ option: Option, of scale: ResponseScale) -> String {
         translation?.options[scale.id]?[option.label] ?? option.label
+    }
+
+    /// How many items, named as this kind of questionnaire calls them.
+    public func itemCount(_ n: Int) -> String {
+        switch questionnaire.kind {
+        case .monitoring: language.count(n, ru: ("критерий", "критерия", "критериев"), en: ("criterion", "criteria"))
+        case .likert, .deficits: language.count(n, ru: ("утверждение", "утверждения", "утверждений"), en: ("statement", "statements"))
+        }
     }
 
     public func kindName(_ kind: QuestionnaireKind) -> String {

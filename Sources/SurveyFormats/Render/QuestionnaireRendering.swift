@@ -19,7 +19,7 @@ public enum QuestionnaireRendering {
             return [q.id, labels.kindName(q.kind), String(q.items.count), labels.title]
         }
         return TextLayout.table(
-            [language.t("ID", "ID"), language.t("ВИД", "KIND"), language.t("ВОПРОСОВ", "ITEMS"), language.t("НАЗВАНИЕ", "TITLE")],
+            [language.t("ID", "ID"), language.t("ВИД", "KIND"), language.t("ПУНКТОВ", "ITEMS"), language.t("НАЗВАНИЕ", "TITLE")],
             rows, alignRight: [2])
     }
 
@@ -77,7 +77,7 @@ public enum QuestionnaireRendering {
         let labels = Labels(q, language)
         let t = language.t
         var out = "\(labels.title)\n"
-        out += "\(q.id) · \(labels.kindName(q.kind)) · \(t("версия", "version")) \(q.version) · \(q.items.count) \(t("вопросов", "items"))\n"
+        out += "\(q.id) · \(labels.kindName(q.kind)) · \(t("версия", "version")) \(q.version) · \(labels.itemCount(q.items.count))\n"
         if let description = q.description, language.rawValue == q.language {
             out += "\n" + TextLayout.wrap(description, to: width).joined(separator: "\n") + "\n"
         }

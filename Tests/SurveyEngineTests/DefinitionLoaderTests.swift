@@ -1,0 +1,252 @@
+import Foundation
+import Testing
+@testable import SurveyEngine
+@testable import SurveyFormats
+
+/// A small valid deficits definition; tests break one thing at a time.
+private let validDeficits = """
+{
+  "id": "mini", "version": "1", "kind": "deficits", "title": "Мини",
+  "scales": [{"id": "self4", "options": [
+    {"label": "Совсем не про меня", "value": 1},
+    {"label": "Скорее не про меня", "value": 2},
+    {"label": "Скорее про меня", "value": 3, "aliases": ["Скорее обо мне"]},
+    {"label": "Точно про меня", "value": 4}]}],
+  "areas": [{"id": "ict", "title": "ИКТ"}, {"id": "health", "title": "Здоровье"}],
+  "items": [
+    {"id": "d1", "number": 1, "text": "Я веду электронный журнал", "scale": "self4", "area": "ict"},
+    {"id": "d2", "number": 2, "text": "Мне трудно работать с облаком", "scale": "self4", "area": "ict", "reverse": true},
+    {"id": "d3", "number": 3, "text": "Я провожу физминутки", "scale": "self4", "area": "health"}],
+  "scoring": {"area": {"minAnswered": 0.5}, "bands": [
+    {"id": "severe", "label": "Выраженный дефицит", "from": 0, "to": 40, "deficit": true},
+    {"id": "none", "label": "Без дефицита", "from": 40, "to": 85},
+    {"id": "resource", "label": "Ресурс", "from": 85, "to": 100, "strength": true}]}
+}
+"""
+
+private func load(_ text: String) -> DefinitionLoader.Outcome {
+    DefinitionLoader.decode(Array(text.utf8), file: "mini.json")
+}
+
+@Suite("Definition loading")
+struct DefinitionLoaderTests {
+    @Test func validDefinitionLoads() throws {
+        let outcome = load(validDeficits)
+        #expect(outcome.problems.isEmpty, "\(outcome.problems)")
+        let q = try #require(outcome.questionnaire)
+        #expect(q.kind == .deficits)
+        #expect(q.items.count == 3)
+        #expect(q.items[1].reverse)
+        #expect(q.scale("self4")?.options.map(\.value) == [1, 2, 3, 4])
+    }
+
+    /// Each class of error: the edit to the valid definition, and what the message must say and where.
+    @Test(arguments: [
+        (#""id": "d2", "number": 2"#, #""id": "d1", "number": 2"#, "$.items[1].id", "duplicate item id \"d1\""),
+        (#""id": "d2", "number": 2"#, #""id": "d2", "number": 1"#, "$.items[1].number", "duplicate item number 1"),
+        (#""scale": "self4", "area": "health""#, #""scale": "agree5", "area": "health""#, "$.items[2].scale", "unknown scale \"agree5\""),
+        (#""scale": "self4", "area": "health""#, #""scale": "self4", "area": "helth""#, "$.items[2].area", "unknown area \"helth\" (did you mean \"health\"?)"),
+        (#""aliases": ["Скорее обо мне"]"#, #""aliases": ["Точно  ПРО меня"]"#, "$.scales[0].options[2].aliases[0]", "clashes with option \"Точно про меня\""),
+        (#""aliases": ["Скорее обо мне"]"#, #""aliases": ["4"]"#, "$.scales[0].options[2].aliases[0]", "reads as the value 4"),
+        (#""from": 40, "to": 85"#, #""from": 45, "to": 85"#, "$.scoring.bands[1].from", "gap between \"severe\""),
+        (#""from": 40, "to": 85"#, #""from": 30, "to": 85"#, "$.scoring.bands[1].from", "overlaps \"severe\""),
+        (#""from": 85, "to": 100"#, #""from": 85, "to": 90"#, "$.scoring.bands[2].to", "bands must end at 100"),
+        (#""reverse": true"#, #""revers": true"#, "$.items[1].revers", "unknown field \"revers\""),
+        (#""kind": "deficits""#, #""kind": "deficit""#, "$.kind", "unknown kind \"deficit\""),
+        (#""text": "Я провожу физминутки", "#, "", "$.items[2]", "missing field \"text\""),
+        (#""number": 3"#, #""number": "3""#, "$.items[2].number", "expected a number, found a string"),
+    ])
+    func eachErrorIsReportedAtItsPath(find: String, replace: String, path: String, message: String) throws {
+        #expect(validDeficits.contains(find), "the fixture no longer contains \(find)")
+        let outcome = load(validDeficits.replacingOccurrences(of: find, with: replace))
+        #expect(outcome.questionnaire == nil)
+        let match = outcome.problems.first { $0.path == path && $0.message.contains(message) }
+        #expect(match != nil, "expected \(path): …\(message)… in \(outcome.problems.map(\.description))")
+        if let match {
+            #expect(match.line != nil && match.column != nil, "a problem carries its line and column")
+        }
+    }
+
+    @Test func emptyOptionsAreRefused() {
+        let broken = validDeficits.replacingOccurrences(of: #"{"id": "self4", "options": ["#, with: #"{"id": "empty", "options": []}, {"id": "self4", "options": ["#)
+        let outcome = load(broken)
+        #expect(outcome.problems.contains { $0.path == "$.scales[0].options" && $0.message.contains("has no options") })
+    }
+
+    @Test func allProblemsOfAFileAreReportedTogether() {
+        let broken = validDeficits
+            .replacingOccurrences(of: #""id": "d2", "number": 2"#, with: #""id": "d1", "number": 1"#)
+            .replacingOccurrences(of: #""scale": "self4", "area": "health""#, with: #""scale": "agree5", "area": "nowhere""#)
+            .replacingOccurrences(of: #""from": 40, "to": 85"#, with: #""from": 50, "to": 85"#)
+        let paths = Set(load(broken).problems.compactMap(\.path))
+        #expect(paths.isSuperset(of: ["$.items[1].id", "$.items[1].number", "$.items[2].scale", "$.items[2].area", "$.scoring.bands[1].from"]))
+    }
+
+    @Test func semanticProblemsPointAtTheirLine() throws {
+        let broken = validDeficits.replacingOccurrences(of: #""scale": "self4", "area": "health""#, with: #""scale": "agree5", "area": "health""#)
+        let problem = try #require(load(broken).problems.first)
+        // The third item is on line 12 of the fixture; its "scale" value sits after the text.
+        #expect(problem.line == 12)
+        #expect(problem.description.hasPrefix("mini.json:12:"))
+        #expect(problem.description.contains("$.items[2].scale: unknown scale \"agree5\""))
+    }
+
+    @Test(arguments: [
+        ("{\n  \"id\": \"x\",\n  \"kind\": \n}", 4, 1, "a value was expected"),
+        ("{\"id\": \"x\" \"kind\": 1}", 1, 12, "expected ',' or '}'"),
+        ("{\"id\": \"x\", \"id\": \"y\"}", 1, 13, "duplicate key \"id\""),
+        ("{\"title\": \"Опрос\",\n \"x\": tru}", 2, 7, "expected true"),
+        ("[1, 2", 1, 6, "end of file"),
+        ("{\"a\": \"unterminated}", 1, 7, "unterminated string"),
+    ])
+    func malformedJSONNamesLineAndColumn(text: String, line: Int, column: Int, message: String) throws {
+        let problem = try #require(load(text).problems.first)
+        #expect(problem.line == line)
+        #expect(problem.column == column)
+        #expect(problem.message.contains(message), "\(problem.message)")
+    }
+
+    @Test func deepNestingIsRefusedNotCrashed() throws {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        let problem = try #require(load(deep).problems.first)
+        #expect(problem.message.contains("nesting deeper"))
+    }
+
+    @Test func levelScaleWrittenHighestFirstIsRefused() throws {
+        let monitoring = """
+        {"id": "m", "kind": "monitoring", "title": "М",
+         "scales": [{"id": "level3", "kind": "levels", "options": [
+           {"label": "III", "value": 1}, {"label": "II", "value": 2}, {"label": "I", "value": 3}]}],
+         "areas": [{"id": "music", "title": "Музыка"}],
+         "stages": [{"id": "start", "title": "Стартовый", "month": 9}],
+         "items": [{"id": "5-Ш.29", "number": 1, "text": "Поёт", "scale": "level3", "area": "music"}],
+         "scoring": {"area": {"minAnswered": 0.5, "maxMissing": 2}, "bands": [
+           {"id": "low", "label": "Низкий", "from": 1, "to": 1.5}, {"id": "medium", "label": "Средний", "from": 1.5, "to": 2.5},
+           {"id": "high", "label": "Высокий", "from": 2.5, "to": 3}]}}
+        """
+        let problems = load(monitoring).problems
+        #expect(problems.contains { $0.path == "$.scales[0].options[0]" && $0.message.contains("highest level must have the highest value") })
+        // Listed lowest first with values 3,2,1 is refused too.
+        let descending = monitoring.replacingOccurrences(of: #"{"label": "III", "value": 1}, {"label": "II", "value": 2}, {"label": "I", "value": 3}"#,
+                                                         with: #"{"label": "высокий", "value": 3}, {"label": "средний", "value": 2}, {"label": "низкий", "value": 1}"#)
+        #expect(load(descending).problems.contains { $0.message.contains("must list levels lowest first") })
+    }
+
+    @Test func shippedQuestionnairesAllLoad() throws {
+        let library = QuestionnaireLibrary(folder: Repo.questionnaires)
+        let all = try library.loadAll()
+        #expect(all.count >= 4)
+        for (path, outcome) in all {
+            #expect(outcome.problems.isEmpty, "\(path): \(outcome.problems.map(\.description))")
+        }
+        let kinds = Dictionary(all.compactMap(\.outcome.questionnaire).map { ($0.id, $0.kind) }) { a, _ in a }
+        #expect(kinds["preschool-staff-survey"] == .likert)
+        #expect(kinds["preschool-parent-survey"] == .likert)
+        #expect(kinds["teacher-deficits"] == .deficits)
+        #expect(kinds["preschool-monitoring"] == .monitoring)
+    }
+
+    @Test func staffSurveyMatchesTheSeed() throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-staff-survey")
+        #expect(q.items.count == 18)
+        #expect(q.items.filter(\.reverse).map(\.number) == [18])
+        let scale = try #require(q.scale("agree4"))
+        #expect(scale.options.map(\.label) == ["Полностью согласен", "Согласен", "Не согласен", "Полностью не согласен"])
+        #expect(scale.options.map(\.value) == [4, 3, 2, 1])
+        #expect(scale.options[2].aliases.contains("Несогласен"))
+        #expect(q.items[2].text == "Педагоги получают эффективную методическую помощь")
+        #expect(q.scoring.composites.first?.items.count == 18)
+    }
+
+    @Test func parentSurveyEndsWithTheComment() throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-parent-survey")
+        #expect(q.items.count == 11)
+        #expect(q.items.last?.isFreeText == true)
+        #expect(q.items.last?.number == 11)
+        #expect(q.scoredItems.count == 10)
+    }
+
+    @Test func teacherDeficitsCoverTheNineAreasOfSeed001() throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("teacher-deficits")
+        #expect(q.areas.count >= 9)
+        for area in q.areas {
+            let count = q.items.filter { $0.area == area.id }.count
+            #expect((4...6).contains(count), "\(area.id) has \(count) statements")
+        }
+        #expect(q.items.contains { $0.reverse })
+        #expect(q.scoring.bands.contains { $0.deficit })
+        #expect(q.scoring.bands.contains { $0.strength })
+    }
+
+    @Test func monitoringHasTwelveAreasInFiveDomainsAndThreeStages() throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-monitoring")
+        #expect(q.areas.count == 12)
+        #expect(q.domains.count == 5)
+        #expect(q.stages.map(\.id) == ["start", "mid", "final"])
+        #expect(q.areas.allSatisfy { $0.domain != nil })
+        let levels = try #require(q.scales.first { $0.kind == .levels })
+        #expect(levels.options.map(\.value) == [1, 2, 3])
+        #expect(q.items.allSatisfy { $0.scale == levels.id })
+    }
+}
+
+@Suite("Text folding")
+struct TextFoldingTests {
+    @Test(arguments: [
+        ("  Полностью  НЕ согласен ", "полностью не согласен"),
+        ("Согласен", "согласен"),
+        ("ЁЛКА ёж", "елка еж"),
+        ("Не\u{00A0}согласен", "не согласен"),
+        ("Не\tсогласен\n", "не согласен"),
+    ])
+    func folds(input: String, expected: String) {
+        #expect(TextFolding.fold(input) == expected)
+    }
+
+    @Test func foldingKeepsDifferentWordsApart() {
+        #expect(TextFolding.fold("Несогласен") != TextFolding.fold("Не согласен"))
+    }
+
+    @Test(arguments: [("I", 1), ("II", 2), ("III", 3), ("І", 1), ("ІІ", 2), ("ІІІ", 3), ("iii", 3), (" II ", 2), ("IIII", nil), ("3", nil), ("Ш", nil)] as [(String, Int?)])
+    func romanNumerals(input: String, value: Int?) {
+        #expect(TextFolding.romanValue(input) == value)
+    }
+
+    @Test func suggestsTheNearestLabel() {
+        let labels = ["Полностью согласен", "Согласен", "Не согласен", "Полностью не согласен"]
+        #expect(TextFolding.nearest("Несогалсен", among: labels) == "Не согласен")
+        #expect(TextFolding.nearest("совершенно другое", among: labels) == nil)
+    }
+}
+
+@Suite("Scales and bands")
+struct ScaleTests {
+    let scale = ResponseScale(id: "agree4", options: [
+        Option(label: "Полностью согласен", value: 4), Option(label: "Согласен", value: 3),
+        Option(label: "Не согласен", value: 2), Option(label: "Полностью не согласен", value: 1),
+    ], favourableFrom: 3)
+
+    @Test func reverseKeyingUsesTheDeclaredRange() {
+        #expect(scale.keyed(1, reverse: true) == 4)
+        #expect(scale.keyed(3, reverse: true) == 2)
+        #expect(scale.keyed(3, reverse: false) == 3)
+    }
+
+    @Test func pompSpansZeroToHundred() {
+        #expect(scale.pomp(1) == 0)
+        #expect(scale.pomp(4) == 100)
+        #expect(abs(scale.pomp(2) - 100.0 / 3) < 1e-12)
+    }
+
+    @Test func bandsCloseAtTheTop() {
+        let rules = ScoringRules(bands: [
+            Band(id: "a", label: "A", from: 0, to: 40, deficit: true),
+            Band(id: "b", label: "B", from: 40, to: 100),
+        ])
+        #expect(rules.band(for: 0)?.id == "a")
+        #expect(rules.band(for: 39.999)?.id == "a")
+        #expect(rules.band(for: 40)?.id == "b")
+        #expect(rules.band(for: 100)?.id == "b")
+        #expect(rules.band(for: 100.1) == nil)
+    }
+}
