@@ -25,6 +25,36 @@ public indirect enum JSONOutput: Sendable, Equatable {
         return out
     }
 
+    /// On one line, no spaces: for JSON Lines files.
+    public func compact() -> String {
+        var out = ""
+        writeCompact(to: &out)
+        return out
+    }
+
+    private func writeCompact(to out: inout String) {
+        switch self {
+        case .object(let members):
+            out.append("{")
+            for (i, (key, value)) in members.enumerated() {
+                if i > 0 { out.append(",") }
+                Self.writeString(key, to: &out)
+                out.append(":")
+                value.writeCompact(to: &out)
+            }
+            out.append("}")
+        case .array(let elements):
+            out.append("[")
+            for (i, element) in elements.enumerated() {
+                if i > 0 { out.append(",") }
+                element.writeCompact(to: &out)
+            }
+            out.append("]")
+        default:
+            write(to: &out, indent: 0)
+        }
+    }
+
     private func write(to out: inout String, indent: Int) {
         let pad = String(repeating: "  ", count: indent + 1), closePad = String(repeating: "  ", count: indent)
         switch self {

@@ -76,6 +76,10 @@ struct Invocation: Sendable {
 
     var language: Language { Language(rawValue: value("--lang") ?? environment["SURVEY_LANG"] ?? "ru") ?? .ru }
 
+    var store: ResponseStore {
+        ResponseStore(root: ResponseStore.root(option: value("--data"), environment: environment))
+    }
+
     var library: QuestionnaireLibrary {
         QuestionnaireLibrary(folder: QuestionnaireLibrary.folder(option: value("--questionnaires"), environment: environment))
     }

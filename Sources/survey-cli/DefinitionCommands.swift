@@ -13,7 +13,7 @@ let listCommand = Command(
 ) { invocation throws(CLIError) in
     let library = invocation.library
     let all: [(path: String, outcome: DefinitionLoader.Outcome)]
-    do throws(FileError) { all = try library.loadAll() } catch { throw .failed(error.description) }
+    do throws(FileError) { all = try library.loadAll() } catch { throw .failed("\(error)") }
     let valid = all.compactMap(\.outcome.questionnaire)
     for (path, outcome) in all where outcome.questionnaire == nil {
         invocation.console.err("warning: \(path): not listed, it has \(outcome.problems.count) problem(s); see 'survey validate \(path)'\n")
@@ -59,7 +59,7 @@ let validateCommand = Command(
     var files: [String] = []
     for path in paths {
         if FileIO.isDirectory(path) {
-            do throws(FileError) { files += try QuestionnaireLibrary(folder: path).files() } catch { throw .failed(error.description) }
+            do throws(FileError) { files += try QuestionnaireLibrary(folder: path).files() } catch { throw .failed("\(error)") }
         } else if FileIO.exists(path) {
             files.append(path)
         } else {

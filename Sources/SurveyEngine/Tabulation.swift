@@ -1,0 +1,267 @@
+/// Streaming tabulation of a survey: counts per item and option, favourable answers, and the sums and
+/// cross-products that Cronbach's alpha needs, in memory independent of the number of respondents.
+/// Two accumulators over halves of the data merge into the one over all of it.
+public struct TabulationAccumulator: Sendable {
+    public let questionnaire: Questionnaire
+    /// Scored items in questionnaire order; index = position in `counts`.
+    let items: [Item]
+    let scales: [ResponseScale]
+    /// Option value → option index (display order), per scored item.
+    private let optionIndex: [[Double: Int]]
+    /// Keyed value per item and option index.
+    let keyedValues: [[Double]]
+    let favourable: [[Bool]]
+
+    public private(set) var respondents = 0
+    /// counts[item][option], options in display order.
+    public private(set) var counts: [[Int]]
+    /// Answered but not a valid option value (cannot happen through import; kept honest for direct use).
+    private(set) var composites: [CompositeAccumulator]
+    public private(set) var comments: [(item: String, text: String)] = []
+
+    public init(questionnaire q: Questionnaire) {
+        questionnaire = q
+        items = q.scoredItems
+        scales = items.map { q.scale(of: $0) ?? ResponseScale(id: "", options: []) }
+        optionIndex = scales.map { scale in Dictionary(scale.options.enumerated().map { ($1.value, $0) }, uniquingKeysWith: { a, _ in a }) }
+        keyedValues = zip(items, scales).map { item, scale in scale.options.map { scale.keyed($0.value, reverse: item.reverse) } }
+        favourable = zip(items, scales).map { item, scale in
+            scale.options.map { option in scale.favourableFrom.map { scale.keyed(option.value, reverse: item.reverse) >= $0 } ?? false }
+        }
+        counts = scales.map { [Int](repeating: 0, count: $0.options.count) }
+        let position = Dictionary(items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        composites = q.scoring.composites.map { composite in
+            CompositeAccumulator(composite: composite, members: composite.items.compactMap { position[$0] })
+        }
+    }
+
+    /// The option index of each scored item's answer (−1 = blank), for the fast path that never builds a Response.
+    public func optionIndex(item: Int, value: Double) -> Int { optionIndex[item][value] ?? -1 }
+    public var scoredItemCount: Int { items.count }
+
+    /// Adds one response.
+    public mutating func add(_ response: Response) {
+        var row = [Int](repeating: -1, count: items.count)
+        for (i, item) in items.enumerated() {
+            if let value = response.values[item.id] { row[i] = optionIndex[i][value] ?? -1 }
+        }
+        row.withUnsafeBufferPointer { add(optionRow: $0) }
+        for item in questionnaire.items where item.isFreeText {
+            if let text = response.texts[item.id], !text.isEmpty { comments.append((item.id, text)) }
+        }
+    }
+
+    /// Adds one respondent given as option indices per scored item (−1 = blank).
+    public mutating func add(optionRow row: UnsafeBufferPointer<Int>) {
+        respondents += 1
+        for i in 0..<row.count where row[i] >= 0 { counts[i][row[i]] += 1 }
+        for c in composites.indices { composites[c].add(row, keyed: keyedValues) }
+    }
+
+    public mutating func addComment(item: String, text: String) { comments.append((item, text)) }
+
+    /// Combines another accumulator over other respondents of the same questionnaire.
+    public mutating func merge(_ other: TabulationAccumulator) {
+        respondents += other.respondents
+        for i in counts.indices { for o in counts[i].indices { counts[i][o] += other.counts[i][o] } }
+        for c in composites.indices { composites[c].merge(other.composites[c]) }
+        comments += other.comments
+    }
+
+    public func result(population: Int? = nil) -> Tabulation {
+        var itemResults: [ItemTabulation] = []
+        var totalFavourable = 0, totalAnswered = 0
+        let hasFavourable = scales.contains { $0.favourableFrom != nil }
+        for (i, item) in items.enumerated() {
+            let scale = scales[i]
+            let answered = counts[i].reduce(0, +)
+            let percents = largestRemainderPercents(counts[i])
+            let favourableCount = zip(counts[i], favourable[i]).filter(\.1).map(\.0).reduce(0, +)
+            let sum = zip(counts[i], scale.options).map { Double($0) * $1.value }.reduce(0, +)
+            let keyedSum = zip(counts[i], keyedValues[i]).map { Double($0) * $1 }.reduce(0, +)
+            if scale.favourableFrom != nil {
+                totalFavourable += favourableCount
+                totalAnswered += answered
+            }
+            itemResults.append(ItemTabulation(
+                item: item, answered: answered, missing: respondents - answered,
+                mean: answered > 0 ? sum / Double(answered) : nil,
+                keyedMean: answered > 0 ? keyedSum / Double(answered) : nil,
+                favourable: scale.favourableFrom != nil ? favourableCount : nil,
+                positive: scale.favourableFrom != nil && answered > 0 ? Double(favourableCount) / Double(answered) : nil,
+                options: scale.options.enumerated().map { o, option in
+                    OptionTally(label: option.label, value: option.value, count: counts[i][o], percent: percents[o])
+                }))
+        }
+        return Tabulation(
+            questionnaire: questionnaire, respondents: respondents, population: population,
+            items: itemResults,
+            positive: hasFavourable && totalAnswered > 0 ? Double(totalFavourable) / Double(totalAnswered) : nil,
+            favourableAnswers: totalFavourable, scoredAnswers: totalAnswered,
+            composites: composites.map { $0.result(items: items) },
+            comments: comments.map(\.text))
+    }
+}
+
+/// Sums over complete cases for one composite: n, Σx_i, Σx_i·x_j (upper triangle), and respondent means.
+struct CompositeAccumulator: Sendable {
+    let composite: Composite
+    /// Positions of the composite's items among the scored items.
+    let members: [Int]
+    var complete = 0
+    var sums: [Double]
+    var products: [Double]
+    /// Per-respondent composite means (over answered items, when enough are answered).
+    var scored = 0
+    var meanSum = 0.0
+    var meanSquares = 0.0
+    private var scratch: [Double]
+
+    init(composite: Composite, members: [Int]) {
+        self.composite = composite
+        self.members = members
+        sums = [Double](repeating: 0, count: members.count)
+        products = [Double](repeating: 0, count: members.count * members.count)
+        scratch = [Double](repeating: 0, count: members.count)
+    }
+
+    mutating func add(_ row: UnsafeBufferPointer<Int>, keyed: [[Double]]) {
+        let k = members.count
+        var answered = 0
+        var total = 0.0
+        for (m, item) in members.enumerated() where row[item] >= 0 {
+            let x = keyed[item][row[item]]
+            scratch[m] = x
+            total += x
+            answered += 1
+        }
+        if answered > 0 && Double(answered) >= composite.minAnswered * Double(k) {
+            let mean = total / Double(answered)
+            scored += 1
+            meanSum += mean
+            meanSquares += mean * mean
+        }
+        guard answered == k else { return }
+        complete += 1
+        for a in 0..<k {
+            let x = scratch[a]
+            sums[a] += x
+            let base = a * k
+            for b in a..<k { products[base + b] += x * scratch[b] }
+        }
+    }
+
+    mutating func merge(_ other: CompositeAccumulator) {
+        complete += other.complete
+        for i in sums.indices { sums[i] += other.sums[i] }
+        for i in products.indices { products[i] += other.products[i] }
+        scored += other.scored
+        meanSum += other.meanSum
+        meanSquares += other.meanSquares
+    }
+
+    /// Sample covariance (n − 1) of members a and b over complete cases.
+    func covariance(_ a: Int, _ b: Int) -> Double {
+        let k = members.count
+        let n = Double(complete)
+        let product = a <= b ? products[a * k + b] : products[b * k + a]
+        return (product - sums[a] * sums[b] / n) / (n - 1)
+    }
+
+    /// Raw alpha over a subset of members: k/(k−1)·(1 − Σσ²ᵢ/ΣC).
+    func alpha(excluding excluded: Int? = nil) -> Double? {
+        let chosen = (0..<members.count).filter { $0 != excluded }
+        let k = Double(chosen.count)
+        guard chosen.count >= 2, complete >= 2 else { return nil }
+        var trace = 0.0, total = 0.0
+        for a in chosen {
+            trace += covariance(a, a)
+            for b in chosen { total += covariance(a, b) }
+        }
+        guard total > 0 else { return nil }
+        return k / (k - 1) * (1 - trace / total)
+    }
+
+    func result(items: [Item]) -> CompositeResult {
+        let mean = scored > 0 ? meanSum / Double(scored) : nil
+        let sd: Double? = scored > 1 ? ((meanSquares - meanSum * meanSum / Double(scored)) / Double(scored - 1)).squareRoot() : nil
+        return CompositeResult(
+            composite: composite, complete: complete, alpha: alpha(),
+            alphaIfDeleted: members.indices.map { (items[members[$0]].id, alpha(excluding: $0)) },
+            scored: scored, mean: mean, standardDeviation: sd)
+    }
+}
+
+/// Rounds shares of a total to whole percents that add up to exactly 100 (largest remainder, ties by
+/// option order). All zeros when nothing was answered.
+public func largestRemainderPercents(_ counts: [Int]) -> [Int] {
+    let total = counts.reduce(0, +)
+    guard total > 0 else { return counts.map { _ in 0 } }
+    var floors = counts.map { $0 * 100 / total }
+    let remainders = counts.map { ($0 * 100) % total }
+    var missing = 100 - floors.reduce(0, +)
+    // Highest remainder first; among equals, the earlier option (stable sort keeps display order).
+    for index in remainders.indices.sorted(by: { remainders[$0] > remainders[$1] }) where missing > 0 {
+        floors[index] += 1
+        missing -= 1
+    }
+    return floors
+}
+
+// MARK: - Results
+
+public struct OptionTally: Sendable, Equatable {
+    public var label: String
+    public var value: Double
+    public var count: Int
+    /// Whole percent of answered, rounded so that an item's options add up to 100.
+    public var percent: Int
+}
+
+public struct ItemTabulation: Sendable {
+    public var item: Item
+    public var answered: Int
+    public var missing: Int
+    /// Mean of the values as answered (not reverse-keyed).
+    public var mean: Double?
+    /// Mean after reverse keying: comparable across items.
+    public var keyedMean: Double?
+    /// How many answers are favourable (reverse-aware); nil when the scale has no favourable side.
+    public var favourable: Int?
+    /// favourable / answered.
+    public var positive: Double?
+    public var options: [OptionTally]
+}
+
+public struct CompositeResult: Sendable {
+    public var composite: Composite
+    /// Respondents who answered every item of the composite (alpha is computed over them: listwise).
+    public var complete: Int
+    public var alpha: Double?
+    /// Alpha with each item left out: an item whose removal raises alpha may be mis-keyed.
+    public var alphaIfDeleted: [(item: String, alpha: Double?)]
+    /// Respondents with a composite score (enough items answered).
+    public var scored: Int
+    /// Mean and standard deviation of respondents' keyed composite means.
+    public var mean: Double?
+    public var standardDeviation: Double?
+}
+
+public struct Tabulation: Sendable {
+    public var questionnaire: Questionnaire
+    public var respondents: Int
+    public var population: Int?
+    public var items: [ItemTabulation]
+    /// Favourable answers over all answered scored items.
+    public var positive: Double?
+    public var favourableAnswers: Int
+    public var scoredAnswers: Int
+    public var composites: [CompositeResult]
+    public var comments: [String]
+
+    /// respondents / population, when the population is known.
+    public var participation: Double? {
+        guard let population, population > 0 else { return nil }
+        return Double(respondents) / Double(population)
+    }
+}

@@ -1,0 +1,32 @@
+/// Writes RFC 4180 CSV that Excel opens as intended: quoting where needed, CRLF line ends, optionally a
+/// UTF-8 BOM and `;` (Russian Excel), and text cells that would run as formulas defused.
+public struct CSVWriter: Sendable {
+    public var delimiter: Character
+    public var lineEnd = "\r\n"
+    private(set) public var text = ""
+
+    public init(delimiter: Character = ";", bom: Bool = false) {
+        self.delimiter = delimiter
+        if bom { text = "\u{FEFF}" }
+    }
+
+    /// Appends one record. `defuse` marks cells that hold free text (names, comments).
+    public mutating func row(_ cells: [String], defuse: Set<Int> = []) {
+        text += cells.enumerated().map { i, cell in
+            Self.quote(defuse.contains(i) ? Self.defused(cell) : cell, delimiter: delimiter)
+        }.joined(separator: String(delimiter)) + lineEnd
+    }
+
+    /// A cell Excel would evaluate (`=`, `+`, `-`, `@`, tab or CR first) gets a leading apostrophe, which
+    /// Excel shows as text and `survey import` removes again.
+    public static func defused(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
+        return "'" + cell
+    }
+
+    public static func quote(_ cell: String, delimiter: Character) -> String {
+        let needs = cell.contains { $0 == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+            || cell.first == " " || cell.last == " "
+        return needs ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import SurveyEngine
+
+/// Stored responses written back out: a wide CSV that `survey import` reads unchanged, or JSON.
+public enum ResponseExport {
+    /// One row per response: the respondent (when any has one), then one column per item by id.
+    public static func csv(_ responses: [Response], questionnaire q: Questionnaire, values: Bool, excel: Bool) -> String {
+        var writer = CSVWriter(delimiter: excel ? ";" : ",", bom: excel)
+        let named = responses.contains { $0.respondent != nil }
+        let idHeader = q.kind == .monitoring ? "ребёнок" : "respondent"
+        writer.row((named ? [idHeader] : []) + q.items.map(\.id), defuse: Set(0...q.items.count))
+        let defuse = Set((named ? [0] : []) + q.items.enumerated().filter { $0.element.isFreeText }.map { $0.offset + (named ? 1 : 0) })
+        for response in responses {
+            var cells = named ? [response.respondent ?? ""] : []
+            for item in q.items {
+                if let scale = q.scale(of: item) {
+                    cells.append(response.values[item.id].map { v in values ? formatNumber(v) : (scale.option(value: v)?.label ?? formatNumber(v)) } ?? "")
+                } else {
+                    cells.append(response.texts[item.id] ?? "")
+                }
+            }
+            writer.row(cells, defuse: defuse)
+        }
+        return writer.text
+    }
+
+    public static func json(_ responses: [Response], questionnaire q: Questionnaire) -> JSONOutput {
+        .object([
+            ("questionnaire", .string(q.id)), ("version", .string(q.version)),
+            ("responses", .array(responses.map { response in
+                .object([
+                    ("respondent", .optional(response.respondent)), ("stage", .optional(response.stage)),
+                    ("answers", .object(q.items.compactMap { item in
+                        if let value = response.values[item.id] {
+                            return (item.id, .object([("value", .number(value)), ("label", .optional(q.scale(of: item)?.option(value: value)?.label))]))
+                        }
+                        return response.texts[item.id].map { (item.id, .object([("text", .string($0))])) }
+                    })),
+                ])
+            })),
+        ])
+    }
+}
+
+/// Stable pseudonyms: `R-` and 8 hex digits of SHA-256(key ‖ name). The key is random, per store.
+public enum Pseudonym {
+    public static func make(_ name: String, key: [UInt8]) -> String {
+        "R-" + SHA256.hex(key + Array(TextFolding.fold(name).utf8)).prefix(8)
+    }
+}
+
+public enum PseudonymKey {
+    /// The store's key, created (0600) on first use.
+    public static func load(storeRoot: String) throws(FileError) -> [UInt8] {
+        let path = (storeRoot as NSString).appendingPathComponent("pseudonym.key")
+        if FileIO.exists(path) { return try FileIO.readAll(path: path, limit: 1024) }
+        if !FileIO.isDirectory(storeRoot) {
+            guard mkdir(storeRoot, 0o700) == 0 || errno == EEXIST else { throw FileError(path: storeRoot, errno: errno) }
+        }
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        guard FileManager.default.createFile(atPath: path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {
+            throw FileError(path: path, reason: "cannot be created")
+        }
+        return key
+    }
+}

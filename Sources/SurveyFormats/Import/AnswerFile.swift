@@ -1,0 +1,133 @@
+import SurveyEngine
+
+/// One data row of an answer file, matched: the response it makes, or why it cannot be taken.
+public struct AnswerRow: Sendable {
+    /// The physical line the row starts on.
+    public var line: Int
+    public var response: Response
+    public var problems: [Diagnostic]
+    /// The cells as read, for a rejects file that can be fixed and re-imported.
+    public var cells: [String]
+    public var isValid: Bool { problems.isEmpty }
+}
+
+/// Reads an answer file (CSV from Excel or a paper transcription) against a questionnaire, one row at a
+/// time: the header is matched once, every cell is checked, every problem is named with line, column and item.
+public final class AnswerFile {
+    public let questionnaire: Questionnaire
+    public let fileName: String
+    public let reader: CSVReader
+    public private(set) var roles: [ColumnRole] = []
+    /// The header row as read.
+    public private(set) var header: [String] = []
+    public private(set) var headerProblems: [Diagnostic] = []
+    /// Blank answers per item id, over the rows read.
+    public private(set) var blanks: [String: Int] = [:]
+    public private(set) var rowsRead = 0
+
+    private let idColumn: String?
+    private let stage: String?
+    private var matchers: [CellMatcher?] = []
+    private var seen: [String: Int] = [:]
+
+    public init(path: String, questionnaire: Questionnaire, options: CSVOptions = CSVOptions(),
+                idColumn: String? = nil, stage: String? = nil) throws(CSVError) {
+        self.questionnaire = questionnaire
+        self.fileName = path
+        self.idColumn = idColumn
+        self.stage = stage
+        self.reader = try CSVReader(path: path, options: options)
+    }
+
+    /// Calls `body` for each non-empty data row. Header problems are in `headerProblems` before the first
+    /// row; when there are any, no rows are read (the file cannot be understood).
+    public func forEachRow(_ body: (AnswerRow) throws -> Void) throws {
+        var headerDone = false
+        try reader.forEach { record in
+            if !headerDone {
+                headerDone = true
+                readHeader(record.strings, line: record.line)
+                return
+            }
+            guard headerProblems.isEmpty else { return }
+            // Rows with nothing in them (Excel leaves some at the end) are not respondents.
+            if (0..<record.count).allSatisfy({ record.isEmpty($0) || record.string($0).allSatisfy(\.isWhitespace) }) { return }
+            rowsRead += 1
+            try body(matchRow(record))
+        }
+        if !headerDone {
+            headerProblems.append(Diagnostic(file: fileName, line: 1, message: "the file is empty: a header row naming the items is expected"))
+        }
+    }
+
+    private func readHeader(_ header: [String], line: Int) {
+        self.header = header
+        let plan = HeaderMatcher(questionnaire: questionnaire, idColumn: idColumn).plan(header)
+        roles = plan.roles
+        headerProblems = plan.problems.map {
+            Diagnostic(file: fileName, line: line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint)
+        }
+        if questionnaire.kind != .likert && !roles.contains(.respondent) {
+            headerProblems.append(Diagnostic(file: fileName, line: line, message: "no respondent column: a \(questionnaire.kind.rawValue) sheet needs one (id, ФИО, ребёнок, № … or --id-column)"))
+        }
+        matchers = roles.map { role in
+            if case .item(let index) = role, let scale = questionnaire.scale(of: questionnaire.items[index]) { return CellMatcher(scale: scale) }
+            return nil
+        }
+    }
+
+    private func matchRow(_ record: borrowing CSVRecord) -> AnswerRow {
+        var response = Response(stage: stage)
+        var problems: [Diagnostic] = []
+        let cells = record.strings
+        if cells.count > roles.count, cells[roles.count...].contains(where: { !$0.allSatisfy(\.isWhitespace) }) {
+            problems.append(Diagnostic(file: fileName, line: record.line, message: "the row has \(cells.count) cells but the header only \(roles.count)"))
+        }
+        var answered = Set<Int>()
+        for column in 0..<min(record.count, roles.count) {
+            let line = record.lineOfField(column)
+            switch roles[column] {
+            case .respondent:
+                let name = cleanFreeText(record.string(column))
+                response.respondent = name.isEmpty ? nil : name
+            case .unnamed:
+                if !record.string(column).allSatisfy(\.isWhitespace) {
+                    problems.append(Diagnostic(file: fileName, line: line, path: "column \(column + 1)", message: "a value in a column with no header"))
+                }
+            case .item(let index):
+                let item = questionnaire.items[index]
+                if matchers[column] == nil {
+                    let text = cleanFreeText(record.string(column))
+                    if !text.isEmpty { response.texts[item.id] = text; answered.insert(index) }
+                    continue
+                }
+                let result = matchers[column]?.match(bytes: record.bytes(column)) ?? .blank
+                switch result {
+                case .value(let value): response.values[item.id] = value; answered.insert(index)
+                case .blank, .text: break
+                case .invalid(let suggestion):
+                    let raw = record.string(column)
+                    let hint = suggestion.map { "did you mean «\($0)»?" }
+                    problems.append(Diagnostic(
+                        file: fileName, line: line, path: "column \(column + 1), item \(item.number)",
+                        message: "«\(raw)» is not an answer of this item" + (hint.map { " — \($0)" } ?? ""),
+                        hint: "answers: " + (questionnaire.scale(of: item)?.options.map { "«\($0.label)» (\(formatNumber($0.value)))" }.joined(separator: ", ") ?? "")))
+                }
+            }
+        }
+        for (index, item) in questionnaire.items.enumerated() where !answered.contains(index) {
+            blanks[item.id, default: 0] += 1
+        }
+        if questionnaire.kind != .likert && response.respondent == nil && roles.contains(.respondent) {
+            problems.append(Diagnostic(file: fileName, line: record.line, message: "the respondent cell is empty"))
+        }
+        if let identity = response.identity {
+            if let earlier = seen[identity] {
+                problems.append(Diagnostic(file: fileName, line: record.line, message: "«\(response.respondent ?? "")» already answered on line \(earlier) of this file"))
+            } else {
+                seen[identity] = record.line
+            }
+        }
+        return AnswerRow(line: record.line, response: response, problems: problems, cells: cells)
+    }
+}

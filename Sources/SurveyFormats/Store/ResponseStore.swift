@@ -1,0 +1,325 @@
+import Foundation
+import SurveyEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded response store: one folder per questionnaire holding an append-only JSON Lines log.
+///
+/// Every import (or finished terminal session) is one *batch*: its response lines, then a commit line.
+/// Readers count only committed batches, so a crash or power cut mid-write leaves at most an uncommitted
+/// tail, which the next writer truncates (and says so). Writers hold an exclusive `flock`, so two imports
+/// or terminals never interleave; data is fsynced before success is reported. Folders are 0700 and files
+/// 0600: the log holds names.
+public struct ResponseStore: Sendable {
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    /// `--data DIR`, else `$SURVEY_DATA`, else `./survey-data`.
+    public static func root(option: String?, environment: [String: String]) -> String {
+        option ?? environment["SURVEY_DATA"] ?? "survey-data"
+    }
+
+    public func folder(for questionnaireID: String) -> String { (root as NSString).appendingPathComponent(questionnaireID) }
+    public func logPath(for questionnaireID: String) -> String { (folder(for: questionnaireID) as NSString).appendingPathComponent("responses.jsonl") }
+
+    /// A response as stored, with the batch it came in.
+    public struct Entry: Sendable, Equatable {
+        public var response: Response
+        public var batch: String
+    }
+
+    /// What a committed batch recorded.
+    public struct BatchInfo: Sendable, Equatable {
+        public var id: String
+        public var count: Int
+        public var source: String
+        public var checksum: String?
+        public var at: String
+    }
+
+    /// The store's contents for one questionnaire: committed entries in order (a later response of the same
+    /// respondent and stage supersedes an earlier one), the batches, and uncommitted lines seen at the end.
+    public struct Contents: Sendable {
+        public var entries: [Entry] = []
+        public var batches: [BatchInfo] = []
+        /// Lines after the last commit: an import cut off by a crash.
+        public var uncommittedLines = 0
+        /// Byte length of the committed part of the log.
+        public var committedLength = 0
+
+        /// The current responses: the latest per respondent (and stage); anonymous ones all count.
+        public var current: [Response] {
+            var latest: [String: Int] = [:]
+            for (index, entry) in entries.enumerated() {
+                if let identity = entry.response.identity { latest[identity] = index }
+            }
+            return entries.enumerated().compactMap { index, entry in
+                guard let identity = entry.response.identity else { return entry.response }
+                return latest[identity] == index ? entry.response : nil
+            }
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Reads the committed log of a questionnaire (an empty result if nothing is stored yet).
+    public func read(_ questionnaireID: String) throws(StoreError) -> Contents {
+        let path = logPath(for: questionnaireID)
+        guard FileIO.exists(path) else { return Contents() }
+        let bytes: [UInt8]
+        do throws(FileError) { bytes = try FileIO.readAll(path: path, limit: Int.max) } catch { throw .file(error) }
+        return try Self.parse(bytes, path: path)
+    }
+
+    static func parse(_ bytes: [UInt8], path: String) throws(StoreError) -> Contents {
+        var contents = Contents()
+        var pending: [Entry] = []
+        var pendingBatch: String?
+        var lineStart = 0
+        var lineNumber = 0
+        while lineStart < bytes.count {
+            guard let newline = bytes[lineStart...].firstIndex(of: 0x0A) else {
+                // A last line with no newline is torn: a write cut short. It is never part of a commit.
+                contents.uncommittedLines += pending.count + 1
+                return contents
+            }
+            lineNumber += 1
+            let line = Array(bytes[lineStart..<newline])
+            lineStart = newline + 1
+            guard let node = try? JSONTreeParser.parse(line), case .object(let members) = node.value else {
+                throw .corrupt(path: path, line: lineNumber, reason: "not a JSON object")
+            }
+            let fields = Dictionary(members.map { ($0.key, $0.value.value) }, uniquingKeysWith: { a, _ in a })
+            switch fields["type"] {
+            case .string("response"):
+                guard case .string(let batch) = fields["batch"] else { throw .corrupt(path: path, line: lineNumber, reason: "response without batch") }
+                if pendingBatch != nil && pendingBatch != batch { throw .corrupt(path: path, line: lineNumber, reason: "batches interleave") }
+                pendingBatch = batch
+                pending.append(Entry(response: decodeResponse(fields), batch: batch))
+            case .string("commit"):
+                guard case .string(let batch) = fields["batch"], case .number(let count) = fields["count"] else {
+                    throw .corrupt(path: path, line: lineNumber, reason: "commit without batch or count")
+                }
+                guard pendingBatch == nil || pendingBatch == batch, Int(count) == pending.count else {
+                    throw .corrupt(path: path, line: lineNumber, reason: "commit of \(batch) does not match its \(pending.count) response line(s)")
+                }
+                contents.entries += pending
+                contents.batches.append(BatchInfo(
+                    id: batch, count: Int(count), source: fields["source"]?.stringValue ?? "",
+                    checksum: fields["checksum"]?.stringValue, at: fields["at"]?.stringValue ?? ""))
+                pending = []
+                pendingBatch = nil
+                contents.committedLength = lineStart
+            case .string("forget"):
+                guard case .string(let respondent) = fields["respondent"] else { throw .corrupt(path: path, line: lineNumber, reason: "forget without respondent") }
+                contents.entries.removeAll { $0.response.respondent == respondent }
+                contents.committedLength = lineStart
+            default:
+                throw .corrupt(path: path, line: lineNumber, reason: "unknown record type")
+            }
+        }
+        contents.uncommittedLines = pending.count
+        return contents
+    }
+
+    private static func decodeResponse(_ fields: [String: JSONValue]) -> Response {
+        var response = Response(respondent: fields["respondent"]?.stringValue, stage: fields["stage"]?.stringValue)
+        if case .object(let values) = fields["values"] {
+            for (key, node) in values { if case .number(let v) = node.value { response.values[key] = v } }
+        }
+        if case .object(let texts) = fields["texts"] {
+            for (key, node) in texts { if case .string(let t) = node.value { response.texts[key] = t } }
+        }
+        return response
+    }
+
+    static func encode(_ response: Response, batch: String) -> String {
+        JSONOutput.object([
+            ("type", .string("response")), ("batch", .string(batch)),
+            ("respondent", .optional(response.respondent)), ("stage", .optional(response.stage)),
+            ("values", .object(response.values.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
+            ("texts", .object(response.texts.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+        ]).compact() + "\n"
+    }
+
+    // MARK: - Writing
+
+    /// What a commit did.
+    public struct CommitResult: Sendable {
+        public var batch: String
+        public var stored: Int
+        /// Respondents whose earlier response (at the same stage) this batch replaces.
+        public var replaced: [String]
+        /// A message when an unfinished earlier write was found and removed.
+        public var repaired: String?
+    }
+
+    /// Appends a batch atomically. Under the lock it repairs a torn tail, refuses a checksum seen before
+    /// (the same file imported twice), writes the responses and the commit line, and fsyncs.
+    public func commit(_ responses: [Response], questionnaireID: String, source: String, checksum: String?,
+                       now: Date = Date()) throws(StoreError) -> CommitResult {
+        try ensureFolder(questionnaireID)
+        return try withLock(questionnaireID) { () throws(StoreError) -> CommitResult in
+            let path = logPath(for: questionnaireID)
+            let (contents, repaired) = try openForAppend(path)
+            if let checksum, let earlier = contents.batches.first(where: { $0.checksum == checksum }) {
+                throw .alreadyImported(source: earlier.source, at: earlier.at, count: earlier.count)
+            }
+            let existing = Set(contents.current.compactMap(\.identity))
+            let replaced = responses.filter { $0.identity.map(existing.contains) ?? false }.compactMap(\.respondent)
+            let batch = Self.batchID(source: source, checksum: checksum, now: now)
+            var text = ""
+            for response in responses { text += Self.encode(response, batch: batch) }
+            text += JSONOutput.object([
+                ("type", .string("commit")), ("batch", .string(batch)), ("count", .integer(responses.count)),
+                ("source", .string(source)), ("checksum", .optional(checksum)), ("at", .string(Self.timestamp(now))),
+            ]).compact() + "\n"
+            try append(Array(text.utf8), to: path)
+            return CommitResult(batch: batch, stored: responses.count, replaced: replaced, repaired: repaired)
+        }
+    }
+
+    /// Removes every response of a respondent: the log is rewritten without them (atomically, by rename),
+    /// so the name is gone from the disk, not merely hidden.
+    public func forget(_ respondent: String, questionnaireID: String) throws(StoreError) -> Int {
+        let path = logPath(for: questionnaireID)
+        guard FileIO.exists(path) else { return 0 }
+        return try withLock(questionnaireID) { () throws(StoreError) -> Int in
+            _ = try openForAppend(path)
+            let bytes: [UInt8]
+            do throws(FileError) { bytes = try FileIO.readAll(path: path, limit: Int.max) } catch { throw .file(error) }
+            let contents = try Self.parse(bytes, path: path)
+            let removed = contents.entries.filter { $0.response.respondent == respondent }.count
+            guard removed > 0 else { return 0 }
+            // Re-encode batch by batch, leaving the respondent out and recounting each commit.
+            var text = ""
+            for batch in contents.batches {
+                let kept = contents.entries.filter { $0.batch == batch.id && $0.response.respondent != respondent }
+                for entry in kept { text += Self.encode(entry.response, batch: batch.id) }
+                text += JSONOutput.object([
+                    ("type", .string("commit")), ("batch", .string(batch.id)), ("count", .integer(kept.count)),
+                    ("source", .string(batch.source)), ("checksum", .optional(batch.checksum)), ("at", .string(batch.at)),
+                ]).compact() + "\n"
+            }
+            try replaceFile(path, with: Array(text.utf8))
+            return removed
+        }
+    }
+
+    // MARK: - File mechanics
+
+    private func ensureFolder(_ questionnaireID: String) throws(StoreError) {
+        guard QuestionnaireValidator.isSafeIdentifier(questionnaireID) else { throw .unsafeName(questionnaireID) }
+        for path in [root, folder(for: questionnaireID)] where !FileIO.isDirectory(path) {
+            if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .file(FileError(path: path, errno: errno)) }
+            chmod(path, 0o700)
+        }
+    }
+
+    /// Runs `body` holding an exclusive lock on the questionnaire's folder.
+    private func withLock<T>(_ questionnaireID: String, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        let lockPath = (folder(for: questionnaireID) as NSString).appendingPathComponent("lock")
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .file(FileError(path: lockPath, errno: errno)) }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw .file(FileError(path: lockPath, errno: errno)) }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
+    /// Reads the log and truncates anything after the last commit; returns the contents and what was repaired.
+    private func openForAppend(_ path: String) throws(StoreError) -> (Contents, String?) {
+        guard FileIO.exists(path) else { return (Contents(), nil) }
+        let bytes: [UInt8]
+        do throws(FileError) { bytes = try FileIO.readAll(path: path, limit: Int.max) } catch { throw .file(error) }
+        let contents = try Self.parse(bytes, path: path)
+        guard contents.committedLength < bytes.count else { return (contents, nil) }
+        guard truncate(path, off_t(contents.committedLength)) == 0 else { throw .file(FileError(path: path, errno: errno)) }
+        let removed = bytes.count - contents.committedLength
+        return (contents, "\(path): removed an unfinished write of \(removed) byte(s) at the end (an import or session cut off by a crash or power cut); committed data is intact")
+    }
+
+    private func append(_ bytes: [UInt8], to path: String) throws(StoreError) {
+        let created = !FileIO.exists(path)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
+        defer { close(fd) }
+        fchmod(fd, 0o600)
+        try writeAll(fd, bytes, path: path)
+        guard fsync(fd) == 0 else { throw .file(FileError(path: path, errno: errno)) }
+        if created { syncFolder(of: path) }
+    }
+
+    private func replaceFile(_ path: String, with bytes: [UInt8]) throws(StoreError) {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .file(FileError(path: temporary, errno: errno)) }
+        do throws(StoreError) {
+            try writeAll(fd, bytes, path: temporary)
+            guard fsync(fd) == 0 else { throw .file(FileError(path: temporary, errno: errno)) }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw .file(FileError(path: path, errno: errno)) }
+        syncFolder(of: path)
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .file(FileError(path: path, errno: errno))
+            }
+            offset += n
+        }
+    }
+
+    /// A new file's name is durable only once its folder is synced.
+    private func syncFolder(of path: String) {
+        let fd = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    static func batchID(source: String, checksum: String?, now: Date) -> String {
+        "b" + String(SHA256.hex(Array("\(source)|\(checksum ?? "")|\(now.timeIntervalSince1970)|\(getpid())|\(UInt64.random(in: 0...UInt64.max))".utf8)).prefix(12))
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
+
+/// Why the store refused or failed.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case file(FileError)
+    case corrupt(path: String, line: Int, reason: String)
+    case alreadyImported(source: String, at: String, count: Int)
+    case unsafeName(String)
+
+    public var description: String {
+        switch self {
+        case .file(let error): error.description
+        case .corrupt(let path, let line, let reason): "\(path):\(line): the store is damaged: \(reason)"
+        case .alreadyImported(let source, let at, let count): "this file was already imported (as \(source), \(at), \(count) response(s)); nothing stored twice"
+        case .unsafeName(let name): "'\(name)' cannot name a store folder"
+        }
+    }
+}
+
+extension JSONValue {
+    var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+}

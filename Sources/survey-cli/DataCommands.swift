@@ -1,0 +1,145 @@
+import Foundation
+import SurveyEngine
+import SurveyFormats
+
+/// `survey sample ID --count N`: a realistic synthetic answer file, streamed.
+let sampleCommand = Command(
+    name: "sample", summary: "Write a realistic synthetic answer file for a questionnaire (demos, tests, benchmarks).",
+    usage: "ID --count N [--seed S] [--out FILE] [--encoding utf-8|cp1251] [--stage start|mid|final] [--blanks SHARE]",
+    discussion: """
+    Respondents answer consistently (a latent level per person and per area), about 5 % of cells are blank,
+    and labels come in the spellings people type: lower or upper case, extra spaces, aliases, bare values,
+    Cyrillic Roman numerals. The same --seed gives the same file. Written with ';' and CRLF, as Excel does.
+    """,
+    arguments: [("ID", "The questionnaire.")],
+    options: [.value("--count", "N", "How many respondents (rows)."),
+              .value("--seed", "S", "The random seed (default 1)."),
+              .value("--out", "FILE", "Write to FILE instead of standard output."),
+              .value("--encoding", "ENC", "utf-8 (default) or cp1251 (as Excel on Russian Windows saves).", choices: ["utf-8", "cp1251"]),
+              .value("--stage", "STAGE", "For monitoring: the stage, later stages have higher levels."),
+              .value("--blanks", "SHARE", "The share of blank cells, 0–1 (default 0.05).")],
+    positionals: 1...1,
+    examples: ["survey sample preschool-staff-survey --count 30 --out answers.csv",
+               "survey sample preschool-staff-survey --count 1000000 --seed 7 --out big.csv"]
+) { invocation throws(CLIError) in
+    let q = try invocation.questionnaire(invocation.positionals[0])
+    guard let count = try invocation.integer("--count", range: 0...100_000_000) else { throw .usage("sample needs --count N") }
+    let seed = try invocation.integer("--seed", default: 1) ?? 1
+    var generator = SampleGenerator(questionnaire: q, seed: UInt64(seed))
+    if let blanks = invocation.value("--blanks") {
+        guard let share = Double(blanks), (0...1).contains(share) else { throw .usage("--blanks takes a share from 0 to 1, not '\(blanks)'") }
+        generator.blankRate = share
+    }
+    if let stage = invocation.value("--stage") {
+        guard let index = q.stages.firstIndex(where: { $0.id == stage }) else {
+            throw .usage("unknown stage '\(stage)'" + (q.stages.isEmpty ? "; '\(q.id)' has no stages" : "; one of \(q.stages.map(\.id).joined(separator: ", "))"))
+        }
+        generator.stageShift = Double(index) * 0.35
+    }
+    let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
+    let sink = try OutputSink(path: invocation.value("--out"))
+    var writer = CSVWriter(delimiter: ";")
+    writer.row(generator.header)
+    for index in 0..<count {
+        writer.row(generator.nextRow(), defuse: [0])
+        if index % 4096 == 4095 || index == count - 1 {
+            try sink.write(writer.text, encoding: encoding)
+            writer = CSVWriter(delimiter: ";")
+        }
+    }
+    if count == 0 { try sink.write(writer.text, encoding: encoding) }
+    try sink.close()
+    return 0
+}
+
+/// `survey export ID`: the stored responses as CSV (re-importable) or JSON.
+let exportCommand = Command(
+    name: "export", summary: "Export stored responses as CSV (re-importable, Excel-safe) or JSON.",
+    usage: "ID [--format csv|json] [--values] [--excel] [--anonymize] [--stage STAGE] [--out FILE]",
+    discussion: """
+    CSV has a respondent column and one column per item (by id), so the file imports again unchanged.
+    Text cells that Excel would run as a formula (starting with =, +, -, @) get a leading apostrophe.
+    --anonymize replaces names with stable pseudonyms (the same name gives the same pseudonym in every export
+    from this store; the key is kept in the store, so they cannot be reversed from the file alone).
+    """,
+    arguments: [("ID", "The questionnaire.")],
+    options: [.value("--format", "FORMAT", "csv (default) or json.", choices: ["csv", "json"]),
+              .flag("--values", "Write option values (4) instead of labels («Полностью согласен»)."),
+              .flag("--excel", "UTF-8 with a byte-order mark and ';', so Russian Excel opens it correctly."),
+              .flag("--anonymize", "Replace respondent names with stable pseudonyms."),
+              .value("--stage", "STAGE", "Monitoring: the stage to export (CSV needs one: a sheet is one stage)."),
+              .value("--out", "FILE", "Write to FILE (created private, 0600) instead of standard output.")],
+    positionals: 1...1,
+    examples: ["survey export preschool-staff-survey --excel --out staff.csv",
+               "survey export teacher-deficits --format json --anonymize"]
+) { invocation throws(CLIError) in
+    let q = try invocation.questionnaire(invocation.positionals[0])
+    let store = invocation.store
+    var responses: [Response]
+    do { responses = try store.read(q.id).current } catch { throw .failed("\(error)") }
+    let stage = invocation.value("--stage")
+    if let stage {
+        guard q.stages.contains(where: { $0.id == stage }) else { throw .usage("unknown stage '\(stage)'") }
+        responses = responses.filter { $0.stage == stage }
+    }
+    if invocation.has("--anonymize") {
+        let key: [UInt8]
+        do { key = try PseudonymKey.load(storeRoot: store.root) } catch { throw .failed("\(error)") }
+        responses = responses.map { var r = $0; r.respondent = r.respondent.map { Pseudonym.make($0, key: key) }; return r }
+    }
+    let text: String
+    if invocation.value("--format") == "json" {
+        text = ResponseExport.json(responses, questionnaire: q).rendered()
+    } else {
+        if q.kind == .monitoring && stage == nil {
+            throw .usage("a monitoring CSV is one stage's sheet: give --stage (\(q.stages.map(\.id).joined(separator: ", "))), or use --format json")
+        }
+        text = ResponseExport.csv(responses, questionnaire: q, values: invocation.has("--values"), excel: invocation.has("--excel"))
+    }
+    let sink = try OutputSink(path: invocation.value("--out"))
+    try sink.write(text, encoding: .utf8)
+    try sink.close()
+    return 0
+}
+
+/// Standard output, or a private file written atomically on close.
+final class OutputSink {
+    private let path: String?
+    private var buffer: [UInt8] = []
+    private let handle: FileHandle?
+
+    init(path: String?) throws(CLIError) {
+        self.path = path
+        if let path {
+            let temporary = path + ".tmp-\(getpid())"
+            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let handle = FileHandle(forWritingAtPath: temporary) else {
+                throw .failed("\(path): cannot be written")
+            }
+            self.handle = handle
+        } else {
+            handle = nil
+        }
+    }
+
+    func write(_ text: String, encoding: OutputEncoding) throws(CLIError) {
+        switch encoding.encode(text) {
+        case .failure(let problem): throw .failed(problem.description)
+        case .success(let bytes):
+            if let handle {
+                do { try handle.write(contentsOf: bytes) } catch { throw .failed("\(path ?? ""): \(error.localizedDescription)") }
+            } else {
+                Console().out(String(decoding: bytes, as: UTF8.self), raw: encoding == .utf8 ? nil : bytes)
+            }
+        }
+    }
+
+    func close() throws(CLIError) {
+        guard let handle, let path else { return }
+        do {
+            try handle.synchronize()
+            try handle.close()
+        } catch { throw .failed("\(path): \(error.localizedDescription)") }
+        guard rename(path + ".tmp-\(getpid())", path) == 0 else { throw .failed("\(path): \(String(cString: strerror(errno)))") }
+    }
+}

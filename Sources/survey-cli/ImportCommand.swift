@@ -1,0 +1,224 @@
+import Foundation
+import SurveyEngine
+import SurveyFormats
+
+let encodingOption = OptionSpec.value("--encoding", "ENC", "auto (default), utf-8, cp1251 or utf-16.", choices: ["auto", "utf-8", "cp1251", "utf-16"])
+let delimiterOption = OptionSpec.value("--delimiter", "SEP", "auto (default), ',', ';' or tab.", choices: ["auto", ",", ";", "tab"])
+let idColumnOption = OptionSpec.value("--id-column", "NAME", "The column that names the respondent (default: id, respondent, №, номер, анкета, ФИО, ребёнок).")
+let stageOption = OptionSpec.value("--stage", "STAGE", "The monitoring stage of the sheet: start, mid or final.")
+
+/// `survey import ID FILE`: validate a whole answer file, then store it atomically (or nothing).
+let importCommand = Command(
+    name: "import", summary: "Import an answer file (CSV from Excel or paper forms) into the response store.",
+    usage: "ID FILE [--encoding auto|utf-8|cp1251|utf-16] [--delimiter auto|,|;|tab] [--stage start|mid|final] [--dry-run] [--skip-invalid --rejects FILE] [--id-column NAME]",
+    discussion: """
+    The whole file is checked first. By default it is all or nothing: any bad cell refuses the file (exit 1),
+    every problem is listed with its line, column and item, and nothing is stored. With --skip-invalid the
+    good rows are stored and the bad ones are written, each with its reason, to the --rejects file, which can
+    be fixed and imported again. Importing the same file twice stores nothing the second time.
+    Columns name items by id, number or text; cells hold a label (case, spaces, ё/е and the scale's aliases
+    forgiven), the option's value, or for levels I/II/III (Latin or Cyrillic).
+    """,
+    arguments: [("ID", "The questionnaire."), ("FILE", "The answer file: one row per respondent, a header row naming the items.")],
+    options: [encodingOption, delimiterOption, stageOption, idColumnOption,
+              .flag("--dry-run", "Check the file and print the summary; store nothing."),
+              .flag("--skip-invalid", "Store the valid rows; write the others to --rejects."),
+              .value("--rejects", "FILE", "Where --skip-invalid writes the refused rows (CSV with a reason column)."),
+              .value("--max-errors", "N", "How many problems to list before counting the rest (default 30).")],
+    positionals: 2...2,
+    examples: ["survey import preschool-staff-survey answers.csv",
+               "survey import preschool-monitoring group-sept.csv --stage start --encoding cp1251",
+               "survey import teacher-deficits forms.csv --skip-invalid --rejects to-fix.csv"]
+) { invocation throws(CLIError) in
+    let q = try invocation.questionnaire(invocation.positionals[0])
+    let path = invocation.positionals[1]
+    let t = invocation.language.t
+    let stage = try stageArgument(invocation, q)
+    let skipInvalid = invocation.has("--skip-invalid")
+    let rejectsPath = invocation.value("--rejects")
+    if skipInvalid != (rejectsPath != nil) { throw .usage("--skip-invalid and --rejects FILE go together") }
+    let maxErrors = try invocation.integer("--max-errors", default: 30, range: 1...100_000) ?? 30
+
+    let file = try openAnswerFile(invocation, q, path: path, stage: stage)
+    var good: [Response] = []
+    var rejected: [AnswerRow] = []
+    var problems: [Diagnostic] = []
+    let progress = Progress(console: invocation.console, total: file.reader.totalBytes)
+    do {
+        try file.forEachRow { row in
+            if row.isValid { good.append(row.response) } else {
+                rejected.append(row)
+                problems += row.problems
+            }
+            progress.update(done: file.reader.bytesRead, rows: file.rowsRead)
+        }
+    } catch let error as CSVError {
+        progress.finish()
+        throw .refused([Diagnostic(file: path, line: error.line, path: error.column.map { "column \($0)" }, message: error.message, hint: error.hint)],
+                       summary: "\(path) cannot be read; nothing stored")
+    } catch {
+        progress.finish()
+        throw .internal("\(error)")
+    }
+    progress.finish()
+    if !file.headerProblems.isEmpty {
+        throw .refused(file.headerProblems, summary: "the header of \(path) does not match '\(q.id)'; nothing stored")
+    }
+
+    let summary = ImportSummary(file: file, stored: 0, rejected: rejected.count, language: invocation.language)
+    if !problems.isEmpty && !skipInvalid {
+        printLimited(problems, max: maxErrors, console: invocation.console)
+        invocation.console.out(summary.text(stored: 0))
+        throw .failed("\(rejected.count) of \(file.rowsRead) row(s) have problems; nothing stored",
+                      hint: "fix them and import again, or use --skip-invalid --rejects FILE to store the valid rows")
+    }
+    if invocation.has("--dry-run") {
+        printLimited(problems, max: maxErrors, console: invocation.console)
+        invocation.console.out(t("Проверка без сохранения.\n", "Dry run: nothing stored.\n") + summary.text(stored: 0))
+        return problems.isEmpty ? 0 : 1
+    }
+    if let rejectsPath, !rejected.isEmpty {
+        printLimited(problems, max: maxErrors, console: invocation.console)
+        try writeRejects(rejected, header: file.header, to: rejectsPath)
+    }
+    let store = invocation.store
+    let checksum: String
+    do { checksum = try fileChecksum(path, salt: stage ?? "") } catch { throw .failed("\(error)") }
+    do throws(StoreError) {
+        let result = try store.commit(good, questionnaireID: q.id, source: (path as NSString).lastPathComponent, checksum: checksum)
+        if let repaired = result.repaired { invocation.console.err("warning: \(repaired)\n") }
+        if !result.replaced.isEmpty {
+            let names = result.replaced.prefix(10).joined(separator: ", ") + (result.replaced.count > 10 ? " …" : "")
+            invocation.console.out(q.kind == .monitoring
+                ? t("Заменены прежние данные этапа для \(result.replaced.count): \(names)\n", "Replaced this stage's earlier data for \(result.replaced.count): \(names)\n")
+                : t("Уже были ответы у \(result.replaced.count) (новые стали текущими, прежние сохранены в истории): \(names)\n",
+                    "\(result.replaced.count) already had a response (the new one is current, the earlier kept as history): \(names)\n"))
+        }
+    } catch {
+        if case .alreadyImported = error {
+            invocation.console.out(t("Этот файл уже импортирован — повторно ничего не сохранено ", "Already imported: nothing stored twice ") + "(\(error.description))\n")
+            return 0
+        }
+        throw .failed("\(error)")
+    }
+    invocation.console.out(summary.text(stored: good.count) + (rejectsPath.map { rejected.isEmpty ? "" : t("Отклонённые строки: \($0)\n", "Rejected rows: \($0)\n") } ?? ""))
+    return 0
+}
+
+/// `--stage`: required for monitoring sheets, refused for other kinds, checked against the definition.
+func stageArgument(_ invocation: Invocation, _ q: Questionnaire) throws(CLIError) -> String? {
+    let stage = invocation.value("--stage")
+    if q.kind == .monitoring {
+        guard let stage else { throw .usage("a monitoring sheet needs --stage (\(q.stages.map(\.id).joined(separator: ", ")))") }
+        guard q.stages.contains(where: { $0.id == stage }) else {
+            throw .usage("unknown stage '\(stage)'; '\(q.id)' has \(q.stages.map(\.id).joined(separator: ", "))")
+        }
+        return stage
+    }
+    if stage != nil { throw .usage("--stage is for monitoring sheets; '\(q.id)' is a \(q.kind.rawValue) questionnaire") }
+    return nil
+}
+
+/// Opens an answer file with the command's --encoding, --delimiter and --id-column.
+func openAnswerFile(_ invocation: Invocation, _ q: Questionnaire, path: String, stage: String?) throws(CLIError) -> AnswerFile {
+    var options = CSVOptions()
+    if let encoding = invocation.value("--encoding") { options.encoding = CSVEncoding(rawValue: encoding) ?? .auto }
+    if let delimiter = invocation.value("--delimiter") { options.delimiter = CSVDelimiter.parse(delimiter) ?? nil }
+    do {
+        return try AnswerFile(path: path, questionnaire: q, options: options, idColumn: invocation.value("--id-column"), stage: stage)
+    } catch {
+        throw .refused([Diagnostic(file: path, line: error.line > 0 ? error.line : nil, message: error.message, hint: error.hint)],
+                       summary: "\(path) cannot be read")
+    }
+}
+
+func printLimited(_ problems: [Diagnostic], max: Int, console: Console) {
+    SurveyCLI.printDiagnostics(Array(problems.prefix(max)), console: console)
+    if problems.count > max { console.err("error: … and \(problems.count - max) more problem(s) (--max-errors N to list more)\n") }
+}
+
+/// The refused rows as a CSV a person can fix in Excel and import again: the original header and cells,
+/// plus a last column with the reasons.
+func writeRejects(_ rows: [AnswerRow], header: [String], to path: String) throws(CLIError) {
+    var writer = CSVWriter(delimiter: ";", bom: true)
+    writer.row(header + ["Ошибка"], defuse: Set(0...header.count))
+    for row in rows {
+        let reasons = row.problems.map { ($0.path.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
+        writer.row(row.cells + [reasons], defuse: Set(0...row.cells.count))
+    }
+    do { try writePrivateFile(path, Array(writer.text.utf8)) } catch { throw .failed("\(error)") }
+}
+
+/// Writes a file that may hold names: created 0600, replaced atomically.
+func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws(FileError) {
+    let temporary = path + ".tmp-\(getpid())"
+    guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+        throw FileError(path: path, reason: "cannot be written")
+    }
+    guard rename(temporary, path) == 0 else {
+        unlink(temporary)
+        throw FileError(path: path, errno: errno)
+    }
+}
+
+/// SHA-256 of a file's bytes (and the stage it is imported as), streamed in chunks.
+func fileChecksum(_ path: String, salt: String) throws(FileError) -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path: path, reason: "cannot be opened") }
+    defer { try? handle.close() }
+    var hasher = SHA256()
+    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
+    hasher.update(Array("|\(salt)".utf8))
+    return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+}
+
+/// The end-of-import report: rows read, stored, rejected, blanks per item.
+struct ImportSummary {
+    let file: AnswerFile
+    let stored: Int
+    let rejected: Int
+    let language: Language
+
+    func text(stored: Int) -> String {
+        let t = language.t
+        let delimiter = file.reader.delimiter == 0x09 ? "tab" : String(UnicodeScalar(file.reader.delimiter))
+        var out = t("Файл: \(file.fileName) (\(file.reader.encoding.rawValue), разделитель «\(delimiter)»)\n",
+                    "File: \(file.fileName) (\(file.reader.encoding.rawValue), delimiter '\(delimiter)')\n")
+        out += t("Строк прочитано: \(file.rowsRead), сохранено: \(stored), отклонено: \(rejected)\n",
+                 "Rows read: \(file.rowsRead), stored: \(stored), rejected: \(rejected)\n")
+        let blanks = file.questionnaire.items.compactMap { item in file.blanks[item.id].map { (item.number, $0) } }.filter { $0.1 > 0 }
+        if !blanks.isEmpty {
+            out += t("Пропуски (№ — сколько): ", "Blanks (item — count): ") + blanks.map { "\($0.0) — \($0.1)" }.joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+}
+
+/// A progress line on stderr for long files, when stderr is a terminal; silent otherwise.
+final class Progress {
+    private let console: Console
+    private let total: Int?
+    private let enabled: Bool
+    private var last = Date.distantPast
+    private var shown = false
+
+    init(console: Console, total: Int?) {
+        self.console = console
+        self.total = total
+        self.enabled = Console.isTerminal(2) && (total ?? 0) > 2_000_000
+    }
+
+    func update(done: Int, rows: Int) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(last) > 0.2 else { return }
+        last = now
+        let percent = total.map { $0 > 0 ? " \(done * 100 / $0) %" : "" } ?? ""
+        console.err("\r\u{1B}[K…\(percent) — \(rows) rows")
+        shown = true
+    }
+
+    func finish() {
+        if shown { console.err("\r\u{1B}[K") }
+        shown = false
+    }
+}

@@ -1,0 +1,585 @@
+import Foundation
+import Testing
+@testable import SurveyFormats
+
+// MARK: Helpers
+
+/// What a reader produced for one input: records as strings with their lines, and what it detected.
+private struct CSVReadout: Equatable {
+    var records: [[String]] = []
+    var lines: [Int] = []
+    var fieldLines: [[Int]] = []
+    var indexes: [Int] = []
+    var encoding: CSVEncoding = .auto
+    var delimiter: UInt8 = 0
+    var hadBOM = false
+    var hadSeparatorLine = false
+}
+
+private func readAll(_ bytes: [UInt8], _ options: CSVOptions = .init()) throws -> CSVReadout {
+    let reader = try CSVReader(bytes: bytes, options: options)
+    return try readout(reader)
+}
+
+private func readout(_ reader: CSVReader) throws -> CSVReadout {
+    var out = CSVReadout(encoding: reader.encoding, delimiter: reader.delimiter, hadBOM: reader.hadBOM,
+                         hadSeparatorLine: reader.hadSeparatorLine)
+    try reader.forEach { record in
+        out.records.append(record.strings)
+        out.lines.append(record.line)
+        out.fieldLines.append((0..<record.count).map(record.lineOfField))
+        out.indexes.append(record.index)
+    }
+    return out
+}
+
+private func options(_ chunk: Int, encoding: CSVEncoding = .auto, delimiter: UInt8? = nil) -> CSVOptions {
+    CSVOptions(encoding: encoding, delimiter: delimiter, chunkSize: chunk)
+}
+
+/// Windows-1251 bytes of Russian text (letters, Ёё, «», —, №) and ASCII, by table, independent of the reader.
+private func cp1251(_ text: String) -> [UInt8] {
+    var bytes: [UInt8] = []
+    for scalar in text.unicodeScalars {
+        switch scalar.value {
+        case 0..<0x80: bytes.append(UInt8(scalar.value))
+        case 0x410...0x44F: bytes.append(UInt8(scalar.value - 0x410 + 0xC0))
+        case 0x401: bytes.append(0xA8)
+        case 0x451: bytes.append(0xB8)
+        case 0xAB: bytes.append(0xAB)
+        case 0xBB: bytes.append(0xBB)
+        case 0x2014: bytes.append(0x97)
+        case 0x2116: bytes.append(0xB9)
+        default: preconditionFailure("no Windows-1251 byte for U+\(String(scalar.value, radix: 16)) in this test table")
+        }
+    }
+    return bytes
+}
+
+/// UTF-16 with a byte-order mark.
+private func utf16(_ text: String, bigEndian: Bool = false, bom: Bool = true) -> [UInt8] {
+    var bytes: [UInt8] = bom ? (bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]) : []
+    for unit in text.utf16 {
+        let high = UInt8(unit >> 8), low = UInt8(unit & 0xFF)
+        bytes += bigEndian ? [high, low] : [low, high]
+    }
+    return bytes
+}
+
+private let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+private func u8(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+/// Chunk sizes every table case runs with: tiny ones put every boundary everywhere.
+private let chunkSizes = [1, 2, 3, 7, 1 << 20]
+
+// MARK: Parsing
+
+/// One well-formed input and what it must read as.
+struct CSVParseCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var input: [UInt8]
+    var encoding: CSVEncoding = .auto
+    var delimiter: UInt8? = nil
+    var records: [[String]]
+    var lines: [Int]? = nil
+    var fieldLines: [[Int]]? = nil
+    var expectEncoding: CSVEncoding? = nil
+    var expectDelimiter: Character? = nil
+    var expectBOM: Bool? = nil
+    var expectSeparatorLine: Bool? = nil
+    var testDescription: String { name }
+}
+
+private let parseCases: [CSVParseCase] = [
+    .init(name: "simple", input: u8("a,b,c\n1,2,3\n"), records: [["a", "b", "c"], ["1", "2", "3"]], lines: [1, 2],
+          expectEncoding: .utf8, expectDelimiter: ",", expectBOM: false, expectSeparatorLine: false),
+    .init(name: "no final newline", input: u8("a;b\n1;2"), records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+    .init(name: "CRLF", input: u8("a;b\r\n1;2\r\n"), records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+    .init(name: "lone CR", input: u8("a;b\r1;2\r"), records: [["a", "b"], ["1", "2"]], lines: [1, 2]),
+    .init(name: "mixed line endings", input: u8("a;b\r\n1;2\n3;4\r5;6"),
+          records: [["a", "b"], ["1", "2"], ["3", "4"], ["5", "6"]], lines: [1, 2, 3, 4]),
+    .init(name: "CRLF without final newline", input: u8("a;b\r\n1;2"), records: [["a", "b"], ["1", "2"]]),
+    .init(name: "quoted delimiter", input: u8("\"a;b\";c\n"), records: [["a;b", "c"]]),
+    .init(name: "doubled quotes", input: u8("\"say \"\"hi\"\"\";\"\"\"\"\n"), records: [["say \"hi\"", "\""]]),
+    .init(name: "quoted CRLF inside", input: u8("\"l1\r\nl2\";b\r\nc;d\r\n"), records: [["l1\r\nl2", "b"], ["c", "d"]],
+          lines: [1, 3], fieldLines: [[1, 2], [3, 3]]),
+    .init(name: "quoted LF and CR inside", input: u8("x;\"a\nb\rc\"\ny;z\n"), records: [["x", "a\nb\rc"], ["y", "z"]],
+          lines: [1, 4], fieldLines: [[1, 1], [4, 4]]),
+    .init(name: "quoted field starting with a line break", input: u8("\"\nx\";\"\r\n\"\nq;r"),
+          records: [["\nx", "\r\n"], ["q", "r"]], lines: [1, 4], fieldLines: [[1, 2], [4, 4]]),
+    .init(name: "many multi-line fields", input: u8("h;t\n1;\"a\n\nb\"\n2;\"c\r\n\r\nd\"\n3;e\n"),
+          records: [["h", "t"], ["1", "a\n\nb"], ["2", "c\r\n\r\nd"], ["3", "e"]], lines: [1, 2, 5, 8]),
+    .init(name: "empty fields", input: u8(";;\n;a;\n"), records: [["", "", ""], ["", "a", ""]]),
+    .init(name: "empty line in the middle", input: u8("a\n\nb\n"), records: [["a"], [""], ["b"]], lines: [1, 2, 3]),
+    .init(name: "empty CRLF lines", input: u8("a;b\r\n\r\n\r\nc;d\r\n"), records: [["a", "b"], [""], [""], ["c", "d"]], lines: [1, 2, 3, 4]),
+    .init(name: "two final newlines", input: u8("a\n\n"), records: [["a"], [""]]),
+    .init(name: "only a newline", input: u8("\n"), records: [[""]]),
+    .init(name: "empty input", input: [], records: [], expectEncoding: .utf8, expectDelimiter: ","),
+    .init(name: "only a BOM", input: bom, records: [], expectBOM: true),
+    .init(name: "quote in the middle is data", input: u8("ab\"c;d\"\n5\" screen;x\n"),
+          records: [["ab\"c", "d\""], ["5\" screen", "x"]]),
+    .init(name: "empty quoted fields", input: u8("\"\";x;\"\"\n"), records: [["", "x", ""]]),
+    .init(name: "quoted last field without newline", input: u8("a;\"b\""), records: [["a", "b"]]),
+    .init(name: "quoted last field then CR", input: u8("a;\"b\"\r"), records: [["a", "b"]]),
+    .init(name: "no trimming", input: u8(" a ; b \n"), records: [[" a ", " b "]]),
+    .init(name: "sep=; line", input: u8("sep=;\na,b;c\n"), records: [["a,b", "c"]], lines: [2],
+          expectDelimiter: ";", expectBOM: false, expectSeparatorLine: true),
+    .init(name: "sep=, after a BOM with CRLF", input: bom + u8("sep=,\r\nx;y,z\r\n1;2,3\r\n"), records: [["x;y", "z"], ["1;2", "3"]],
+          lines: [2, 3], expectDelimiter: ",", expectBOM: true, expectSeparatorLine: true),
+    .init(name: "sep=tab", input: u8("sep=\t\r\na;b\tc\r\n"), records: [["a;b", "c"]], expectDelimiter: "\t"),
+    .init(name: "sep= alone", input: u8("sep=;"), records: [], expectSeparatorLine: true),
+    .init(name: "sep= is a record when it is not a separator line", input: u8("sep=ab;c\n"), records: [["sep=ab", "c"]],
+          expectSeparatorLine: false),
+    .init(name: "UTF-8 BOM", input: bom + u8("имя;ответ\nИван;Согласен\n"), records: [["имя", "ответ"], ["Иван", "Согласен"]],
+          expectEncoding: .utf8, expectBOM: true),
+    .init(name: "UTF-8 without BOM", input: u8("ФИО;«Ёлка»\r\nПётр;Не согласен\r\n"), records: [["ФИО", "«Ёлка»"], ["Пётр", "Не согласен"]],
+          expectEncoding: .utf8, expectBOM: false),
+    .init(name: "UTF-16LE Excel unicode text", input: utf16("имя\tответ\r\n😀 Ёж\t\"x\ty\"\r\nя\t\r\n"),
+          records: [["имя", "ответ"], ["😀 Ёж", "x\ty"], ["я", ""]], lines: [1, 2, 3],
+          expectEncoding: .utf16, expectDelimiter: "\t", expectBOM: true),
+    .init(name: "UTF-16BE", input: utf16("имя\tответ\n𝄞\t\"a\nb\"\nz\t€", bigEndian: true),
+          records: [["имя", "ответ"], ["𝄞", "a\nb"], ["z", "€"]], lines: [1, 2, 4], expectEncoding: .utf16, expectBOM: true),
+    .init(name: "UTF-16 sep= line", input: utf16("sep=;\r\na;b\r\n"), records: [["a", "b"]], lines: [2], expectSeparatorLine: true),
+    .init(name: "cp1251 detected", input: cp1251("Вопрос;Ответ\r\n1;Полностью согласен\r\n2;Не согласен\r\n3;«Скорее нет» — ё\r\n"),
+          records: [["Вопрос", "Ответ"], ["1", "Полностью согласен"], ["2", "Не согласен"], ["3", "«Скорее нет» — ё"]],
+          expectEncoding: .cp1251, expectDelimiter: ";", expectBOM: false),
+    .init(name: "cp1251 header only", input: cp1251("Полностью согласен;Не согласен"), records: [["Полностью согласен", "Не согласен"]],
+          expectEncoding: .cp1251),
+    .init(name: "cp1251 forced", input: cp1251("Да;Нет\r\nЁ;№\r\n"), encoding: .cp1251, records: [["Да", "Нет"], ["Ё", "№"]],
+          expectEncoding: .cp1251),
+    .init(name: "cp1251 forced on ASCII", input: u8("a;b\n"), encoding: .cp1251, records: [["a", "b"]], expectEncoding: .cp1251),
+    .init(name: "utf-8 forced", input: u8("a;b\nя;ю\n"), encoding: .utf8, records: [["a", "b"], ["я", "ю"]], expectEncoding: .utf8),
+    .init(name: "utf-16 forced without BOM is little-endian", input: utf16("a\tб\n", bom: false), encoding: .utf16,
+          records: [["a", "б"]], expectEncoding: .utf16, expectBOM: false),
+    .init(name: "utf-8 forced with a BOM", input: bom + u8("a,b\n"), encoding: .utf8, records: [["a", "b"]], expectBOM: true),
+    .init(name: "detect ; over ,", input: u8("a;b;c,d\n1;2;3,4\n"), records: [["a", "b", "c,d"], ["1", "2", "3,4"]], expectDelimiter: ";"),
+    .init(name: "detect , over ;", input: u8("a,b,c;d\n"), records: [["a", "b", "c;d"]], expectDelimiter: ","),
+    .init(name: "detect tab over ,", input: u8("a\tb\tc,d\n"), records: [["a", "b", "c,d"]], expectDelimiter: "\t"),
+    .init(name: "tie ; and ,", input: u8("a;b,c\n"), records: [["a", "b,c"]], expectDelimiter: ";"),
+    .init(name: "tie tab and ,", input: u8("a\tb,c\n"), records: [["a", "b,c"]], expectDelimiter: "\t"),
+    .init(name: "tie ; and tab", input: u8("a\tb;c\n"), records: [["a\tb", "c"]], expectDelimiter: ";"),
+    .init(name: "no delimiter: one column", input: u8("abc\n1\n"), records: [["abc"], ["1"]], expectDelimiter: ","),
+    .init(name: "detection ignores quoted delimiters", input: u8("\"a,b,c\";d\n1;2\n"), records: [["a,b,c", "d"], ["1", "2"]],
+          expectDelimiter: ";"),
+    .init(name: "detection reads only the first record", input: u8("a;b\n1,2,3,4\n"), records: [["a", "b"], ["1,2,3,4"]],
+          expectDelimiter: ";"),
+    .init(name: "detection with a multi-line quoted header", input: u8("\"a\nb;c;d\",e\n1,2\n"), records: [["a\nb;c;d", "e"], ["1", "2"]],
+          lines: [1, 3], expectDelimiter: ","),
+    .init(name: "given delimiter wins", input: u8("a;b,c\n"), delimiter: UInt8(ascii: ","), records: [["a;b", "c"]], expectDelimiter: ","),
+    .init(name: "given delimiter wins over sep=", input: u8("sep=;\na;b,c\n"), delimiter: UInt8(ascii: ","), records: [["a;b", "c"]],
+          lines: [2], expectSeparatorLine: true),
+]
+
+@Suite("CSVReader: parsing")
+struct CSVReaderParsingTests {
+    @Test(arguments: parseCases, chunkSizes)
+    func parses(_ c: CSVParseCase, chunk: Int) throws {
+        let out = try readAll(c.input, CSVOptions(encoding: c.encoding, delimiter: c.delimiter, chunkSize: chunk))
+        #expect(out.records == c.records)
+        #expect(out.indexes == Array(1...max(1, c.records.count)).prefix(c.records.count).map { $0 })
+        if let lines = c.lines { #expect(out.lines == lines) }
+        if let fieldLines = c.fieldLines { #expect(out.fieldLines == fieldLines) }
+        if let e = c.expectEncoding { #expect(out.encoding == e) }
+        if let d = c.expectDelimiter { #expect(out.delimiter == d.asciiValue) }
+        if let b = c.expectBOM { #expect(out.hadBOM == b) }
+        if let s = c.expectSeparatorLine { #expect(out.hadSeparatorLine == s) }
+    }
+
+    @Test("tiny chunks read exactly like one big chunk", arguments: parseCases)
+    func chunkIndependence(_ c: CSVParseCase) throws {
+        let whole = try readAll(c.input, CSVOptions(encoding: c.encoding, delimiter: c.delimiter, chunkSize: 1 << 20))
+        for chunk in 1...9 {
+            let pieces = try readAll(c.input, CSVOptions(encoding: c.encoding, delimiter: c.delimiter, chunkSize: chunk))
+            #expect(pieces == whole, "chunk \(chunk)")
+        }
+    }
+
+    @Test func recordAccessors() throws {
+        let reader = try CSVReader(bytes: u8("id;\"q\"\"1\";\nabc;;x\n"))
+        var seen = 0
+        try reader.forEach { record in
+            seen += 1
+            #expect(record.count == 3)
+            #expect(record.column(0) == 1 && record.column(2) == 3)
+            if record.index == 1 {
+                #expect(Array(record.bytes(1)) == u8("q\"1"))
+                #expect(record.isEmpty(2) && !record.isEmpty(0))
+                #expect(!record.isBlank)
+            } else {
+                #expect(record.string(0) == "abc" && record.isEmpty(1))
+                #expect(record.strings == ["abc", "", "x"])
+            }
+        }
+        #expect(seen == 2)
+        #expect(reader.bytesRead == 18 && reader.totalBytes == 18)
+    }
+
+    @Test func blankRecord() throws {
+        var blanks: [Bool] = []
+        try CSVReader(bytes: u8("a\n\n;\n")).forEach { blanks.append($0.isBlank) }
+        #expect(blanks == [false, true, false])
+    }
+
+    @Test func bodyErrorsStopTheReading() throws {
+        struct Stop: Error {}
+        var seen = 0
+        #expect(throws: Stop.self) {
+            try CSVReader(bytes: u8("a\nb\nc\n")).forEach { _ in
+                seen += 1
+                if seen == 2 { throw Stop() }
+            }
+        }
+        #expect(seen == 2)
+    }
+
+    @Test func emptyLinesAtTheEndAreRecordsCallersSkip() throws {
+        let out = try readAll(u8("h;i\r\n1;2\r\n;\r\n\r\n"))
+        #expect(out.records == [["h", "i"], ["1", "2"], ["", ""], [""]])
+    }
+
+    /// A long unquoted field grows the buffer past the chunk without rescanning forever.
+    @Test func longFieldsAcrossManyChunks() throws {
+        let long = String(repeating: "я", count: 50_000)
+        let input = u8("a;\"\(long)\n\(long)\"\n\(long);b\n")
+        for chunk in [7, 1000, 1 << 20] {
+            let out = try readAll(input, options(chunk))
+            #expect(out.records == [["a", "\(long)\n\(long)"], [long, "b"]])
+            #expect(out.lines == [1, 3])
+        }
+    }
+}
+
+// MARK: Random round trips
+
+/// A deterministic generator (SplitMix64), so a failure reproduces.
+private struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random records, written the way Excel and hand editors do (quoting when needed, random line endings),
+/// with the line each record starts on.
+private func randomTable(seed: UInt64, delimiter: Character) -> (text: String, records: [[String]], lines: [Int]) {
+    var rng = SplitMix(state: seed)
+    let pieces = ["a", "Согласен", "ё", " ", "\"", "\n", "\r\n", "\r", String(delimiter), "😀", "x y", "", "5\""]
+    var text = ""
+    var records: [[String]] = []
+    var lines: [Int] = []
+    var line = 1
+    let width = Int.random(in: 1...6, using: &rng)
+    for _ in 0..<Int.random(in: 1...40, using: &rng) {
+        var fields: [String] = []
+        for _ in 0..<width {
+            var field = ""
+            for _ in 0..<Int.random(in: 0...4, using: &rng) { field += pieces.randomElement(using: &rng) ?? "" }
+            fields.append(field)
+        }
+        if width == 1 && fields[0].isEmpty { fields[0] = "e" }  // an empty single field would be a blank line
+        records.append(fields)
+        lines.append(line)
+        var row: [String] = []
+        for field in fields {
+            let needsQuotes = field.contains("\"") || field.contains("\n") || field.contains("\r") || field.contains(delimiter)
+                || Bool.random(using: &rng)
+            row.append(needsQuotes ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field)
+        }
+        let ending = ["\n", "\r\n", "\r"].randomElement(using: &rng) ?? "\n"
+        let written = row.joined(separator: String(delimiter)) + ending
+        text += written
+        // Line breaks in what was written: CRLF, CR and LF are one each.
+        line += written.unicodeScalars.reduce(into: (0, false)) { state, scalar in
+            if scalar == "\r" { state.0 += 1; state.1 = true } else { if scalar == "\n" && !state.1 { state.0 += 1 }; state.1 = false }
+        }.0
+    }
+    if Bool.random(using: &rng), text.hasSuffix("\n") || text.hasSuffix("\r") {
+        // No final newline (keep a CRLF whole: drop both).
+        if text.hasSuffix("\r\n") { text.removeLast() } else { text.removeLast() }
+    }
+    return (text, records, lines)
+}
+
+@Suite("CSVReader: random round trips")
+struct CSVReaderRoundTripTests {
+    @Test(arguments: 0..<40)
+    func roundTrip(seed: Int) throws {
+        let delimiter: Character = [";", ",", "\t"][seed % 3]
+        let (text, records, lines) = randomTable(seed: UInt64(seed), delimiter: delimiter)
+        let encodings: [(String, [UInt8], CSVEncoding)] = [
+            ("utf-8", u8(text), .utf8),
+            ("utf-8 BOM", bom + u8(text), .utf8),
+            ("utf-16le", utf16(text), .utf16),
+            ("utf-16be", utf16(text, bigEndian: true), .utf16),
+        ]
+        for (name, bytes, expected) in encodings {
+            for chunk in [1, 3, 7, 64, 1 << 20] {
+                let out = try readAll(bytes, CSVOptions(delimiter: delimiter.asciiValue, chunkSize: chunk))
+                #expect(out.records == records, "\(name) chunk \(chunk)")
+                #expect(out.lines == lines, "\(name) chunk \(chunk)")
+                #expect(out.encoding == expected)
+            }
+        }
+    }
+
+    @Test(arguments: 0..<10)
+    func cp1251RoundTrip(seed: Int) throws {
+        var rng = SplitMix(state: UInt64(seed) &+ 1000)
+        let words = ["Полностью согласен", "Не согласен", "Скорее да", "Ёж", "ёлка", "«нет»", "№ 5", "—"]
+        var text = "ФИО;Вопрос;Ответ\r\n"
+        var records = [["ФИО", "Вопрос", "Ответ"]]
+        for _ in 0..<Int.random(in: 1...30, using: &rng) {
+            let row = (0..<3).map { _ in words.randomElement(using: &rng) ?? "" }
+            records.append(row)
+            text += row.map { $0.contains(";") ? "\"\($0)\"" : $0 }.joined(separator: ";") + "\r\n"
+        }
+        for chunk in [1, 2, 7, 1 << 20] {
+            let out = try readAll(cp1251(text), options(chunk))
+            #expect(out.records == records, "chunk \(chunk)")
+            #expect(out.encoding == .cp1251)
+            #expect(out.delimiter == UInt8(ascii: ";"))
+        }
+    }
+}
+
+// MARK: Errors
+
+/// One malformed input and the error it must raise.
+struct CSVErrorCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var input: [UInt8]
+    var options = CSVOptions()
+    var line: Int
+    var column: Int?
+    var message: String
+    var hint: String? = nil
+    /// Records handed over before the error.
+    var before: Int? = nil
+    var testDescription: String { name }
+}
+
+private let errorCases: [CSVErrorCase] = [
+    .init(name: "invalid UTF-8 later in a UTF-8 file", input: u8("a;b\nя;ю\nx;") + [0xFF] + u8("z\n"),
+          options: CSVOptions(encoding: .utf8), line: 3, column: 2, message: "invalid UTF-8 (byte 0xFF)", hint: "cp1251", before: 2),
+    .init(name: "cp1251 text forced as UTF-8", input: cp1251("a;b\n1;Да\n"), options: CSVOptions(encoding: .utf8),
+          line: 2, column: 2, message: "invalid UTF-8", hint: "--encoding cp1251", before: 1),
+    .init(name: "invalid UTF-8 inside a multi-line field", input: u8("a;\"x\ny") + [0xC0, 0x80] + u8("z\";q\n"),
+          options: CSVOptions(encoding: .utf8), line: 2, column: 2, message: "invalid UTF-8 (byte 0xC0)", before: 0),
+    .init(name: "UTF-8 cut at the end", input: u8("a;b\nc;") + [0xD0], options: CSVOptions(encoding: .utf8),
+          line: 2, column: 2, message: "invalid UTF-8 (byte 0xD0)", before: 1),
+    .init(name: "surrogate in UTF-8", input: u8("a\n") + [0xED, 0xA0, 0x80], options: CSVOptions(encoding: .utf8),
+          line: 2, column: 1, message: "invalid UTF-8", before: 1),
+    .init(name: "cannot tell the encoding (Latin-1)", input: u8("caf") + [0xE9] + u8(";") + [0xE9] + u8("t") + [0xE9] + u8("\n"),
+          line: 1, message: "cannot tell the encoding", hint: "--encoding utf-8|cp1251|utf-16"),
+    .init(name: "cannot tell the encoding (binary)", input: u8("a;b\nc;d\n") + [0x80, 0x81, 0x82, 0x83, 0x99, 0xFE],
+          line: 3, message: "cannot tell the encoding"),
+    .init(name: "NUL byte", input: u8("a;b\nc") + [0] + u8("d;e\n"), line: 2, column: 1,
+          message: "NUL byte: this is not a text file", before: 1),
+    .init(name: "NUL in a quoted field", input: u8("a;\"b\n") + [0] + u8("\"\n"), line: 2, column: 2, message: "NUL byte"),
+    .init(name: "NUL after a closing quote", input: u8("\"a\"") + [0], line: 1, column: 1, message: "NUL byte"),
+    .init(name: "UTF-16 without BOM looks like NULs", input: utf16("a;b\n", bom: false), line: 1, column: 1, message: "NUL byte",
+          hint: "--encoding utf-16"),
+    .init(name: "unterminated quote", input: u8("a;b\nc;\"open\nmore\nstill\n"), line: 2, column: 2,
+          message: "a quoted field opened on line 2 is never closed", before: 1),
+    .init(name: "unterminated quote at the very end", input: u8("a;\""), line: 1, column: 2, message: "never closed"),
+    .init(name: "text after a closing quote", input: u8("a;\"b\"x;c\n"), line: 1, column: 2, message: "unexpected text after a closing quote"),
+    .init(name: "text after a closing quote on a later line", input: u8("h;i\n1;\"two\nlines\" x\n"), line: 3, column: 2,
+          message: "unexpected text after a closing quote", before: 1),
+    .init(name: "field too long", input: u8("abc;abcd\nabcde\n"), options: CSVOptions(maxFieldBytes: 4), line: 2, column: 1,
+          message: "a field is longer than 4 bytes", before: 1),
+    .init(name: "field too long at the end", input: u8("a;abcdefgh"), options: CSVOptions(maxFieldBytes: 4), line: 1, column: 2,
+          message: "longer than 4 bytes"),
+    .init(name: "quoted field too long", input: u8("a;\"ab\ncd\"\n"), options: CSVOptions(maxFieldBytes: 4), line: 1, column: 2,
+          message: "longer than 4 bytes"),
+    .init(name: "unterminated quote hits the field limit", input: u8("a;\"") + Array(repeating: UInt8(ascii: "x"), count: 100),
+          options: CSVOptions(maxFieldBytes: 10), line: 1, column: 2, message: "longer than 10 bytes"),
+    .init(name: "too many columns", input: u8("a;b;c\n1;2;3;4\n"), options: CSVOptions(maxColumns: 3), line: 2, column: 4,
+          message: "more than 3 fields", before: 1),
+    .init(name: "record too long", input: u8("a;b\n") + Array(repeating: UInt8(ascii: ";"), count: 200),
+          options: CSVOptions(chunkSize: 16, maxRecordBytes: 64), line: 2, message: "longer than 64 bytes", before: 1),
+    .init(name: "cp1251 undefined byte 0x98", input: cp1251("Да;Нет\n") + [0x98] + u8("\n"), options: CSVOptions(encoding: .cp1251),
+          line: 2, column: 1, message: "byte 0x98 is not a character in Windows-1251", before: 1),
+    .init(name: "UTF-16 unpaired high surrogate", input: utf16("a\tb\n") + [0x3D, 0xD8, 0x41, 0x00, 0x0A, 0x00], line: 2, column: 1,
+          message: "unpaired surrogate 0xD83D", before: 1),
+    .init(name: "UTF-16 unpaired low surrogate", input: utf16("a\tb\nc\t") + [0x00, 0xDC], line: 2, column: 2,
+          message: "unpaired surrogate 0xDC00", before: 1),
+    .init(name: "UTF-16 high surrogate at the end", input: utf16("a\n") + [0x3D, 0xD8], line: 2, column: 1, message: "unpaired surrogate"),
+    .init(name: "UTF-16 odd length", input: utf16("a\tb\n") + [0x41], line: 2, column: 1,
+          message: "the UTF-16 text ends in the middle of a character", before: 1),
+    .init(name: "UTF-8 BOM but cp1251 given", input: bom + u8("a\n"), options: CSVOptions(encoding: .cp1251), line: 1,
+          message: "UTF-8 byte-order mark, but --encoding cp1251 was given"),
+    .init(name: "UTF-16 BOM but utf-8 given", input: utf16("a\n"), options: CSVOptions(encoding: .utf8), line: 1,
+          message: "UTF-16 byte-order mark"),
+    .init(name: "invalid delimiter", input: u8("a\n"), options: CSVOptions(delimiter: UInt8(ascii: "\"")), line: 0,
+          message: "a delimiter must be"),
+]
+
+@Suite("CSVReader: errors")
+struct CSVReaderErrorTests {
+    @Test(arguments: errorCases, chunkSizes)
+    func fails(_ c: CSVErrorCase, chunk: Int) throws {
+        var opts = c.options
+        if opts.chunkSize == CSVOptions().chunkSize { opts.chunkSize = chunk }
+        var delivered = 0
+        let error = #expect(throws: CSVError.self) {
+            let reader = try CSVReader(bytes: c.input, options: opts)
+            try reader.forEach { _ in delivered += 1 }
+        }
+        guard let error else { return }
+        #expect(error.line == c.line, "\(error)")
+        #expect(error.column == c.column, "\(error)")
+        #expect(error.message.contains(c.message), "\(error)")
+        if let hint = c.hint { #expect(error.hint?.contains(hint) == true, "\(error.hint ?? "no hint")") }
+        if let before = c.before { #expect(delivered == before) }
+    }
+
+    /// A UTF-8 file whose first megabyte is fine but which goes bad later: the sniff says UTF-8, the
+    /// error comes with its line and the cp1251 hint.
+    @Test func invalidUTF8PastTheSniff() throws {
+        let row = "Иванов Иван;Полностью согласен\n"
+        let rows = CSVReader.sniffLimit / row.utf8.count + 100
+        let input = u8(String(repeating: row, count: rows)) + cp1251("Петров;Да\n")
+        for chunk in [4096, 1 << 20] {
+            var delivered = 0
+            let error = #expect(throws: CSVError.self) {
+                let reader = try CSVReader(bytes: input, options: options(chunk))
+                #expect(reader.encoding == .utf8)
+                try reader.forEach { _ in delivered += 1 }
+            }
+            #expect(error?.line == rows + 1)
+            #expect(error?.column == 1)
+            #expect(error?.hint?.contains("--encoding cp1251") == true)
+            #expect(delivered == rows)
+        }
+    }
+
+    @Test func descriptions() {
+        #expect(CSVError(line: 14, column: 3, message: "m").description == "line 14, column 3: m")
+        #expect(CSVError(line: 2, message: "m").description == "line 2: m")
+        #expect(CSVError(line: 0, message: "cannot open").description == "cannot open")
+    }
+}
+
+// MARK: Files and spellings
+
+@Suite("CSVReader: files and options")
+struct CSVReaderFileTests {
+    private func temporaryFile(_ bytes: [UInt8]) throws -> String {
+        let path = NSTemporaryDirectory() + "csvreader-\(UUID().uuidString).csv"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test(arguments: [7, 1 << 20])
+    func readsAFile(chunk: Int) throws {
+        let content = bom + u8("sep=;\r\nФИО;\"Ответ\r\nдлинный\"\r\nИванов;Согласен\r\n\r\nПетров;\"Не \"\"очень\"\"\"\r\n")
+        let path = try temporaryFile(content)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try CSVReader(path: path, options: options(chunk))
+        #expect(reader.totalBytes == content.count)
+        let out = try readout(reader)
+        #expect(out.records == [["ФИО", "Ответ\r\nдлинный"], ["Иванов", "Согласен"], [""], ["Петров", "Не \"очень\""]])
+        #expect(out.lines == [2, 4, 5, 6])
+        #expect(out.hadBOM && out.hadSeparatorLine && out.delimiter == UInt8(ascii: ";"))
+        #expect(reader.bytesRead == content.count)
+        #expect(out == (try readAll(content, options(chunk))))
+    }
+
+    @Test func readsAUTF16File() throws {
+        let content = utf16("имя\tответ\r\nПётр\t😀\r\n")
+        let path = try temporaryFile(content)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for chunk in [1, 5, 1 << 20] {
+            let out = try readout(try CSVReader(path: path, options: options(chunk)))
+            #expect(out.records == [["имя", "ответ"], ["Пётр", "😀"]])
+            #expect(out.encoding == .utf16 && out.delimiter == 9)
+        }
+    }
+
+    @Test func missingFileAndFolder() {
+        let missing = #expect(throws: CSVError.self) { try CSVReader(path: "/nonexistent/answers.csv") }
+        #expect(missing?.line == 0)
+        #expect(missing?.message.contains("cannot open") == true)
+        let folder = #expect(throws: CSVError.self) { try CSVReader(path: NSTemporaryDirectory()) }
+        #expect(folder?.message.contains("folder") == true)
+    }
+
+    @Test(arguments: [
+        ("auto", UInt8??.some(nil)), (",", .some(44)), (";", .some(59)), ("tab", .some(9)), ("TAB", .some(9)),
+        ("\t", .some(9)), ("semicolon", .some(59)), ("|", nil), ("", nil), (";;", nil),
+    ] as [(String, UInt8??)])
+    func delimiterSpellings(_ text: String, _ expected: UInt8??) {
+        #expect(CSVDelimiter.parse(text) == expected)
+    }
+
+    @Test(arguments: [
+        ("auto", CSVEncoding.auto), ("utf-8", .utf8), ("UTF8", .utf8), ("cp1251", .cp1251), ("windows-1251", .cp1251),
+        ("utf-16", .utf16), ("utf16", .utf16), ("latin1", nil), ("", nil),
+    ] as [(String, CSVEncoding?)])
+    func encodingSpellings(_ text: String, _ expected: CSVEncoding?) {
+        #expect(CSVEncoding.parse(text) == expected)
+        if let expected { #expect(CSVEncoding(rawValue: expected.rawValue) == expected) }
+    }
+
+    @Test func delimiterNames() {
+        #expect(CSVDelimiter.name(9) == "tab")
+        #expect(CSVDelimiter.name(59) == ";")
+    }
+}
+
+// MARK: Encodings
+
+@Suite("CSVReader: text encodings")
+struct CSVTextEncodingTests {
+    /// Every defined Windows-1251 byte decodes to the scalar the code page assigns (checked against the
+    /// Unicode mapping for the letters and a sample of the rest).
+    @Test func cp1251Table() {
+        let table = CSVText.cp1251High
+        #expect(table.count == 128)
+        #expect(table[0x98 - 0x80] == 0)
+        for b in 0xC0...0xFF { #expect(table[b - 0x80] == UInt16(0x410 + b - 0xC0)) }
+        let sample: [(Int, UInt16)] = [(0x80, 0x402), (0x88, 0x20AC), (0x96, 0x2013), (0x97, 0x2014), (0xA8, 0x401), (0xAB, 0xAB),
+                                       (0xB2, 0x406), (0xB3, 0x456), (0xB8, 0x451), (0xB9, 0x2116), (0xBB, 0xBB), (0xFF, 0x44F)]
+        for (byte, scalar) in sample { #expect(table[byte - 0x80] == scalar) }
+    }
+
+    @Test(arguments: [
+        ("Полностью согласен;Не согласен", true),
+        ("ФИО;Ёлка;«ответ» — №1", true),
+        ("ascii only", false),
+    ])
+    func recognisesRussian(_ text: String, _ expected: Bool) {
+        let bytes = cp1251(text)
+        #expect(bytes.withUnsafeBufferPointer(CSVText.looksLikeCP1251) == expected)
+    }
+
+    @Test(arguments: [
+        ([0x63, 0x61, 0x66, 0xE9, 0x20, 0xE9, 0x74, 0xE9] as [UInt8], false),  // Latin-1 "café été"
+        ([0xC4, 0xE0, 0x98] as [UInt8], false),                                // 0x98 is undefined
+        ([0xC4, 0xE0] as [UInt8], true),                                       // «Да»
+    ])
+    func rejectsOtherBytes(_ bytes: [UInt8], _ expected: Bool) {
+        #expect(bytes.withUnsafeBufferPointer(CSVText.looksLikeCP1251) == expected)
+    }
+
+    @Test(arguments: [
+        ([0x61, 0xD0, 0xAF] as [UInt8], true, nil as Int?, 3),
+        ([0x61, 0xD0] as [UInt8], false, nil, 1),          // cut at the end: resume there
+        ([0x61, 0xD0] as [UInt8], true, 1, 1),             // cut at the end of the input: invalid
+        ([0xE0, 0x80, 0x80] as [UInt8], true, 0, 0),       // overlong
+        ([0xED, 0xB0, 0x80] as [UInt8], true, 0, 0),       // surrogate
+        ([0xF4, 0x90, 0x80, 0x80] as [UInt8], true, 0, 0), // past U+10FFFF
+        ([0xF0, 0x9F, 0x98, 0x80] as [UInt8], true, nil, 4),
+        (Array("0123456789abcdefя".utf8), true, nil, 18),
+        (Array("0123456789abcdef".utf8) + [0xFF], true, 16, 16),
+    ])
+    func validatesUTF8(_ bytes: [UInt8], _ final: Bool, _ invalid: Int?, _ resume: Int) {
+        let result = bytes.withUnsafeBufferPointer { CSVText.validateUTF8($0.baseAddress!, from: 0, to: $0.count, final: final) }
+        #expect(result.invalid == invalid)
+        #expect(result.resume == resume)
+    }
+}
