@@ -36,9 +36,12 @@ public struct SampleGenerator: Sendable {
         self.random = SeededRandom(seed: seed)
     }
 
-    /// The header: a respondent column, then each item by id (criterion codes for monitoring).
+    /// Surveys are anonymous; self-diagnoses and monitoring sheets name the teacher or child.
+    public var isNamed: Bool { questionnaire.kind != .likert }
+
+    /// The header: a respondent column when named, then each item by id (criterion codes for monitoring).
     public var header: [String] {
-        [questionnaire.kind == .likert ? "№" : (questionnaire.kind == .monitoring ? "Ребёнок" : "ФИО")] + questionnaire.items.map(\.id)
+        (isNamed ? [questionnaire.kind == .monitoring ? "Ребёнок" : "ФИО"] : []) + questionnaire.items.map(\.id)
     }
 
     public mutating func nextRow() -> [String] {
@@ -46,7 +49,7 @@ public struct SampleGenerator: Sendable {
         let trait = random.normal()
         var areaOffset: [String: Double] = [:]
         for area in questionnaire.areas { areaOffset[area.id] = random.normal() * 0.8 }
-        var cells = [respondentName()]
+        var cells = isNamed ? [respondentName()] : []
         for item in questionnaire.items {
             guard let scale = questionnaire.scale(of: item) else {
                 cells.append(Double.random(in: 0..<1, using: &random) < 0.3 ? Self.comments[Int(random.next() % UInt64(Self.comments.count))] : "")
@@ -80,7 +83,6 @@ public struct SampleGenerator: Sendable {
     }
 
     private mutating func respondentName() -> String {
-        if questionnaire.kind == .likert { return String(row) }
         let female = random.next() % 4 != 0
         let surname = Self.surnames[Int(random.next() % UInt64(Self.surnames.count))] + (female ? "а" : "")
         let names = female ? Self.femaleNames : Self.maleNames

@@ -41,7 +41,7 @@ let sampleCommand = Command(
     var writer = CSVWriter(delimiter: ";")
     writer.row(generator.header)
     for index in 0..<count {
-        writer.row(generator.nextRow(), defuse: [0])
+        writer.row(generator.nextRow(), defuse: generator.isNamed ? [0] : [])
         if index % 4096 == 4095 || index == count - 1 {
             try sink.write(writer.text, encoding: encoding)
             writer = CSVWriter(delimiter: ";")

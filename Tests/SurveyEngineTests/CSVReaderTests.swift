@@ -176,7 +176,7 @@ struct CSVReaderParsingTests {
     func parses(_ c: CSVParseCase, chunk: Int) throws {
         let out = try readAll(c.input, CSVOptions(encoding: c.encoding, delimiter: c.delimiter, chunkSize: chunk))
         #expect(out.records == c.records)
-        #expect(out.indexes == Array(1...max(1, c.records.count)).prefix(c.records.count).map { $0 })
+        #expect(out.indexes == (0..<c.records.count).map { $0 + 1 })
         if let lines = c.lines { #expect(out.lines == lines) }
         if let fieldLines = c.fieldLines { #expect(out.fieldLines == fieldLines) }
         if let e = c.expectEncoding { #expect(out.encoding == e) }
@@ -299,7 +299,7 @@ private func randomTable(seed: UInt64, delimiter: Character) -> (text: String, r
     }
     if Bool.random(using: &rng), text.hasSuffix("\n") || text.hasSuffix("\r") {
         // No final newline (keep a CRLF whole: drop both).
-        if text.hasSuffix("\r\n") { text.removeLast() } else { text.removeLast() }
+        text.removeLast()  // "\r\n" is one Character
     }
     return (text, records, lines)
 }
@@ -501,10 +501,10 @@ struct CSVReaderFileTests {
     }
 
     @Test func missingFileAndFolder() {
-        let missing = #expect(throws: CSVError.self) { try CSVReader(path: "/nonexistent/answers.csv") }
+        let missing = #expect(throws: CSVError.self) { _ = try CSVReader(path: "/nonexistent/answers.csv") }
         #expect(missing?.line == 0)
         #expect(missing?.message.contains("cannot open") == true)
-        let folder = #expect(throws: CSVError.self) { try CSVReader(path: NSTemporaryDirectory()) }
+        let folder = #expect(throws: CSVError.self) { _ = try CSVReader(path: NSTemporaryDirectory()) }
         #expect(folder?.message.contains("folder") == true)
     }
 
@@ -561,7 +561,7 @@ struct CSVTextEncodingTests {
         ([0x63, 0x61, 0x66, 0xE9, 0x20, 0xE9, 0x74, 0xE9] as [UInt8], false),  // Latin-1 "café été"
         ([0xC4, 0xE0, 0x98] as [UInt8], false),                                // 0x98 is undefined
         ([0xC4, 0xE0] as [UInt8], true),                                       // «Да»
-    ])
+    ] as [([UInt8], Bool)])
     func rejectsOtherBytes(_ bytes: [UInt8], _ expected: Bool) {
         #expect(bytes.withUnsafeBufferPointer(CSVText.looksLikeCP1251) == expected)
     }
@@ -576,7 +576,7 @@ struct CSVTextEncodingTests {
         ([0xF0, 0x9F, 0x98, 0x80] as [UInt8], true, nil, 4),
         (Array("0123456789abcdefя".utf8), true, nil, 18),
         (Array("0123456789abcdef".utf8) + [0xFF], true, 16, 16),
-    ])
+    ] as [([UInt8], Bool, Int?, Int)])
     func validatesUTF8(_ bytes: [UInt8], _ final: Bool, _ invalid: Int?, _ resume: Int) {
         let result = bytes.withUnsafeBufferPointer { CSVText.validateUTF8($0.baseAddress!, from: 0, to: $0.count, final: final) }
         #expect(result.invalid == invalid)

@@ -65,7 +65,8 @@ public final class CSVReader {
     private var invalidAt = Int.max
     private var invalidProblem = CSVText.Problem.oddUTF16Length
 
-    /// Decoded UTF-8: `buffer[start..<end]` is unparsed; `buffer[end]` is always a NUL sentinel.
+    /// Decoded UTF-8: `buffer[start..<end]` is unparsed; `buffer[end]` is always a NUL sentinel, and
+    /// `slack` bytes past the capacity let the scanner read whole words up to it.
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var start = 0
@@ -83,6 +84,7 @@ public final class CSVReader {
     private let unquotedStops: UnsafeMutablePointer<UInt8>
     private let quotedStops: UnsafeMutablePointer<UInt8>
 
+    private static let slack = 16
     private static let quote = UInt8(ascii: "\"")
     private static let lf = UInt8(ascii: "\n")
     private static let cr = UInt8(ascii: "\r")
@@ -117,8 +119,8 @@ public final class CSVReader {
         chunkSize = max(1, options.chunkSize)
         raw = .allocate(capacity: chunkSize)
         capacity = max(3 * chunkSize + 16, 64)
-        buffer = .allocate(capacity: capacity + 1)
-        buffer[0] = 0
+        buffer = .allocate(capacity: capacity + Self.slack)
+        buffer.initialize(repeating: 0, count: capacity + Self.slack)
         spanCapacity = min(64, max(1, options.maxColumns))
         spans = .allocate(capacity: spanCapacity)
         unescapeList = .allocate(capacity: spanCapacity)
@@ -187,6 +189,8 @@ public final class CSVReader {
         let maxField = options.maxFieldBytes
         let maxColumns = options.maxColumns
         let quote = Self.quote, lf = Self.lf, cr = Self.cr
+        let delimiterWord = Self.broadcast(delimiter), quoteWord = Self.broadcast(quote)
+        let lfWord = Self.broadcast(lf), crWord = Self.broadcast(cr)
         let recordStart = start
         var spans = self.spans
         var spanCapacity = self.spanCapacity
@@ -213,7 +217,11 @@ public final class CSVReader {
                 let contentStart = i
                 var doubled = false
                 scan: while true {
+                    #if _endian(little)
+                    i = Self.scan(p, from: i, quoteWord, crWord, lfWord)
+                    #else
                     while quoted[Int(p[i])] == 0 { i &+= 1 }
+                    #endif
                     if i >= end {
                         if i &- contentStart > maxField {
                             throw located(fieldTooLong(line: fieldLine, column: count + 1), at: i, recordStart: recordStart, fields: count)
@@ -264,7 +272,14 @@ public final class CSVReader {
                               at: i, recordStart: recordStart, fields: count)
             } else {
                 let fieldStart = i
+                // Short fields (numbers, codes) byte by byte; longer ones a word at a time.
+                let shortEnd = i &+ 8
+                while unquoted[Int(p[i])] == 0 && i < shortEnd { i &+= 1 }
+                #if _endian(little)
+                if i == shortEnd { i = Self.scan(p, from: i, delimiterWord, crWord, lfWord) }
+                #else
                 while unquoted[Int(p[i])] == 0 { i &+= 1 }
+                #endif
                 if i &- fieldStart > maxField {
                     throw located(fieldTooLong(line: fieldLine, column: count + 1), at: i, recordStart: recordStart, fields: count)
                 }
@@ -301,6 +316,27 @@ public final class CSVReader {
         for k in 0..<unescapeCount { unescapeQuotes(&spans[unescapeList[k]]) }
         fieldCount = count
         return .record(next: next, lineAfter: line)
+    }
+
+    @inline(__always)
+    private static func broadcast(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// The offset of the first byte at or after `i` that is NUL or equals a byte of `a`, `b` or `c` (each
+    /// a byte broadcast to a word), eight bytes per step. The sentinel NUL at `end` bounds it.
+    ///
+    /// Per word, `(x - 0x01…) & ~x & 0x80…` flags the bytes of `x` that are zero; it can also flag a byte
+    /// just above a zero one (the borrow), never one below, so the lowest flag of the union is exact.
+    @inline(__always)
+    private static func scan(_ p: UnsafeMutablePointer<UInt8>, from start: Int, _ a: UInt64, _ b: UInt64, _ c: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        var i = start
+        while true {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            let xa = w ^ a, xb = w ^ b, xc = w ^ c
+            let hits = ((w &- ones) & ~w | (xa &- ones) & ~xa | (xb &- ones) & ~xb | (xc &- ones) & ~xc) & high
+            if hits != 0 { return i &+ (hits.trailingZeroBitCount &>> 3) }
+            i &+= 8
+        }
     }
 
     /// Collapses each `""` of a quoted field to `"`, in place.
@@ -454,7 +490,8 @@ public final class CSVReader {
         let room = mode == .utf8 ? chunkSize : 3 * chunkSize + 16
         if capacity - end < room {
             let newCapacity = max(capacity * 2, end + room)
-            let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity + 1)
+            let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity + Self.slack)
+            newBuffer.initialize(repeating: 0, count: newCapacity + Self.slack)
             newBuffer.update(from: buffer, count: end)
             buffer.deallocate()
             buffer = newBuffer

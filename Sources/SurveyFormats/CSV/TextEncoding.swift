@@ -16,39 +16,71 @@ enum CSVText {
     ///
     /// Returns the offset of the first byte that starts an invalid sequence, or nil, and the offset where a
     /// later call must resume: `to`, or the start of a sequence cut by the end of the range when `final` is
-    /// false. O(n), eight ASCII bytes per step.
+    /// false. O(n): words of ASCII and two-byte sequences (Russian text) go eight bytes per step; anything
+    /// else, sequence by sequence.
     static func validateUTF8(_ p: UnsafePointer<UInt8>, from: Int, to: Int, final: Bool) -> (invalid: Int?, resume: Int) {
+        let high: UInt64 = 0x8080_8080_8080_8080
         var i = from
         while i < to {
+            #if _endian(little)
+            // Fast phase. Per byte: bit 7 set and bit 6 set = a lead, bit 7 set and bit 6 clear = a
+            // continuation; a word passes when it has only two-byte leads (not C0/C1) each followed by a
+            // continuation, and continuations only there. A lead in the last byte carries to the next word.
+            var pendingLead = false
             while i &+ 8 <= to {
-                let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { break }
+                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                let top = w & high
+                if top == 0 {
+                    if pendingLead { break }
+                    i &+= 8
+                    continue
+                }
+                let bit6 = (w &<< 1) & high
+                let lead = top & bit6
+                if lead & (w &<< 2) & high != 0 { break }  // a three- or four-byte lead
+                let t = w & 0x1E1E_1E1E_1E1E_1E1E
+                let overlong = ~(((t & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | t) & high  // C0, C1
+                if overlong & lead != 0 { break }
+                if top & ~bit6 != (lead &<< 8) | (pendingLead ? 0x80 : 0) { break }
+                pendingLead = lead & 0x8000_0000_0000_0000 != 0
                 i &+= 8
             }
-            if i >= to { break }
-            let b = p[i]
-            if b < 0x80 { i &+= 1; continue }
-            var low: UInt8 = 0x80
-            var high: UInt8 = 0xBF
-            let need: Int
-            switch b {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; low = 0xA0
-            case 0xE1...0xEC, 0xEE, 0xEF: need = 2
-            case 0xED: need = 2; high = 0x9F
-            case 0xF0: need = 3; low = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; high = 0x8F
-            default: return (i, i)
+            if pendingLead { i &-= 1 }
+            let limit = min(to, i &+ 8)
+            #else
+            let limit = to
+            #endif
+            // Slow phase: sequence by sequence, past the word that stopped the fast phase.
+            while i < limit {
+                let b = p[i]
+                if b < 0x80 { i &+= 1; continue }
+                if b &- 0xC2 <= 0xDF - 0xC2 {
+                    if i &+ 1 >= to { return final ? (i, i) : (nil, i) }
+                    if p[i &+ 1] & 0xC0 != 0x80 { return (i, i) }
+                    i &+= 2
+                    continue
+                }
+                var low: UInt8 = 0x80
+                var high: UInt8 = 0xBF
+                let need: Int
+                switch b {
+                case 0xE0: need = 2; low = 0xA0
+                case 0xE1...0xEC, 0xEE, 0xEF: need = 2
+                case 0xED: need = 2; high = 0x9F
+                case 0xF0: need = 3; low = 0x90
+                case 0xF1...0xF3: need = 3
+                case 0xF4: need = 3; high = 0x8F
+                default: return (i, i)
+                }
+                var k = 1
+                while k <= need {
+                    if i &+ k >= to { return final ? (i, i) : (nil, i) }
+                    let c = p[i &+ k]
+                    if k == 1 ? (c < low || c > high) : (c & 0xC0 != 0x80) { return (i, i) }
+                    k &+= 1
+                }
+                i &+= need &+ 1
             }
-            var k = 1
-            while k <= need {
-                if i &+ k >= to { return final ? (i, i) : (nil, i) }
-                let c = p[i &+ k]
-                if k == 1 ? (c < low || c > high) : (c & 0xC0 != 0x80) { return (i, i) }
-                k &+= 1
-            }
-            i &+= need &+ 1
         }
         return (nil, to)
     }

@@ -1,0 +1,232 @@
+import Foundation
+import SurveyEngine
+
+/// `survey tabulate` output: the seed's per-statement tables (counts per option, then the favourable share),
+/// participation, reliability and comments, in text, Markdown, CSV, JSON and a printable HTML page.
+public struct TabulationRendering {
+    public let tabulation: Tabulation
+    public let labels: Labels
+    var t: (String, String) -> String { labels.language.t }
+    var q: Questionnaire { tabulation.questionnaire }
+
+    public init(_ tabulation: Tabulation, language: Language) {
+        self.tabulation = tabulation
+        self.labels = Labels(tabulation.questionnaire, language)
+    }
+
+    // MARK: - Shared wording
+
+    /// «Всего: 4, приняли участие: 4 — 100 %» or, without a population, the number of respondents.
+    public var participationLine: String {
+        let n = tabulation.respondents
+        guard let population = tabulation.population, let share = tabulation.participation else {
+            return t("Приняли участие: \(n)", "Respondents: \(n)")
+        }
+        return t("Всего: \(population), приняли участие: \(n) — \(percent(share))",
+                 "Population: \(population), took part: \(n) — \(percent(share))")
+    }
+
+    public var positiveLine: String? {
+        tabulation.positive.map {
+            t("Положительных ответов в среднем: \(percent($0)) (\(tabulation.favourableAnswers) из \(tabulation.scoredAnswers))",
+              "Positive answers on average: \(percent($0)) (\(tabulation.favourableAnswers) of \(tabulation.scoredAnswers))")
+        }
+    }
+
+    func reliabilityLines() -> [String] {
+        tabulation.composites.map { c in
+            let name = labels.name(c.composite.id, fallback: c.composite.title)
+            let alpha = c.alpha.map { String(format: "%.3f", $0) } ?? "—"
+            var line = t("Надёжность «\(name)»: α Кронбаха = \(alpha) (полных анкет: \(c.complete) из \(tabulation.respondents))",
+                         "Reliability «\(name)»: Cronbach's α = \(alpha) (complete: \(c.complete) of \(tabulation.respondents))")
+            if let mean = c.mean {
+                line += t(", средний балл \(String(format: "%.2f", mean))", ", mean score \(String(format: "%.2f", mean))")
+            }
+            return line
+        }
+    }
+
+    /// Items whose removal raises alpha by more than 0.05: worth checking for a wrong key or wording.
+    func suspectItems() -> [String] {
+        tabulation.composites.flatMap { c -> [String] in
+            guard let alpha = c.alpha else { return [] }
+            return c.alphaIfDeleted.compactMap { id, without in
+                guard let without, without > alpha + 0.05, let item = q.item(id) else { return nil }
+                return t("без утверждения \(item.number) α стала бы \(String(format: "%.3f", without)): проверьте формулировку и ключ",
+                         "without statement \(item.number) α would be \(String(format: "%.3f", without)): check its wording and key")
+            }
+        }
+    }
+
+    /// Short column heads from labels: «Полностью не согласен» → «ПНС».
+    func abbreviation(_ label: String) -> String {
+        let words = label.split(whereSeparator: { $0 == " " || $0 == "-" })
+        guard words.count > 1 else { return String(label.prefix(4)) }
+        return words.compactMap { $0.first.map { String($0).uppercased() } }.joined()
+    }
+
+    func percent(_ share: Double) -> String { "\(Int((share * 100).rounded())) %" }
+    func number(_ value: Double?, digits: Int = 2) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "—" }
+
+    /// The options of a scale split for a diverging bar: disagreeing (raw value below the favourable
+    /// threshold) to the left, agreeing to the right; reverse-keyed items keep their raw answers.
+    func sides(_ item: ItemTabulation) -> (left: [OptionTally], right: [OptionTally]) {
+        guard let threshold = q.scale(of: item.item)?.favourableFrom else { return ([], item.options) }
+        let sorted = item.options.sorted { $0.value < $1.value }
+        return (sorted.filter { $0.value < threshold }, sorted.filter { $0.value >= threshold })
+    }
+
+    // MARK: - JSON (CONTRACT.md)
+
+    public func json() -> JSONOutput {
+        .object([
+            ("questionnaire", .string(q.id)),
+            ("title", .string(q.title)),
+            ("respondents", .integer(tabulation.respondents)),
+            ("population", .optional(tabulation.population)),
+            ("participation", .optional(tabulation.participation)),
+            ("positive", .optional(tabulation.positive)),
+            ("items", .array(tabulation.items.map { item in
+                .object([
+                    ("id", .string(item.item.id)), ("number", .integer(item.item.number)), ("text", .string(item.item.text)),
+                    ("reverse", .bool(item.item.reverse)), ("answered", .integer(item.answered)), ("missing", .integer(item.missing)),
+                    ("mean", .optional(item.mean)), ("keyedMean", .optional(item.keyedMean)), ("positive", .optional(item.positive)),
+                    ("options", .array(item.options.map { option in
+                        .object([("label", .string(option.label)), ("value", .number(option.value)), ("count", .integer(option.count)),
+                                 ("percent", .integer(option.percent))])
+                    })),
+                ])
+            })),
+            ("scales", .array(tabulation.composites.map { c in
+                .object([
+                    ("id", .string(c.composite.id)), ("title", .string(c.composite.title)),
+                    ("items", .array(c.composite.items.map(JSONOutput.string))),
+                    ("alpha", .optional(c.alpha)), ("complete", .integer(c.complete)),
+                    ("alphaIfDeleted", .array(c.alphaIfDeleted.map { .object([("item", .string($0.item)), ("alpha", .optional($0.alpha))]) })),
+                    ("scored", .integer(c.scored)), ("mean", .optional(c.mean)), ("sd", .optional(c.standardDeviation)),
+                ])
+            })),
+            ("comments", .array(tabulation.comments.map(JSONOutput.string))),
+        ])
+    }
+
+    // MARK: - Text
+
+    /// Aligned per-statement table with a diverging bar, sized to `width` columns.
+    public func text(width: Int = 100) -> String {
+        var out = labels.title + "\n" + participationLine + "\n\n"
+        let options = tabulation.items.first?.options ?? []
+        let heads = options.map { abbreviation(labels.option(Option(label: $0.label, value: $0.value), of: scaleOfFirst)) }
+        let numberWidth = max(2, String(tabulation.items.map(\.item.number).max() ?? 0).count)
+        let countWidths = heads.map { max(TextLayout.width($0), 3) }
+        let barHalf = 8
+        let fixed = numberWidth + 2 + countWidths.reduce(0) { $0 + $1 + 2 } + 6 + 6 + 7 + 2 * barHalf + 3
+        let textWidth = max(16, width - fixed)
+        var header = TextLayout.pad("№", to: numberWidth, alignRight: true) + "  " + TextLayout.pad(t("Утверждение", "Statement"), to: textWidth)
+        for (head, w) in zip(heads, countWidths) { header += "  " + TextLayout.pad(head, to: w, alignRight: true) }
+        header += "  " + TextLayout.pad(t("Отв.", "Ans."), to: 4, alignRight: true)
+        header += "  " + TextLayout.pad(t("Ср.", "Mean"), to: 4, alignRight: true)
+        header += "  " + TextLayout.pad(t("Полож.", "Pos."), to: 6, alignRight: true)
+        header += " " + TextLayout.pad(t("не согл.", "disagree"), to: barHalf, alignRight: true) + "│" + t("согл.", "agree")
+        out += header + "\n" + String(repeating: "─", count: min(width, TextLayout.width(header) + 4)) + "\n"
+        for item in tabulation.items {
+            let text = (item.item.reverse ? "↺ " : "") + labels.text(item.item)
+            var line = TextLayout.pad(String(item.item.number), to: numberWidth, alignRight: true) + "  " + TextLayout.pad(text, to: textWidth)
+            for (option, w) in zip(item.options, countWidths) { line += "  " + TextLayout.pad(String(option.count), to: w, alignRight: true) }
+            line += "  " + TextLayout.pad(String(item.answered), to: 4, alignRight: true)
+            line += "  " + TextLayout.pad(number(item.mean, digits: 1), to: 4, alignRight: true)
+            line += "  " + TextLayout.pad(item.positive.map(percent) ?? "—", to: 6, alignRight: true)
+            line += " " + bar(item, half: barHalf)
+            out += line + "\n"
+        }
+        out += "\n" + t("Обозначения: ", "Key: ") + zip(heads, options).map { "\($0) — \(labels.option(Option(label: $1.label, value: $1.value), of: scaleOfFirst))" }.joined(separator: ", ")
+        out += t("; ↺ — обратное утверждение (положительный ответ — несогласие).\n", "; ↺ — reverse-keyed (disagreeing is positive).\n")
+        let blanks = tabulation.items.filter { $0.missing > 0 }
+        if !blanks.isEmpty {
+            out += t("Без ответа: ", "No answer: ") + blanks.map { "\($0.item.number) — \($0.missing)" }.joined(separator: ", ") + "\n"
+        }
+        out += "\n"
+        if let positiveLine { out += positiveLine + "\n" }
+        for line in reliabilityLines() { out += line + "\n" }
+        for line in suspectItems() { out += "  ⚠ " + line + "\n" }
+        if !tabulation.comments.isEmpty {
+            out += "\n" + t("Комментарии (\(tabulation.comments.count)):", "Comments (\(tabulation.comments.count)):") + "\n"
+            for comment in tabulation.comments { out += "  — " + comment + "\n" }
+        }
+        return out
+    }
+
+    private var scaleOfFirst: ResponseScale {
+        tabulation.items.first.flatMap { q.scale(of: $0.item) } ?? ResponseScale(id: "", options: [])
+    }
+
+    /// `▒▒▓│▓▓▓▓▒`: shares of disagreement left of the axis, agreement right; stronger answers darker.
+    func bar(_ item: ItemTabulation, half: Int) -> String {
+        guard item.answered > 0 else { return String(repeating: " ", count: half) + "│" }
+        let (left, right) = sides(item)
+        func cells(_ options: [OptionTally], outerFirst: Bool) -> String {
+            // Outermost (strongest) options get the dark shade.
+            var out = ""
+            // Options come lowest value first: on the left the strongest disagreement is outermost (first),
+            // on the right the strongest agreement is outermost (last).
+            let ordered = options
+            for (index, option) in ordered.enumerated() {
+                let n = Int((Double(option.count) / Double(item.answered) * Double(half)).rounded())
+                let strong = outerFirst ? index == 0 : index == ordered.count - 1
+                out += String(repeating: strong && options.count > 1 ? "▓" : "▒", count: n)
+            }
+            return String(out.prefix(half))
+        }
+        let l = cells(left, outerFirst: true), r = cells(right, outerFirst: false)
+        return TextLayout.pad(l, to: half, alignRight: true) + "│" + r
+    }
+
+    // MARK: - Markdown
+
+    public func markdown() -> String {
+        var out = "# \(labels.title)\n\n\(participationLine)\n\n"
+        let options = tabulation.items.first?.options ?? []
+        out += "| № | " + t("Утверждение", "Statement") + " | " + options.map { labels.option(Option(label: $0.label, value: $0.value), of: scaleOfFirst) }.joined(separator: " | ")
+        out += " | " + t("Ответили", "Answered") + " | " + t("Без ответа", "Blank") + " | " + t("Среднее", "Mean") + " | " + t("Положительных", "Positive") + " |\n"
+        out += "|---:|---|" + options.map { _ in "---:" }.joined(separator: "|") + "|---:|---:|---:|---:|\n"
+        for item in tabulation.items {
+            let text = markdownEscape(labels.text(item.item)) + (item.item.reverse ? t(" *(обратное)*", " *(reversed)*") : "")
+            out += "| \(item.item.number) | \(text) | " + item.options.map { "\($0.count) (\($0.percent) %)" }.joined(separator: " | ")
+            out += " | \(item.answered) | \(item.missing) | \(number(item.mean)) | \(item.positive.map(percent) ?? "—") |\n"
+        }
+        out += "\n"
+        if let positiveLine { out += "**\(positiveLine)**\n\n" }
+        for line in reliabilityLines() { out += "- \(line)\n" }
+        for line in suspectItems() { out += "- ⚠ \(line)\n" }
+        if !tabulation.comments.isEmpty {
+            out += "\n## " + t("Комментарии", "Comments") + "\n\n" + tabulation.comments.map { "- \(markdownEscape($0))\n" }.joined()
+        }
+        return out
+    }
+
+    func markdownEscape(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    // MARK: - CSV
+
+    /// One row per item, for a spreadsheet: counts and percents per option, answered, blank, mean, positive.
+    /// UTF-8 with a byte-order mark and `;`, as Russian Excel expects.
+    public func csv() -> String {
+        var writer = CSVWriter(delimiter: ";", bom: true)
+        let options = tabulation.items.first?.options ?? []
+        writer.row(["№", "id", t("Утверждение", "Statement"), t("Обратное", "Reverse")]
+                   + options.map(\.label) + options.map { "\($0.label), %" }
+                   + [t("Ответили", "Answered"), t("Без ответа", "Blank"), t("Среднее", "Mean"), t("Положительных, %", "Positive, %")],
+                   defuse: [2])
+        for item in tabulation.items {
+            var cells: [String] = [String(item.item.number), item.item.id, labels.text(item.item), item.item.reverse ? "1" : "0"]
+            cells += item.options.map { String($0.count) }
+            cells += item.options.map { String($0.percent) }
+            let positive: String = item.positive.map { String(format: "%.1f", $0 * 100) } ?? ""
+            cells += [String(item.answered), String(item.missing), number(item.mean), positive]
+            writer.row(cells, defuse: [2])
+        }
+        return writer.text
+    }
+}
