@@ -273,13 +273,7 @@ public final class CSVReader {
             } else {
                 let fieldStart = i
                 // Short fields (numbers, codes) byte by byte; longer ones a word at a time.
-                let shortEnd = i &+ 8
-                while unquoted[Int(p[i])] == 0 && i < shortEnd { i &+= 1 }
-                #if _endian(little)
-                if i == shortEnd { i = Self.scan(p, from: i, delimiterWord, crWord, lfWord) }
-                #else
                 while unquoted[Int(p[i])] == 0 { i &+= 1 }
-                #endif
                 if i &- fieldStart > maxField {
                     throw located(fieldTooLong(line: fieldLine, column: count + 1), at: i, recordStart: recordStart, fields: count)
                 }

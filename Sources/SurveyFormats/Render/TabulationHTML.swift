@@ -59,9 +59,14 @@ public func htmlPage(title: String, language: Language, body: String, extraStyle
 
 extension TabulationRendering {
     /// Diverging colours (ColorBrewer RdBu): strongest disagreement darkest red, strongest agreement darkest blue.
+    /// Both lists run in scale order (lowest value first), so the left starts and the right ends darkest.
     static func colours(left: Int, right: Int) -> (left: [String], right: [String]) {
-        let reds = ["#b2182b", "#d6604d", "#f4a582", "#fddbc7"], blues = ["#2166ac", "#4393c3", "#92c5de", "#d1e5f0"]
-        return (Array(reds.prefix(left).reversed()), Array(blues.prefix(right).reversed()))
+        func ramp(_ dark: String, _ light: [String], _ n: Int) -> [String] {
+            n <= 0 ? [] : [dark] + Array(light.suffix(max(0, n - 1)).reversed().prefix(n - 1))
+        }
+        let reds = ramp("#b2182b", ["#fddbc7", "#f4a582", "#ef8a62"], left)
+        let blues = ramp("#2166ac", ["#d1e5f0", "#92c5de", "#67a9cf"], right)
+        return (reds, Array(blues.reversed()))
     }
 
     /// One printable page: participation and reliability up front, the chart, the seed-style table, comments.
@@ -166,7 +171,7 @@ extension TabulationRendering {
         guard width > 0 else { return "" }
         var out = "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(width))\" height=\"18\" fill=\"\(colour)\"><title>\(htmlEscape(option.label)): \(option.count) (\(option.percent) %)</title></rect>"
         if width >= 26 {
-            let dark = ["#b2182b", "#2166ac", "#d6604d", "#4393c3"].contains(colour)
+            let dark = ["#b2182b", "#2166ac"].contains(colour)
             out += "<text x=\"\(fmt(x + width / 2))\" y=\"\(fmt(y + 13))\" text-anchor=\"middle\" font-size=\"11\" fill=\"\(dark ? "#fff" : "#222")\">\(option.percent)%</text>"
         }
         return out + "\n"

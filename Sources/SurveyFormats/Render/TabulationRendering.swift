@@ -39,6 +39,9 @@ public struct TabulationRendering {
             let alpha = c.alpha.map { String(format: "%.3f", $0) } ?? "—"
             var line = t("Надёжность «\(name)»: α Кронбаха = \(alpha) (полных анкет: \(c.complete) из \(tabulation.respondents))",
                          "Reliability «\(name)»: Cronbach's α = \(alpha) (complete: \(c.complete) of \(tabulation.respondents))")
+            if c.complete < 10 {
+                line += t(" — слишком мало полных анкет для надёжной оценки", " — too few complete forms for a stable estimate")
+            }
             if let mean = c.mean {
                 line += t(", средний балл \(String(format: "%.2f", mean))", ", mean score \(String(format: "%.2f", mean))")
             }
