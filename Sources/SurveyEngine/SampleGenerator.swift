@@ -48,7 +48,7 @@ public struct SampleGenerator: Sendable {
         row += 1
         let trait = random.normal()
         var areaOffset: [String: Double] = [:]
-        for area in questionnaire.areas { areaOffset[area.id] = random.normal() * 0.8 }
+        for area in questionnaire.areas { areaOffset[area.id] = random.normal() * 0.5 }
         var cells = isNamed ? [respondentName()] : []
         for item in questionnaire.items {
             guard let scale = questionnaire.scale(of: item) else {
@@ -65,7 +65,7 @@ public struct SampleGenerator: Sendable {
     /// Maps a latent level to an option: agreement scales lean favourable, as the seed's surveys do.
     private mutating func value(for latent: Double, on scale: ResponseScale, reverse: Bool) -> Double {
         let lo = scale.minValue, hi = scale.maxValue
-        let centre = scale.kind == .levels ? (lo + hi) / 2 - 0.3 + stageShift : lo + (hi - lo) * (scale.favourableFrom != nil ? 0.65 : 0.55)
+        let centre = scale.kind == .levels ? (lo + hi) / 2 - 0.3 + stageShift : lo + (hi - lo) * (scale.favourableFrom != nil ? 0.65 : 0.68)
         let keyed = min(hi, max(lo, (centre + latent * (hi - lo) / 4).rounded()))
         return reverse ? lo + hi - keyed : keyed
     }

@@ -49,7 +49,7 @@ public enum DefinitionLoader {
 }
 
 /// Walks the JSON tree into the model, recording each path's offset and every shape problem.
-private struct TreeReader {
+struct TreeReader {
     var problems: [(String, String)] = []
     private var offsets: [String: Int] = [:]
 
@@ -289,7 +289,7 @@ private struct TreeReader {
 
 /// One JSON object being read: hands out members by key and, at `finish`, reports keys nobody asked for
 /// (a misspelt `"revers"` is an error, not a silently ignored field).
-private struct ObjectReader {
+struct ObjectReader {
     let path: String
     let members: [(key: String, value: JSONNode)]
     private var used = Set<String>()

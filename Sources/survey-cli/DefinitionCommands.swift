@@ -69,6 +69,7 @@ let validateCommand = Command(
     var problems: [Diagnostic] = []
     var firstFileOfID: [String: String] = [:]
     var valid = 0
+    var checkedCatalogues = 0
     for file in files {
         let outcome = DefinitionLoader.load(path: file)
         problems += outcome.problems
@@ -80,10 +81,16 @@ let validateCommand = Command(
         }
         firstFileOfID[q.id] = file
         valid += 1
+        // A catalogue beside the definition is checked against it.
+        let catalogue = CatalogueLoader.path(for: q.id, folder: (file as NSString).deletingLastPathComponent)
+        if FileIO.exists(catalogue) {
+            problems += CatalogueLoader.load(path: catalogue, questionnaire: q).problems
+            checkedCatalogues += 1
+        }
     }
     let t = invocation.language.t
     if problems.isEmpty {
-        invocation.console.out(t("Проверено файлов: \(files.count), ошибок нет.\n", "\(files.count) file(s) checked, no problems.\n"))
+        invocation.console.out(t("Проверено файлов: \(files.count + checkedCatalogues), ошибок нет.\n", "\(files.count + checkedCatalogues) file(s) checked, no problems.\n"))
         return 0
     }
     SurveyCLI.printDiagnostics(problems, console: invocation.console)

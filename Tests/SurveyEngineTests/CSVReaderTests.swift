@@ -264,8 +264,9 @@ private struct SplitMix: RandomNumberGenerator {
 }
 
 /// Random records, written the way Excel and hand editors do (quoting when needed, random line endings),
-/// with the line each record starts on.
-private func randomTable(seed: UInt64, delimiter: Character) -> (text: String, records: [[String]], lines: [Int]) {
+/// with the line each record starts on. `pieces` bounds the pieces per field (long fields cross the
+/// scanner's 64-byte blocks).
+private func randomTable(seed: UInt64, delimiter: Character, pieces maxPieces: Int = 4) -> (text: String, records: [[String]], lines: [Int]) {
     var rng = SplitMix(state: seed)
     let pieces = ["a", "Согласен", "ё", " ", "\"", "\n", "\r\n", "\r", String(delimiter), "😀", "x y", "", "5\""]
     var text = ""
@@ -277,7 +278,7 @@ private func randomTable(seed: UInt64, delimiter: Character) -> (text: String, r
         var fields: [String] = []
         for _ in 0..<width {
             var field = ""
-            for _ in 0..<Int.random(in: 0...4, using: &rng) { field += pieces.randomElement(using: &rng) ?? "" }
+            for _ in 0..<Int.random(in: 0...maxPieces, using: &rng) { field += pieces.randomElement(using: &rng) ?? "" }
             fields.append(field)
         }
         if width == 1 && fields[0].isEmpty { fields[0] = "e" }  // an empty single field would be a blank line
@@ -322,6 +323,20 @@ struct CSVReaderRoundTripTests {
                 #expect(out.records == records, "\(name) chunk \(chunk)")
                 #expect(out.lines == lines, "\(name) chunk \(chunk)")
                 #expect(out.encoding == expected)
+            }
+        }
+    }
+
+    /// Long fields and records, so fields start and end anywhere in the scanner's 64-byte blocks.
+    @Test(arguments: 100..<130)
+    func longFieldsRoundTrip(seed: Int) throws {
+        let delimiter: Character = [";", ",", "\t"][seed % 3]
+        let (text, records, lines) = randomTable(seed: UInt64(seed), delimiter: delimiter, pieces: 40)
+        for chunk in [5, 64, 1000, 1 << 20] {
+            for bytes in [u8(text), utf16(text)] {
+                let out = try readAll(bytes, CSVOptions(delimiter: delimiter.asciiValue, chunkSize: chunk))
+                #expect(out.records == records, "chunk \(chunk)")
+                #expect(out.lines == lines, "chunk \(chunk)")
             }
         }
     }
@@ -547,6 +562,49 @@ struct CSVTextEncodingTests {
         for (byte, scalar) in sample { #expect(table[byte - 0x80] == scalar) }
     }
 
+    /// Every byte decodes to its table scalar in UTF-8; 0x98 becomes U+FFFD and a problem at its place.
+    @Test func cp1251DecodesEveryByte() {
+        let input = (0..<256).map { UInt8($0) }
+        var expected = ""
+        for byte in 0..<256 {
+            let value = byte < 0x80 ? UInt32(byte) : UInt32(CSVText.cp1251High[byte - 0x80])
+            expected.unicodeScalars.append(Unicode.Scalar(value == 0 ? 0xFFFD : value) ?? "?")
+        }
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: 3 * 256 + 8)
+        defer { out.deallocate() }
+        var problems: [(Int, CSVText.Problem)] = []
+        let end = input.withUnsafeBufferPointer { CSVText.decodeCP1251($0.baseAddress!, count: 256, into: out, at: 0) { problems.append(($0, $1)) } }
+        #expect(Array(UnsafeBufferPointer(start: out, count: end)) == Array(expected.utf8))
+        #expect(problems.count == 1)
+        #expect(problems.first?.0 == Array("\(expected.unicodeScalars.prefix(0x98).map(String.init).joined())".utf8).count)
+        #expect(problems.first?.1 == .undefinedCP1251(0x98))
+    }
+
+    /// Every BMP scalar and a few astral ones survive UTF-16 (both byte orders) fed in odd-sized pieces.
+    @Test(arguments: [false, true], [1, 3, 4, 7, 4096])
+    func utf16DecodesEverything(bigEndian: Bool, piece: Int) {
+        var text = ""
+        for value in UInt32(1)...0xFFFF where !(0xD800...0xDFFF).contains(value) { text.unicodeScalars.append(Unicode.Scalar(value) ?? "?") }
+        text += "😀𝄞\u{10FFFF}"
+        let input = utf16(text, bigEndian: bigEndian, bom: false)
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * input.count + 16)
+        defer { out.deallocate() }
+        var state = CSVText.UTF16State(bigEndian: bigEndian)
+        var end = 0
+        var problems = 0
+        input.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = min(piece, bytes.count - offset)
+                end = CSVText.decodeUTF16(bytes.baseAddress! + offset, count: n, state: &state, into: out, at: end, final: false) { _, _ in problems += 1 }
+                offset += n
+            }
+            end = CSVText.decodeUTF16(bytes.baseAddress!, count: 0, state: &state, into: out, at: end, final: true) { _, _ in problems += 1 }
+        }
+        #expect(problems == 0)
+        #expect(Array(UnsafeBufferPointer(start: out, count: end)) == Array(text.utf8))
+    }
+
     @Test(arguments: [
         ("Полностью согласен;Не согласен", true),
         ("ФИО;Ёлка;«ответ» — №1", true),
@@ -564,6 +622,52 @@ struct CSVTextEncodingTests {
     ] as [([UInt8], Bool)])
     func rejectsOtherBytes(_ bytes: [UInt8], _ expected: Bool) {
         #expect(bytes.withUnsafeBufferPointer(CSVText.looksLikeCP1251) == expected)
+    }
+
+    /// The word-at-a-time validator agrees with the standard library on random text that is mostly
+    /// valid (ASCII, Cyrillic, three- and four-byte characters) with random damage, at every alignment.
+    @Test(arguments: 0..<20)
+    func validatorAgreesWithTheStandardLibrary(seed: Int) {
+        var rng = SplitMix(state: UInt64(seed) &* 7919)
+        let pieces: [[UInt8]] = ["a", "bc;", "Я", "ё", "€", "😀", "\r\n", "𝄞", "abcdefgh", "ПолностьюСогласен"].map { Array($0.utf8) }
+        let damage: [UInt8] = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xD0, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
+        for _ in 0..<200 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...30, using: &rng) { bytes += pieces.randomElement(using: &rng) ?? [] }
+            if Int.random(in: 0..<3, using: &rng) > 0, !bytes.isEmpty {
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = damage.randomElement(using: &rng) ?? 0xFF
+            }
+            let from = Int.random(in: 0...min(7, bytes.count), using: &rng)
+            let slice = Array(bytes[from...])
+            let valid = String(validating: slice, as: UTF8.self) != nil
+            let (invalid, resume) = bytes.withUnsafeBufferPointer { CSVText.validateUTF8($0.baseAddress!, from: from, to: $0.count, final: true) }
+            #expect((invalid == nil) == valid, "\(slice)")
+            if let invalid {
+                #expect(String(validating: bytes[from..<invalid], as: UTF8.self) != nil, "\(slice) at \(invalid)")
+                #expect(resume == invalid)
+            } else {
+                #expect(resume == bytes.count)
+            }
+            // Not final: a sequence cut by the end waits for more.
+            let partial = bytes.withUnsafeBufferPointer { CSVText.validateUTF8($0.baseAddress!, from: from, to: $0.count, final: false) }
+            if valid { #expect(partial.invalid == nil && partial.resume == bytes.count) }
+        }
+    }
+
+    @Test(arguments: 0..<10)
+    func stopMaskMatchesBytes(seed: Int) {
+        var rng = SplitMix(state: UInt64(seed) &+ 17)
+        let alphabet: [UInt8] = [0, 9, 10, 13, 34, 44, 59, 0x41, 0x7F, 0x80, 0x8A, 0x8D, 0xBB, 0xD0, 0xFF, 0x0B, 0x3A, 0x3C]
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+        defer { p.deallocate() }
+        for _ in 0..<500 {
+            for k in 0..<64 { p[k] = alphabet.randomElement(using: &rng) ?? 0 }
+            for delimiter: UInt8 in [59, 44, 9] {
+                var expected: UInt64 = 0
+                for k in 0..<64 where [0, 10, 13, delimiter].contains(p[k]) { expected |= 1 << UInt64(k) }
+                #expect(CSVReader.stopMask(p, UInt64(delimiter) &* 0x0101_0101_0101_0101) == expected)
+            }
+        }
     }
 
     @Test(arguments: [

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Byte-level text encodings for answer files: strict UTF-8 validation, Windows-1251 recognition and
 /// decoding, UTF-16 transcoding. Everything works on raw pointers and chunks so a file of any size streams
 /// through; nothing here builds a `String`.
@@ -26,26 +30,20 @@ enum CSVText {
             // Fast phase. Per byte: bit 7 set and bit 6 set = a lead, bit 7 set and bit 6 clear = a
             // continuation; a word passes when it has only two-byte leads (not C0/C1) each followed by a
             // continuation, and continuations only there. A lead in the last byte carries to the next word.
-            var pendingLead = false
+            var carry: UInt64 = 0  // 0x80 when the previous word ended with a lead
             while i &+ 8 <= to {
                 let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
                 let top = w & high
-                if top == 0 {
-                    if pendingLead { break }
-                    i &+= 8
-                    continue
-                }
                 let bit6 = (w &<< 1) & high
+                let bit5 = (w &<< 2) & high
                 let lead = top & bit6
-                if lead & (w &<< 2) & high != 0 { break }  // a three- or four-byte lead
-                let t = w & 0x1E1E_1E1E_1E1E_1E1E
-                let overlong = ~(((t & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | t) & high  // C0, C1
-                if overlong & lead != 0 { break }
-                if top & ~bit6 != (lead &<< 8) | (pendingLead ? 0x80 : 0) { break }
-                pendingLead = lead & 0x8000_0000_0000_0000 != 0
+                let c0c1 = ~((w & 0x1E1E_1E1E_1E1E_1E1E) &+ 0x7F7F_7F7F_7F7F_7F7F) & high  // bits 4–1 clear
+                let bad = (lead & (bit5 | c0c1)) | ((top & ~bit6) ^ ((lead &<< 8) | carry))
+                if bad != 0 { break }
+                carry = lead &>> 56
                 i &+= 8
             }
-            if pendingLead { i &-= 1 }
+            if carry != 0 { i &-= 1 }
             let limit = min(to, i &+ 8)
             #else
             let limit = to
@@ -134,23 +132,34 @@ enum CSVText {
         return letters > 0 && letters * 10 >= (letters + other) * 9 && joined * 2 >= letters
     }
 
+    /// Each Windows-1251 byte as UTF-8: bytes 0–2 of the word are the encoding in order (byte 0 lowest),
+    /// byte 3 its length. 0x98 maps to U+FFFD; `decodeCP1251` reports it.
+    static let cp1251UTF8: [UInt32] = (0..<256).map { byte in
+        let value = byte < 0x80 ? UInt32(byte) : UInt32(cp1251High[byte - 0x80])
+        let scalar = Unicode.Scalar(value == 0 ? 0xFFFD : value) ?? "\u{FFFD}"
+        var word: UInt32 = 0, length: UInt32 = 0
+        for unit in String(scalar).utf8 {
+            word |= UInt32(unit) << (8 * length)
+            length += 1
+        }
+        return word | length << 24
+    }
+
     /// Decodes Windows-1251 `input[0..<count]` as UTF-8 into `out` from `at`; returns the new end.
-    /// `out` needs room for 3 bytes per input byte. An undefined byte (0x98) becomes U+FFFD and is
-    /// reported through `problem` (the first one only).
+    /// `out` needs room for 3 bytes per input byte plus 4 of slack (each byte stores a whole word). An
+    /// undefined byte (0x98) becomes U+FFFD and is reported through `problem`. Branch-free per byte.
     static func decodeCP1251(_ input: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<UInt8>, at start: Int,
                              problem: (Int, Problem) -> Void) -> Int {
         var o = start
-        cp1251High.withUnsafeBufferPointer { table in
+        let hasUndefined = count > 0 && memchr(input, 0x98, count) != nil
+        cp1251UTF8.withUnsafeBufferPointer { table in
+            let raw = UnsafeMutableRawPointer(out)
             for i in 0..<count {
                 let b = input[i]
-                if b < 0x80 { out[o] = b; o &+= 1; continue }
-                let scalar = UInt32(table[Int(b) &- 0x80])
-                if scalar == 0 {
-                    problem(o, .undefinedCP1251(b))
-                    o = writeUTF8(0xFFFD, out, o)
-                } else {
-                    o = writeUTF8(scalar, out, o)
-                }
+                let entry = table[Int(b)]
+                if hasUndefined && b == 0x98 { problem(o, .undefinedCP1251(b)) }
+                raw.storeBytes(of: entry.littleEndian, toByteOffset: o, as: UInt32.self)
+                o &+= Int(truncatingIfNeeded: entry &>> 24)
             }
         }
         return o
@@ -209,13 +218,15 @@ enum CSVText {
             i = 1
         }
         while i &+ 1 < count {
-            let a = input[i], b = input[i &+ 1]
-            // ASCII fast path: one branch, one store.
-            if pendingHigh == 0 && (big ? (a == 0 && b < 0x80) : (b == 0 && a < 0x80)) {
-                out[o] = big ? b : a
-                o &+= 1
+            let u = unit(input[i], input[i &+ 1])
+            // Below U+0800 (ASCII, Cyrillic): two stores and a length, no branch on which.
+            if u < 0x800 && pendingHigh == 0 {
+                let ascii = u < 0x80
+                out[o] = ascii ? UInt8(truncatingIfNeeded: u) : UInt8(truncatingIfNeeded: 0xC0 | u &>> 6)
+                out[o &+ 1] = UInt8(truncatingIfNeeded: 0x80 | u & 0x3F)
+                o &+= ascii ? 1 : 2
             } else {
-                take(unit(a, b))
+                take(u)
             }
             i &+= 2
         }

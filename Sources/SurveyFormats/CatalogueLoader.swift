@@ -1,0 +1,78 @@
+import Foundation
+import SurveyEngine
+
+/// Reads `questionnaires/catalogues/<questionnaire-id>.json` with the same located diagnostics as definitions.
+public enum CatalogueLoader {
+    public static func path(for questionnaireID: String, folder: String) -> String {
+        ((folder as NSString).appendingPathComponent("catalogues") as NSString).appendingPathComponent("\(questionnaireID).json")
+    }
+
+    public struct Outcome: Sendable {
+        public var catalogue: ActivityCatalogue?
+        public var problems: [Diagnostic]
+    }
+
+    /// Loads and checks a catalogue against its questionnaire.
+    public static func load(path: String, questionnaire q: Questionnaire) -> Outcome {
+        let name = (path as NSString).lastPathComponent
+        let bytes: [UInt8]
+        do { bytes = try FileIO.readAll(path: path, limit: DefinitionLoader.maxFileSize) } catch {
+            return Outcome(catalogue: nil, problems: [Diagnostic(file: path, message: error.description)])
+        }
+        let lines = LineIndex(bytes)
+        let root: JSONNode
+        do { root = try JSONTreeParser.parse(bytes) } catch {
+            let (line, column) = lines.position(of: error.offset)
+            return Outcome(catalogue: nil, problems: [Diagnostic(file: name, line: line, column: column, message: error.message)])
+        }
+        var reader = TreeReader()
+        let catalogue = decode(root, &reader)
+        var problems = reader.problems
+        if let catalogue, problems.isEmpty { problems = catalogue.problems(against: q).map { ($0.path, $0.message) } }
+        let diagnostics = problems.map { path, message in
+            let (line, column) = lines.position(of: reader.offset(nearest: path))
+            return Diagnostic(file: "catalogues/" + name, line: line, column: column, path: path, message: message)
+        }
+        return Outcome(catalogue: diagnostics.isEmpty ? catalogue : nil, problems: diagnostics)
+    }
+
+    private static func decode(_ root: JSONNode, _ r: inout TreeReader) -> ActivityCatalogue? {
+        guard var o = r.object(root, "$") else { return nil }
+        let questionnaire = o.string("questionnaire", &r)
+        let version = o.string("version", &r, required: false) ?? "1"
+        var planning = PlanningRules()
+        if let node = o.member("planning", &r), var p = r.object(node, "$.planning") {
+            planning.programmeMonths = p.integer("programmeMonths", &r) ?? planning.programmeMonths
+            planning.horizonYears = p.integer("horizonYears", &r) ?? planning.horizonYears
+            planning.maxMenteesPerMentor = p.integer("maxMenteesPerMentor", &r) ?? planning.maxMenteesPerMentor
+            planning.maxMentorsPerMentee = p.integer("maxMentorsPerMentee", &r, required: false) ?? planning.maxMentorsPerMentee
+            planning.groupShare = p.number("groupShare", &r, required: false) ?? planning.groupShare
+            planning.groupMinimum = p.integer("groupMinimum", &r, required: false) ?? planning.groupMinimum
+            p.finish(&r)
+        }
+        let activities = o.array("activities", &r) { r, node, path -> Activity? in
+            guard var a = r.object(node, path) else { return nil }
+            let id = a.string("id", &r), area = a.string("area", &r)
+            let bands = a.array("bands", &r) { r, node, path in r.string(node, path) }
+            let phaseText = a.string("phase", &r), kindText = a.string("kind", &r)
+            let title = a.string("title", &r), form = a.string("form", &r), product = a.string("product", &r)
+            let hours = a.integer("hours", &r), months = a.integer("months", &r)
+            a.finish(&r)
+            let phase = phaseText.flatMap(Activity.Phase.init(rawValue:))
+            if phaseText != nil && phase == nil { r.report("\(path).phase", "unknown phase \"\(phaseText ?? "")\"; one of: programme, iom") }
+            let kind = kindText.flatMap(Activity.Kind.init(rawValue:))
+            if kindText != nil && kind == nil { r.report("\(path).kind", "unknown kind \"\(kindText ?? "")\"; one of: formal, nonformal, mentoring, self") }
+            guard let id, let area, let bands, let phase, let kind, let title, let form, let product, let hours, let months else { return nil }
+            return Activity(id: id, area: area, bands: bands, phase: phase, kind: kind, title: title, form: form, hours: hours, months: months, product: product)
+        }
+        var strength: (String, String, String)?
+        if let node = o.member("strength", &r), var s = r.object(node, "$.strength") {
+            let title = s.string("title", &r), form = s.string("form", &r), product = s.string("product", &r)
+            s.finish(&r)
+            if let title, let form, let product { strength = (title, form, product) }
+        }
+        o.finish(&r)
+        guard let questionnaire, let activities, let strength else { return nil }
+        return ActivityCatalogue(questionnaire: questionnaire, version: version, planning: planning, activities: activities, strength: strength)
+    }
+}
