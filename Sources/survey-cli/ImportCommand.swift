@@ -185,7 +185,15 @@ struct ImportSummary {
                     "File: \(file.fileName) (\(file.reader.encoding.rawValue), delimiter '\(delimiter)')\n")
         out += t("Строк прочитано: \(file.rowsRead), сохранено: \(stored), отклонено: \(rejected)\n",
                  "Rows read: \(file.rowsRead), stored: \(stored), rejected: \(rejected)\n")
-        let blanks = file.questionnaire.items.compactMap { item in file.blanks[item.id].map { (item.number, $0) } }.filter { $0.1 > 0 }
+        let present = Set(file.roles.compactMap { role -> Int? in if case .item(let index) = role { return index }; return nil })
+        let items = file.questionnaire.items
+        let absent = items.indices.filter { !present.contains($0) }.map { items[$0].number }
+        if !absent.isEmpty && !file.roles.isEmpty {
+            out += t("Нет столбца (без ответа у всех): ", "No column (blank for everyone): ") + numberRanges(absent) + "\n"
+        }
+        let blanks = items.indices.filter(present.contains).compactMap { index in
+            file.blanks[items[index].id].map { (items[index].number, $0) }
+        }.filter { $0.1 > 0 }
         if !blanks.isEmpty {
             out += t("Пропуски (№ — сколько): ", "Blanks (item — count): ") + blanks.map { "\($0.0) — \($0.1)" }.joined(separator: ", ") + "\n"
         }
@@ -221,4 +229,18 @@ final class Progress {
         if shown { console.err("\r\u{1B}[K") }
         shown = false
     }
+}
+
+/// «1–3, 5, 7–9».
+func numberRanges(_ numbers: [Int]) -> String {
+    var parts: [String] = []
+    var index = 0
+    let sorted = numbers.sorted()
+    while index < sorted.count {
+        var end = index
+        while end + 1 < sorted.count && sorted[end + 1] == sorted[end] + 1 { end += 1 }
+        parts.append(end > index ? "\(sorted[index])–\(sorted[end])" : "\(sorted[index])")
+        index = end + 1
+    }
+    return parts.joined(separator: ", ")
 }
