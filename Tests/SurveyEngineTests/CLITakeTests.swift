@@ -1,0 +1,409 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The stored answers of a questionnaire, read back through `survey export --format json`:
+/// one dictionary per response, item id → value (a number) or text.
+private func storedResponses(_ id: String, data: String) throws -> [(respondent: String?, stage: String?, answers: [String: Any])] {
+    let export = try survey(["export", id, "--format", "json", "--data", data])
+    #expect(export.status == 0, "\(export.stderr)")
+    let object = try #require(try json(export.stdout) as? [String: Any])
+    let responses = try #require(object["responses"] as? [[String: Any]])
+    return responses.map { response in
+        let answers = (response["answers"] as? [String: [String: Any]] ?? [:]).mapValues { $0["value"] ?? $0["text"] ?? NSNull() }
+        return (response["respondent"] as? String, response["stage"] as? String, answers)
+    }
+}
+
+private func sessionFiles(_ data: String, _ id: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: data + "/\(id)/sessions")) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+}
+
+private func permissions(_ path: String) -> Int? {
+    (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
+}
+
+/// `survey take` with piped standard input: one line per answer.
+@Suite("CLI: take, piped")
+struct CLITakePipedTests {
+    /// The parent survey's ten statements answered in numbers (positions as listed: 1 = «Полностью согласен» = 4)
+    /// and in labels typed as people type them, then the comment.
+    let parentLines = ["1", "Согласен", "не  согласен", "4", "Полностью согласна", "2", "3", "1", "НЕ СОГЛАСЕН", "2", "Спасибо воспитателям!"]
+    let parentValues: [String: Double] = ["p1": 4, "p2": 3, "p3": 2, "p4": 1, "p5": 4, "p6": 3, "p7": 2, "p8": 4, "p9": 2, "p10": 3]
+
+    func expectParentAnswers(_ answers: [String: Any]) {
+        for (item, value) in parentValues {
+            #expect((answers[item] as? NSNumber)?.doubleValue == value, "\(item): \(String(describing: answers[item]))")
+        }
+        #expect(answers["comment"] as? String == "Спасибо воспитателям!")
+        #expect(answers.count == 11)
+    }
+
+    @Test func answersMixingNumbersAndLabelsAreStored() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try survey(["take", "preschool-parent-survey", "--data", dir], stdin: parentLines.joined(separator: "\n") + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Вопрос 1 из 11\n"))
+        #expect(result.stdout.contains("  1 — Полностью согласен\n  2 — Согласен\n"))
+        #expect(result.stdout.contains("Вопрос 11 из 11\n"))
+        #expect(!result.stdout.contains("\u{1B}["), "no colour or screen control when piped")
+        let stored = try storedResponses("preschool-parent-survey", data: dir)
+        #expect(stored.count == 1)
+        let response = try #require(stored.first)
+        #expect(response.respondent == nil, "an anonymous survey")
+        expectParentAnswers(response.answers)
+        #expect(sessionFiles(dir, "preschool-parent-survey").isEmpty, "the journal is deleted once the response is stored")
+    }
+
+    @Test func anInvalidLineIsRefusedWithTheAcceptedAnswersAndAskedAgain() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = ["Соглсен", "7", ""] + parentLines
+        let result = try survey(["take", "preschool-parent-survey", "--data", dir], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("error: вопрос 1 (p1): «Соглсен» — не вариант ответа. Возможно, «Согласен»?"), "\(result.stderr)")
+        #expect(result.stderr.contains("Ответ — номер 1–4 или вариант: Полностью согласен, Согласен, Не согласен, Полностью не согласен."))
+        #expect(result.stderr.contains("error: вопрос 1 (p1): нет варианта с номером 7."))
+        #expect(result.stderr.contains("error: вопрос 1 (p1) обязателен"), "an empty line does not skip a required item")
+        #expect(result.stdout.components(separatedBy: "Вопрос 1 из 11").count == 2, "the prompt is not repeated, the next line is read")
+        let response = try #require(try storedResponses("preschool-parent-survey", data: dir).first)
+        expectParentAnswers(response.answers)
+    }
+
+    @Test func anOptionalItemMaySkipWithAnEmptyLine() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = Array(parentLines.prefix(10)) + [""]
+        let result = try survey(["take", "preschool-parent-survey", "--data", dir], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let response = try #require(try storedResponses("preschool-parent-survey", data: dir).first)
+        #expect(response.answers.count == 10)
+        #expect(response.answers["comment"] == nil)
+    }
+
+    @Test func endOfInputHalfwayKeepsAJournalThatTheNextRunCompletes() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let name = "Петрова О.И."
+        let first = try survey(["take", "preschool-parent-survey", "--respondent", name, "--data", dir],
+                               stdin: parentLines.prefix(5).joined(separator: "\n") + "\n")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("ответы сохранены (5 из 11)"), "\(first.stderr)")
+        #expect(first.stderr.contains("Продолжить: survey take preschool-parent-survey --respondent 'Петрова О.И.' --data \(dir)"), "\(first.stderr)")
+        #expect(try storedResponses("preschool-parent-survey", data: dir).isEmpty, "nothing is stored before the end")
+
+        // The journal: private, named by a hash, never by the name.
+        let files = sessionFiles(dir, "preschool-parent-survey")
+        #expect(files.count == 1)
+        let file = try #require(files.first)
+        #expect(file.count == 64 + 6 && file.dropLast(6).allSatisfy(\.isHexDigit), "\(file)")
+        let path = dir + "/preschool-parent-survey/sessions/" + file
+        #expect(permissions(path) == 0o600)
+        #expect(permissions(dir + "/preschool-parent-survey/sessions") == 0o700)
+        let journal = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(journal.count == 6)
+        #expect(journal.first?.contains("\"respondent\":\"Петрова О.И.\"") == true)
+        #expect(journal.first?.contains("\"version\":\"1\"") == true)
+        #expect(journal[1] == #"{"item":"p1","value":4}"#)
+
+        let second = try survey(["take", "preschool-parent-survey", "--respondent", name, "--data", dir],
+                                stdin: parentLines.dropFirst(5).joined(separator: "\n") + "\n")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.hasPrefix("Продолжаем с вопроса 6\n"), "\(second.stdout)")
+        #expect(!second.stdout.contains("Вопрос 5 из 11"))
+        let stored = try storedResponses("preschool-parent-survey", data: dir)
+        #expect(stored.count == 1)
+        #expect(stored.first?.respondent == name)
+        expectParentAnswers(try #require(stored.first).answers)
+        #expect(sessionFiles(dir, "preschool-parent-survey").isEmpty)
+    }
+
+    @Test func anAnonymousSessionResumesByItsIdAndATornLastLineIsIgnored() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try survey(["take", "preschool-parent-survey", "--data", dir], stdin: parentLines.prefix(3).joined(separator: "\n") + "\n")
+        #expect(first.status == 0)
+        let marker = try #require(first.stderr.range(of: "--session "), "\(first.stderr)")
+        let session = String(first.stderr[marker.upperBound...].prefix { $0.isHexDigit })
+        #expect(session.count == 12)
+        #expect(first.stderr.contains("Анонимный сеанс \(session)"))
+        #expect(sessionFiles(dir, "preschool-parent-survey") == ["\(session).jsonl"])
+        // A crash in the middle of writing the fourth answer.
+        let path = dir + "/preschool-parent-survey/sessions/\(session).jsonl"
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"item":"p4","val"#.utf8))
+        try handle.close()
+
+        let second = try survey(["take", "preschool-parent-survey", "--session", session, "--data", dir],
+                                stdin: parentLines.dropFirst(3).joined(separator: "\n") + "\n")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.hasPrefix("Продолжаем с вопроса 4\n"), "\(second.stdout)")
+        expectParentAnswers(try #require(try storedResponses("preschool-parent-survey", data: dir).first).answers)
+
+        let again = try survey(["take", "preschool-parent-survey", "--session", session, "--data", dir], stdin: "")
+        #expect(again.status == 1, "a finished session cannot be continued")
+        #expect(again.stderr.contains("no unfinished session '\(session)'"))
+    }
+
+    @Test func monitoringTakesRomanNumeralsForOneChildAtAStage() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let show = try survey(["show", "preschool-monitoring", "--format", "json"])
+        let items = try #require((try json(show.stdout) as? [String: Any])?["items"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+        let spellings = ["I", "ii", "III", "ІІ", "3", "1"]  // Latin, lower case, Cyrillic І, positions
+        let values: [Double] = [1, 2, 3, 2, 3, 1]
+        let lines = items.indices.map { spellings[$0 % spellings.count] }
+        let result = try survey(["take", "preschool-monitoring", "--stage", "start", "--respondent", "Петя С.", "--data", dir],
+                                stdin: lines.joined(separator: "\n") + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Критерий 1 из \(items.count) (\(items[0]))"))
+        let response = try #require(try storedResponses("preschool-monitoring", data: dir).first)
+        #expect(response.respondent == "Петя С.")
+        #expect(response.stage == "start")
+        for (index, item) in items.enumerated() {
+            #expect((response.answers[item] as? NSNumber)?.doubleValue == values[index % values.count], "\(item)")
+        }
+    }
+
+    @Test func wrongUsageExits64() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let noName = try survey(["take", "teacher-deficits", "--data", dir], stdin: "1\n")
+        #expect(noName.status == 64)
+        #expect(noName.stderr.contains("needs --respondent NAME"))
+        #expect(try survey(["take", "preschool-monitoring", "--respondent", "Петя", "--data", dir], stdin: "").status == 64, "no --stage")
+        #expect(try survey(["take", "teacher-deficits", "--session", "0123456789ab", "--data", dir], stdin: "").status == 64)
+        #expect(try survey(["take", "preschool-parent-survey", "--session", "../../etc", "--data", dir], stdin: "").status == 64)
+        #expect(try survey(["take", "preschool-parent-survey", "--session", "0123456789ab", "--data", dir], stdin: "").status == 1)
+        let help = try survey(["take", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: survey take ID [--respondent NAME]"))
+        #expect(help.stdout.contains("← or b"))
+    }
+}
+
+// MARK: - A real terminal
+
+/// Drives `survey take` in a real terminal: a tmux server of its own (its own socket), detached panes of
+/// 120×40, keys sent with `send-keys`, screens read with `capture-pane`.
+private final class Tmux {
+    static let executable: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return (path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin", "/bin"])
+            .map { $0 + "/tmux" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+    static var available: Bool { executable != nil }
+
+    let socket = "survey-take-test-\(UUID().uuidString.prefix(8))"
+    private var sessions: [String] = []
+
+    init() throws {
+        // A session that lives as long as the test keeps the server up while the others come and go.
+        try start("keeper-\(UUID().uuidString.prefix(6))", "sleep 600")
+    }
+
+    @discardableResult
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Tmux.executable ?? "tmux")
+        process.arguments = ["-L", socket, "-u", "-f", "/dev/null"] + arguments
+        process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "SHELL": "/bin/sh",
+                               "HOME": NSTemporaryDirectory(), "TERM": "xterm"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// A new detached session running a shell command.
+    func start(_ name: String, _ command: String) throws {
+        sessions.append(name)
+        let result = try run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
+        guard result.status == 0 else { throw TmuxError(message: "tmux new-session failed (\(result.status))") }
+    }
+
+    func screen(_ name: String) -> String { (try? run(["capture-pane", "-p", "-t", name]).output) ?? "" }
+
+    func send(_ name: String, _ keys: String...) { _ = try? run(["send-keys", "-t", name] + keys) }
+
+    func isRunning(_ name: String) -> Bool { (try? run(["has-session", "-t", name]).status) == 0 }
+
+    /// Polls the screen until it shows `text`; the last screen seen either way.
+    func waitFor(_ name: String, _ text: String, seconds: Double = 15) -> (found: Bool, screen: String) {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        repeat {
+            last = screen(name)
+            if last.contains(text) { return (true, last) }
+            Thread.sleep(forTimeInterval: 0.03)
+        } while Date() < deadline
+        return (false, last)
+    }
+
+    func panePID(_ name: String) -> pid_t? {
+        (try? run(["list-panes", "-t", name, "-F", "#{pane_pid}"]).output).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Ends every session and the server.
+    func close() {
+        for name in sessions { _ = try? run(["kill-session", "-t", name]) }
+        _ = try? run(["kill-server"])
+    }
+
+    struct TmuxError: Error { var message: String }
+}
+
+/// A word for `sh -c`, single-quoted.
+private func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+private func takeCommandLine(_ arguments: [String], colour: Bool = true) -> String {
+    "env SURVEY_QUESTIONNAIRES=\(quoted(Repo.questionnaires)) TERM=xterm-256color LANG=C.UTF-8 " + (colour ? "" : "NO_COLOR=1 ")
+        + ([Repo.binary, "take"] + arguments).map(quoted).joined(separator: " ")
+}
+
+@Suite("CLI: take at a terminal (tmux)", .enabled(if: Tmux.available, "tmux is not installed: the terminal tests of `survey take` are skipped (CI installs it)"))
+struct CLITakeTerminalTests {
+    @Test func answerGoBackChangeGetKilledResumeAndFinish() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmux = try Tmux()
+        defer { tmux.close() }
+        let data = dir + "/data"
+
+        // What the definition says: items, their areas, and where each value is on the screen.
+        let definition = try #require(try json(try survey(["show", "teacher-deficits", "--format", "json"]).stdout) as? [String: Any])
+        let items = try #require(definition["items"] as? [[String: Any]])
+        let areaTitles = Dictionary(uniqueKeysWithValues: (definition["areas"] as? [[String: Any]] ?? []).compactMap { area in
+            (area["id"] as? String).map { ($0, area["title"] as? String ?? "") }
+        })
+        let scale = try #require((definition["scales"] as? [[String: Any]])?.first)
+        let optionValues = try #require(scale["options"] as? [[String: Any]]).compactMap { ($0["value"] as? NSNumber)?.doubleValue }
+        let total = items.count
+        #expect(total == 45)
+        var planned = (0..<total).map { Double(($0 * 7 + 3) % optionValues.count) + (optionValues.min() ?? 1) }
+        func key(_ value: Double) -> String { String((optionValues.firstIndex(of: value) ?? 0) + 1) }
+        func id(_ index: Int) -> String { items[index]["id"] as? String ?? "" }
+        func area(_ index: Int) -> String { (items[index]["area"] as? String).flatMap { areaTitles[$0] } ?? "" }
+
+        let arguments = ["teacher-deficits", "--respondent", "Иванова А.А.", "--data", data]
+        try tmux.start("first", "exec " + takeCommandLine(arguments))
+        var wait = tmux.waitFor("first", "Вопрос 1 из 45")
+        try #require(wait.found, "the first screen:\n\(wait.screen)")
+        #expect(wait.screen.contains(area(0)), "the area title:\n\(wait.screen)")
+        #expect(wait.screen.contains("[░░░░░░░░░░░░░░░░░░░░] 0 %"))
+        #expect(wait.screen.contains("  1  Совсем не про меня"), "the options, numbered:\n\(wait.screen)")
+
+        for index in 0..<5 {
+            tmux.send("first", key(planned[index]))
+            wait = tmux.waitFor("first", "Вопрос \(index + 2) из 45")
+            try #require(wait.found, "after answering \(index + 1):\n\(wait.screen)")
+        }
+        // Back to the fifth, which shows the answer given, and change it.
+        tmux.send("first", "b")
+        wait = tmux.waitFor("first", "Вопрос 5 из 45")
+        try #require(wait.found, "b goes back:\n\(wait.screen)")
+        #expect(wait.screen.contains("▸ \(key(planned[4]))"), "the earlier answer is marked:\n\(wait.screen)")
+        planned[4] = planned[4] == 4 ? 1 : planned[4] + 1
+        tmux.send("first", key(planned[4]))
+        wait = tmux.waitFor("first", "Вопрос 6 из 45")
+        try #require(wait.found, "\(wait.screen)")
+        #expect(wait.screen.contains(area(5)), "the sixth item's area:\n\(wait.screen)")
+        #expect(wait.screen.contains("Иванова А.А."))
+        #expect(wait.screen.contains("] 11 %"), "5 of 45 answered:\n\(wait.screen)")
+
+        // Killed without a chance to clean up: the journal has every answer.
+        let pid = try #require(tmux.panePID("first"))
+        #expect(kill(pid, SIGKILL) == 0)
+        let gone = Date().addingTimeInterval(10)
+        while tmux.isRunning("first") && Date() < gone { Thread.sleep(forTimeInterval: 0.05) }
+        let files = sessionFiles(data, "teacher-deficits")
+        #expect(files.count == 1 && !(files.first ?? "").contains("Иванова"))
+        let journal = try String(contentsOfFile: data + "/teacher-deficits/sessions/" + (files.first ?? ""), encoding: .utf8)
+        #expect(journal.components(separatedBy: "\"item\":\"\(id(4))\"").count == 3, "the fifth answered twice:\n\(journal)")
+        #expect(try storedResponses("teacher-deficits", data: data).isEmpty)
+
+        // The same command again resumes at the sixth item.
+        try tmux.start("second", takeCommandLine(arguments) + "; echo EXIT=$?; sleep 600")
+        wait = tmux.waitFor("second", "Вопрос 6 из 45")
+        try #require(wait.found, "resumed:\n\(wait.screen)")
+        #expect(wait.screen.contains("Продолжаем с вопроса 6"), "\(wait.screen)")
+        for index in 5..<total {
+            tmux.send("second", key(planned[index]))
+            let next = index + 1 < total ? "Вопрос \(index + 2) из 45" : "EXIT="
+            wait = tmux.waitFor("second", next)
+            try #require(wait.found, "after answering \(index + 1):\n\(wait.screen)")
+        }
+        wait = tmux.waitFor("second", "EXIT=0")
+        #expect(wait.found, "\(wait.screen)")
+        #expect(wait.screen.contains("Сохранено ответов: 45 из 45"), "the summary after the last answer:\n\(wait.screen)")
+
+        let stored = try storedResponses("teacher-deficits", data: data)
+        #expect(stored.count == 1)
+        let response = try #require(stored.first)
+        #expect(response.respondent == "Иванова А.А.")
+        #expect(response.answers.count == 45)
+        for index in 0..<total {
+            #expect((response.answers[id(index)] as? NSNumber)?.doubleValue == planned[index], "\(id(index))")
+        }
+        #expect(sessionFiles(data, "teacher-deficits").isEmpty)
+    }
+
+    /// `q`, Ctrl-C (a key in raw mode) and SIGTERM all save, restore the terminal and say how to continue;
+    /// the anonymous session then finishes from piped input.
+    @Test(arguments: ["q", "C-c", "SIGTERM"])
+    func leavingRestoresTheTerminal(_ how: String) throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmux = try Tmux()
+        defer { tmux.close() }
+        let data = dir + "/data", pidFile = dir + "/pid"
+        // The inner shell notes its pid and becomes `survey`; the outer one reports and runs stty afterwards.
+        let command = "sh -c \(quoted("echo $$ > \(quoted(pidFile)); exec " + takeCommandLine(["preschool-parent-survey", "--data", data], colour: false)))"
+            + "; echo EXIT=$?; stty -a; sleep 600"
+        try tmux.start("take", command)
+        var wait = tmux.waitFor("take", "Вопрос 1 из 11")
+        try #require(wait.found, "\(wait.screen)")
+        #expect(wait.screen.contains("сеанс "), "the anonymous session's id is on the screen")
+        tmux.send("take", "2")
+        wait = tmux.waitFor("take", "Вопрос 2 из 11")
+        try #require(wait.found, "\(wait.screen)")
+        tmux.send("take", "1")
+        wait = tmux.waitFor("take", "Вопрос 3 из 11")
+        try #require(wait.found, "\(wait.screen)")
+
+        switch how {
+        case "SIGTERM":
+            let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(kill(pid, SIGTERM) == 0)
+        default:
+            tmux.send("take", how)
+        }
+        wait = tmux.waitFor("take", "EXIT=")
+        try #require(wait.found, "\(wait.screen)")
+        #expect(wait.screen.contains(how == "SIGTERM" ? "EXIT=143" : "EXIT=0"), "\(wait.screen)")
+        #expect(wait.screen.contains("Ответы сохранены"), "\(wait.screen)")
+        let words = Set(wait.screen.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        for mode in ["icanon", "echo", "isig"] {
+            #expect(words.contains(mode) && !words.contains("-" + mode), "\(mode) is on again after \(how):\n\(wait.screen)")
+        }
+        let marker = try #require(wait.screen.range(of: "--session "), "\(wait.screen)")
+        let session = String(wait.screen[marker.upperBound...].prefix { $0.isHexDigit })
+
+        let rest = ["3", "4", "1", "2", "3", "4", "1", "2", ""]
+        let finish = try survey(["take", "preschool-parent-survey", "--session", session, "--data", data], stdin: rest.joined(separator: "\n") + "\n")
+        #expect(finish.status == 0, "\(finish.stderr)")
+        #expect(finish.stdout.hasPrefix("Продолжаем с вопроса 3"))
+        let response = try #require(try storedResponses("preschool-parent-survey", data: data).first)
+        #expect((response.answers["p1"] as? NSNumber)?.doubleValue == 3)
+        #expect((response.answers["p2"] as? NSNumber)?.doubleValue == 4)
+        #expect(response.answers.count == 10)
+    }
+}
