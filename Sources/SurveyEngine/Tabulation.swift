@@ -13,8 +13,14 @@ public struct TabulationAccumulator: Sendable {
     let favourable: [[Bool]]
 
     public private(set) var respondents = 0
+    /// Counts of every item's options, flat: item i's options start at `offsets[i]` (display order).
+    private var flatCounts: [Int]
+    private let offsets: [Int]
+    /// Keyed value of every item's options, laid out like `flatCounts`.
+    private let flatKeyed: [Double]
+
     /// counts[item][option], options in display order.
-    public private(set) var counts: [[Int]]
+    public var counts: [[Int]] { offsets.indices.map { i in Array(flatCounts[offsets[i]..<offsets[i] + scales[i].options.count]) } }
     /// Answered but not a valid option value (cannot happen through import; kept honest for direct use).
     private(set) var composites: [CompositeAccumulator]
     public private(set) var comments: [(item: String, text: String)] = []
@@ -28,7 +34,12 @@ public struct TabulationAccumulator: Sendable {
         favourable = zip(items, scales).map { item, scale in
             scale.options.map { option in scale.favourableFrom.map { scale.keyed(option.value, reverse: item.reverse) >= $0 } ?? false }
         }
-        counts = scales.map { [Int](repeating: 0, count: $0.options.count) }
+        var start = 0
+        var offsets: [Int] = []
+        for scale in scales { offsets.append(start); start += scale.options.count }
+        self.offsets = offsets
+        flatCounts = [Int](repeating: 0, count: start)
+        flatKeyed = keyedValues.flatMap { $0 }
         let position = Dictionary(items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         composites = q.scoring.composites.map { composite in
             CompositeAccumulator(composite: composite, members: composite.items.compactMap { position[$0] })
@@ -54,8 +65,16 @@ public struct TabulationAccumulator: Sendable {
     /// Adds one respondent given as option indices per scored item (−1 = blank).
     public mutating func add(optionRow row: UnsafeBufferPointer<Int>) {
         respondents += 1
-        for i in 0..<row.count where row[i] >= 0 { counts[i][row[i]] += 1 }
-        for c in composites.indices { composites[c].add(row, keyed: keyedValues) }
+        flatCounts.withUnsafeMutableBufferPointer { counts in
+            offsets.withUnsafeBufferPointer { offsets in
+                for i in 0..<row.count where row[i] >= 0 { counts[offsets[i] + row[i]] += 1 }
+            }
+        }
+        flatKeyed.withUnsafeBufferPointer { keyed in
+            offsets.withUnsafeBufferPointer { offsets in
+                for c in composites.indices { composites[c].add(row, keyed: keyed, offsets: offsets) }
+            }
+        }
     }
 
     public mutating func addComment(item: String, text: String) { comments.append((item, text)) }
@@ -63,7 +82,7 @@ public struct TabulationAccumulator: Sendable {
     /// Combines another accumulator over other respondents of the same questionnaire.
     public mutating func merge(_ other: TabulationAccumulator) {
         respondents += other.respondents
-        for i in counts.indices { for o in counts[i].indices { counts[i][o] += other.counts[i][o] } }
+        for i in flatCounts.indices { flatCounts[i] += other.flatCounts[i] }
         for c in composites.indices { composites[c].merge(other.composites[c]) }
         comments += other.comments
     }
@@ -72,6 +91,7 @@ public struct TabulationAccumulator: Sendable {
         var itemResults: [ItemTabulation] = []
         var totalFavourable = 0, totalAnswered = 0
         let hasFavourable = scales.contains { $0.favourableFrom != nil }
+        let counts = self.counts
         for (i, item) in items.enumerated() {
             let scale = scales[i]
             let answered = counts[i].reduce(0, +)
@@ -125,15 +145,22 @@ struct CompositeAccumulator: Sendable {
         scratch = [Double](repeating: 0, count: members.count)
     }
 
-    mutating func add(_ row: UnsafeBufferPointer<Int>, keyed: [[Double]]) {
+    mutating func add(_ row: UnsafeBufferPointer<Int>, keyed: UnsafeBufferPointer<Double>, offsets: UnsafeBufferPointer<Int>) {
         let k = members.count
         var answered = 0
         var total = 0.0
-        for (m, item) in members.enumerated() where row[item] >= 0 {
-            let x = keyed[item][row[item]]
-            scratch[m] = x
-            total += x
-            answered += 1
+        members.withUnsafeBufferPointer { members in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                for m in 0..<members.count {
+                    let item = members[m]
+                    let option = row[item]
+                    guard option >= 0 else { continue }
+                    let x = keyed[offsets[item] + option]
+                    scratch[m] = x
+                    total += x
+                    answered += 1
+                }
+            }
         }
         if answered > 0 && Double(answered) >= composite.minAnswered * Double(k) {
             let mean = total / Double(answered)
@@ -143,11 +170,17 @@ struct CompositeAccumulator: Sendable {
         }
         guard answered == k else { return }
         complete += 1
-        for a in 0..<k {
-            let x = scratch[a]
-            sums[a] += x
-            let base = a * k
-            for b in a..<k { products[base + b] += x * scratch[b] }
+        scratch.withUnsafeBufferPointer { scratch in
+            sums.withUnsafeMutableBufferPointer { sums in
+                products.withUnsafeMutableBufferPointer { products in
+                    for a in 0..<k {
+                        let x = scratch[a]
+                        sums[a] += x
+                        let base = a * k
+                        for b in a..<k { products[base + b] += x * scratch[b] }
+                    }
+                }
+            }
         }
     }
 

@@ -17,7 +17,7 @@ let tabulateCommand = Command(
               .value("--population", "N", "How many were asked (staff, parents), for the participation share."),
               .value("--format", "FORMAT", "text (default), md, csv, json or html.", choices: ["text", "md", "csv", "json", "html"]),
               .value("--out", "FILE", "Write to FILE instead of standard output."),
-              encodingOption, delimiterOption],
+              encodingOption, delimiterOption, idColumnOption],
     positionals: 1...1,
     examples: ["survey tabulate preschool-staff-survey --population 4",
                "survey tabulate preschool-parent-survey --format html --out parents.html",
@@ -30,24 +30,7 @@ let tabulateCommand = Command(
     let population = try invocation.integer("--population", range: 1...100_000_000)
     var accumulator = TabulationAccumulator(questionnaire: q)
     if let path = invocation.value("--from-csv") {
-        let file = try openAnswerFile(invocation, q, path: path, stage: nil)
-        var problems: [Diagnostic] = []
-        let progress = Progress(console: invocation.console, total: file.reader.totalBytes)
-        do {
-            try file.forEachRow { row in
-                if row.isValid { accumulator.add(row.response) } else { problems += row.problems }
-                progress.update(done: file.reader.bytesRead, rows: file.rowsRead)
-            }
-        } catch let error as CSVError {
-            progress.finish()
-            throw .refused([Diagnostic(file: path, line: error.line, path: error.column.map { "column \($0)" }, message: error.message, hint: error.hint)])
-        } catch { throw .internal("\(error)") }
-        progress.finish()
-        if !file.headerProblems.isEmpty { throw .refused(file.headerProblems, summary: "the header of \(path) does not match '\(q.id)'") }
-        if !problems.isEmpty {
-            printLimited(problems, max: 30, console: invocation.console)
-            throw .failed("\(path) has \(problems.count) problem(s); nothing tabulated", hint: "fix them, or import with --skip-invalid and tabulate the store")
-        }
+        accumulator = try tabulateFile(path, q, invocation)
     } else {
         let responses: [Response]
         do { responses = try invocation.store.read(q.id).current } catch { throw .failed("\(error)") }
@@ -81,4 +64,42 @@ func terminalWidth() -> Int {
     var size = winsize()
     if Console.isTerminal(1), ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 40 { return Int(size.ws_col) }
     return 100
+}
+
+/// `--from-csv`: the byte-level path, every cell checked, nothing stored.
+func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) throws(CLIError) -> TabulationAccumulator {
+    var options = CSVOptions()
+    if let encoding = invocation.value("--encoding") { options.encoding = CSVEncoding(rawValue: encoding) ?? .auto }
+    if let delimiter = invocation.value("--delimiter") { options.delimiter = CSVDelimiter.parse(delimiter) ?? nil }
+    let reader: CSVReader
+    do { reader = try CSVReader(path: path, options: options) } catch {
+        throw .refused([Diagnostic(file: path, line: error.line > 0 ? error.line : nil, message: error.message, hint: error.hint)], summary: "\(path) cannot be read")
+    }
+    var part: TabulationPart?
+    var headerProblems: [Diagnostic] = []
+    let progress = Progress(console: invocation.console, total: reader.totalBytes)
+    do {
+        try reader.forEach { record in
+            guard part != nil else {
+                let (roles, problems) = TabulationPart.roles(header: record.strings, questionnaire: q, idColumn: invocation.value("--id-column"))
+                headerProblems = problems.map { Diagnostic(file: path, line: record.line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint) }
+                part = TabulationPart(questionnaire: q, roles: roles, file: path)
+                return
+            }
+            guard headerProblems.isEmpty else { return }
+            part?.consume(record)
+            if record.index & 0x3FFF == 0 { progress.update(done: reader.bytesRead, rows: part?.rows ?? 0) }
+        }
+    } catch let error as CSVError {
+        progress.finish()
+        throw .refused([Diagnostic(file: path, line: error.line, path: error.column.map { "column \($0)" }, message: error.message, hint: error.hint)])
+    } catch { throw .internal("\(error)") }
+    progress.finish()
+    guard let part else { throw .failed("\(path) is empty: a header row naming the items is expected") }
+    if !headerProblems.isEmpty { throw .refused(headerProblems, summary: "the header of \(path) does not match '\(q.id)'") }
+    if part.problemCount > 0 {
+        printLimited(part.problems, max: 30, console: invocation.console)
+        throw .failed("\(path) has \(part.problemCount) problem(s); nothing tabulated", hint: "fix them, or import with --skip-invalid and tabulate the store")
+    }
+    return part.accumulator
 }
