@@ -24,9 +24,8 @@ out = {c: df[c].value_counts() for c in df.columns}
     "duckdb": """
 import duckdb, sys
 con = duckdb.connect()
-cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_csv('{sys.argv[1]}', delim=';', all_varchar=true)").fetchall()]
-for c in cols:
-    con.execute(f'SELECT "{c}", count(*) FROM read_csv(\\'{sys.argv[1]}\\', delim=\\';\\', all_varchar=true) GROUP BY 1').fetchall()
+con.execute(f\"\"\"SELECT name, value, count(*) FROM (UNPIVOT (SELECT * FROM read_csv('{sys.argv[1]}', delim=';', all_varchar=true))
+                 ON COLUMNS(*) INTO NAME name VALUE value) GROUP BY ALL\"\"\").fetchall()
 """,
 }
 

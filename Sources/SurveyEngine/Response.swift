@@ -9,12 +9,16 @@ public struct Response: Sendable, Equatable {
     public var values: [String: Double]
     /// Item id → free text.
     public var texts: [String: String]
+    /// Extra columns kept on import (`--keep school`), for breakdowns (`tabulate --by school`).
+    public var attributes: [String: String]
 
-    public init(respondent: String? = nil, stage: String? = nil, values: [String: Double] = [:], texts: [String: String] = [:]) {
+    public init(respondent: String? = nil, stage: String? = nil, values: [String: Double] = [:], texts: [String: String] = [:],
+                attributes: [String: String] = [:]) {
         self.respondent = respondent
         self.stage = stage
         self.values = values
         self.texts = texts
+        self.attributes = attributes
     }
 
     /// The key under which a later response replaces an earlier one: the same respondent at the same stage.

@@ -24,7 +24,8 @@ let importCommand = Command(
               .flag("--dry-run", "Check the file and print the summary; store nothing."),
               .flag("--skip-invalid", "Store the valid rows; write the others to --rejects."),
               .value("--rejects", "FILE", "Where --skip-invalid writes the refused rows (CSV with a reason column)."),
-              .value("--max-errors", "N", "How many problems to list before counting the rest (default 30).")],
+              .value("--max-errors", "N", "How many problems to list before counting the rest (default 30)."),
+              OptionSpec(name: "--keep", value: "COLUMN", help: "Keep this extra column (a school, a role) with each response, for 'tabulate --by'. Repeatable.", repeatable: true)],
     positionals: 2...2,
     examples: ["survey import preschool-staff-survey answers.csv",
                "survey import preschool-monitoring group-sept.csv --stage start --encoding cp1251",
@@ -125,7 +126,8 @@ func openAnswerFile(_ invocation: Invocation, _ q: Questionnaire, path: String, 
     if let encoding = invocation.value("--encoding") { options.encoding = CSVEncoding(rawValue: encoding) ?? .auto }
     if let delimiter = invocation.value("--delimiter") { options.delimiter = CSVDelimiter.parse(delimiter) ?? nil }
     do {
-        return try AnswerFile(path: path, questionnaire: q, options: options, idColumn: invocation.value("--id-column"), stage: stage)
+        return try AnswerFile(path: path, questionnaire: q, options: options, idColumn: invocation.value("--id-column"), stage: stage,
+                              keep: invocation.values["--keep"] ?? [])
     } catch {
         throw .refused([Diagnostic(file: path, line: error.line > 0 ? error.line : nil, message: error.message, hint: error.hint)],
                        summary: "\(path) cannot be read")

@@ -17,6 +17,8 @@ let tabulateCommand = Command(
               .value("--population", "N", "How many were asked (staff, parents), for the participation share."),
               .value("--format", "FORMAT", "text (default), md, csv, json or html.", choices: ["text", "md", "csv", "json", "html"]),
               .value("--out", "FILE", "Write to FILE instead of standard output."),
+              .value("--by", "COLUMN", "Break results down by a column (kept with 'import --keep', or in the --from-csv file)."),
+              .value("--min-group", "N", "Hide groups smaller than N (default 3), so answers cannot be traced to a person."),
               encodingOption, delimiterOption, idColumnOption],
     positionals: 1...1,
     examples: ["survey tabulate preschool-staff-survey --population 4",
@@ -28,9 +30,12 @@ let tabulateCommand = Command(
         throw .usage("tabulate is for surveys; '\(q.id)' is \(q.kind.rawValue)", hint: q.kind == .deficits ? "see 'survey profile' and 'survey group'" : "see 'survey monitor'")
     }
     let population = try invocation.integer("--population", range: 1...100_000_000)
+    let by = invocation.value("--by")
+    let minimumGroup = try invocation.integer("--min-group", default: 3, range: 1...1_000_000) ?? 3
     var accumulator = TabulationAccumulator(questionnaire: q)
+    var groups: [String: TabulationAccumulator] = [:]
     if let path = invocation.value("--from-csv") {
-        accumulator = try tabulateFile(path, q, invocation)
+        (accumulator, groups) = try tabulateFile(path, q, invocation)
     } else {
         let responses: [Response]
         do { responses = try invocation.store.read(q.id).current } catch { throw .failed("\(error)") }
@@ -38,12 +43,26 @@ let tabulateCommand = Command(
             throw .failed("no responses of '\(q.id)' in \(invocation.store.root)", hint: "import some with 'survey import \(q.id) FILE', or use --from-csv FILE")
         }
         for response in responses { accumulator.add(response) }
+        if let by {
+            // Column names compare folded, as headers do: --keep школа and --by Школа name one column.
+            let key = TextFolding.fold(by)
+            func group(of response: Response) -> String? { response.attributes.first { TextFolding.fold($0.key) == key }?.value }
+            guard responses.contains(where: { group(of: $0) != nil }) else {
+                throw .failed("no stored response has a «\(by)» column", hint: "import the file again with --keep \"\(by)\", or tabulate it with --from-csv FILE --by \"\(by)\"")
+            }
+            for response in responses {
+                let name = group(of: response) ?? ""
+                if groups[name] == nil { groups[name] = TabulationAccumulator(questionnaire: q) }
+                groups[name]?.add(response)
+            }
+        }
     }
     let tabulation = accumulator.result(population: population)
     if let population, tabulation.respondents > population {
         invocation.console.err("warning: \(tabulation.respondents) respondents but --population \(population)\n")
     }
-    let rendering = TabulationRendering(tabulation, language: invocation.language)
+    var rendering = TabulationRendering(tabulation, language: invocation.language)
+    if let by { rendering.setGroups(groups, by: by, minimum: minimumGroup) }
     let output: String
     switch invocation.value("--format") ?? "text" {
     case "json": output = rendering.json().rendered()
@@ -67,7 +86,7 @@ func terminalWidth() -> Int {
 }
 
 /// `--from-csv`: the byte-level path, every cell checked, nothing stored.
-func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) throws(CLIError) -> TabulationAccumulator {
+func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) throws(CLIError) -> (TabulationAccumulator, [String: TabulationAccumulator]) {
     var options = CSVOptions()
     if let encoding = invocation.value("--encoding") { options.encoding = CSVEncoding(rawValue: encoding) ?? .auto }
     if let delimiter = invocation.value("--delimiter") { options.delimiter = CSVDelimiter.parse(delimiter) ?? nil }
@@ -81,7 +100,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
     do {
         try reader.forEach { record in
             guard part != nil else {
-                let (roles, problems) = TabulationPart.roles(header: record.strings, questionnaire: q, idColumn: invocation.value("--id-column"))
+                let (roles, problems) = TabulationPart.roles(header: record.strings, questionnaire: q, idColumn: invocation.value("--id-column"), by: invocation.value("--by"))
                 headerProblems = problems.map { Diagnostic(file: path, line: record.line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint) }
                 part = TabulationPart(questionnaire: q, roles: roles, file: path)
                 return
@@ -101,5 +120,5 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         printLimited(part.problems, max: 30, console: invocation.console)
         throw .failed("\(path) has \(part.problemCount) problem(s); nothing tabulated", hint: "fix them, or import with --skip-invalid and tabulate the store")
     }
-    return part.accumulator
+    return (part.accumulator, part.groups)
 }

@@ -118,4 +118,33 @@ struct CLITabulateTests {
         #expect(result.stdout.contains("Population: 4, took part: 4 — 100 %"))
         #expect(result.stdout.contains("Strongly agree"))
     }
+
+    @Test func byColumnBreaksDownAndHidesSmallGroups() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Five answers in school A (4 agree with statement 1, 1 disagrees), two in school B.
+        let rows = ["Школа;1;2", "А;Согласен;Согласен", "А;Согласен;Не согласен", "А;Полностью согласен;Согласен",
+                    "А;Согласен;Согласен", "А;Не согласен;Согласен", "Б;Согласен;Согласен", "Б;Не согласен;Не согласен"]
+        try rows.joined(separator: "\n").write(toFile: dir + "/s.csv", atomically: true, encoding: .utf8)
+        func groups(_ arguments: [String]) throws -> [[String: Any]] {
+            let result = try survey(["tabulate", "preschool-staff-survey", "--by", "Школа", "--format", "json"] + arguments)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require((try json(result.stdout) as? [String: Any])?["groups"] as? [[String: Any]])
+        }
+        for source in [["--from-csv", dir + "/s.csv"], ["--data", dir + "/d"]] {
+            if source[0] == "--data" {
+                #expect(try survey(["import", "preschool-staff-survey", dir + "/s.csv", "--data", dir + "/d"]).status == 1, "an extra column is refused")
+                #expect(try survey(["import", "preschool-staff-survey", dir + "/s.csv", "--data", dir + "/d", "--keep", "школа"]).status == 0)
+            }
+            let list = try groups(source)
+            #expect(list.map { $0["group"] as? String } == ["А", "Б"])
+            #expect(list[0]["respondents"] as? Int == 5 && list[0]["suppressed"] as? Bool == false)
+            let first = try #require((list[0]["items"] as? [[String: Any]])?.first)
+            #expect(first["positive"] as? Double == 0.8)
+            #expect(list[1]["suppressed"] as? Bool == true, "two answers are too few to show")
+            #expect((list[1]["items"] as? [Any])?.isEmpty == true)
+        }
+        let shown = try groups(["--from-csv", dir + "/s.csv", "--min-group", "2"])
+        #expect(shown[1]["suppressed"] as? Bool == false)
+    }
 }

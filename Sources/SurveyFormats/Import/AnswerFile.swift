@@ -27,11 +27,13 @@ public final class AnswerFile {
 
     private let idColumn: String?
     private let stage: String?
+    private let keep: [String]
     private var matchers: [CellMatcher?] = []
     private var seen: [String: Int] = [:]
 
     public init(path: String, questionnaire: Questionnaire, options: CSVOptions = CSVOptions(),
-                idColumn: String? = nil, stage: String? = nil) throws(CSVError) {
+                idColumn: String? = nil, stage: String? = nil, keep: [String] = []) throws(CSVError) {
+        self.keep = keep
         self.questionnaire = questionnaire
         self.fileName = path
         self.idColumn = idColumn
@@ -62,7 +64,7 @@ public final class AnswerFile {
 
     private func readHeader(_ header: [String], line: Int) {
         self.header = header
-        let plan = HeaderMatcher(questionnaire: questionnaire, idColumn: idColumn).plan(header)
+        let plan = HeaderMatcher(questionnaire: questionnaire, idColumn: idColumn, keep: keep).plan(header)
         roles = plan.roles
         headerProblems = plan.problems.map {
             Diagnostic(file: fileName, line: line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint)
@@ -90,6 +92,9 @@ public final class AnswerFile {
             case .respondent:
                 let name = cleanFreeText(record.string(column))
                 response.respondent = name.isEmpty ? nil : name
+            case .kept(let name):
+                let value = cleanFreeText(record.string(column))
+                if !value.isEmpty { response.attributes[name] = value }
             case .unnamed:
                 if !record.string(column).allSatisfy(\.isWhitespace) {
                     problems.append(Diagnostic(file: fileName, line: line, path: "column \(column + 1)", message: "a value in a column with no header"))

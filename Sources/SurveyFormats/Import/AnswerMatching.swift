@@ -7,6 +7,8 @@ public enum ColumnRole: Sendable, Equatable {
     case item(Int)
     /// An empty header: ignored if its cells are empty too.
     case unnamed
+    /// A column kept as an attribute (`--keep`, `--by`), by its header as given.
+    case kept(String)
 }
 
 /// A header problem: which column and what is wrong.
@@ -24,10 +26,13 @@ public struct HeaderMatcher: Sendable {
 
     let questionnaire: Questionnaire
     let idColumn: String?
+    /// Extra columns to keep rather than refuse, compared folded.
+    let keep: [String]
 
-    public init(questionnaire: Questionnaire, idColumn: String? = nil) {
+    public init(questionnaire: Questionnaire, idColumn: String? = nil, keep: [String] = []) {
         self.questionnaire = questionnaire
         self.idColumn = idColumn
+        self.keep = keep
     }
 
     public func plan(_ header: [String]) -> (roles: [ColumnRole], problems: [HeaderProblem]) {
@@ -45,6 +50,8 @@ public struct HeaderMatcher: Sendable {
             var role: ColumnRole?
             if folded.isEmpty {
                 role = .unnamed
+            } else if let name = keep.first(where: { TextFolding.fold($0) == folded }) {
+                role = .kept(name)
             } else if respondentColumn == nil && idNames.contains(folded) {
                 role = .respondent
                 respondentColumn = column
@@ -66,6 +73,9 @@ public struct HeaderMatcher: Sendable {
                 itemColumn[index] = column
             }
             roles.append(role)
+        }
+        for name in keep where !roles.contains(.kept(name)) {
+            problems.append(HeaderProblem(column: 0, message: "no column named «\(name)»", hint: nil))
         }
         if let idColumn, respondentColumn == nil {
             problems.append(HeaderProblem(column: 0, message: "no column named «\(idColumn)» (--id-column)", hint: nil))

@@ -45,6 +45,8 @@ public struct TabulationPart: Sendable {
         case scored(Int)
         case freeText(String)
         case unnamed
+        /// The `--by` column: its value names the respondent's group.
+        case group
     }
 
     public private(set) var accumulator: TabulationAccumulator
@@ -52,6 +54,8 @@ public struct TabulationPart: Sendable {
     public private(set) var problems: [Diagnostic] = []
     public private(set) var problemCount = 0
     public private(set) var rows = 0
+    /// With `--by`: an accumulator per group value.
+    public private(set) var groups: [String: TabulationAccumulator] = [:]
     let file: String
     let roles: [Role]
     let keep: Int
@@ -79,13 +83,14 @@ public struct TabulationPart: Sendable {
     }
 
     /// The roles of a header's columns, or the header's problems.
-    public static func roles(header: [String], questionnaire q: Questionnaire, idColumn: String?) -> (roles: [Role], problems: [HeaderProblem]) {
-        let plan = HeaderMatcher(questionnaire: q, idColumn: idColumn).plan(header)
+    public static func roles(header: [String], questionnaire q: Questionnaire, idColumn: String?, by: String? = nil) -> (roles: [Role], problems: [HeaderProblem]) {
+        let plan = HeaderMatcher(questionnaire: q, idColumn: idColumn, keep: by.map { [$0] } ?? []).plan(header)
         let position = Dictionary(q.scoredItems.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let roles = plan.roles.map { role -> Role in
             switch role {
             case .respondent: return .respondent
             case .unnamed: return .unnamed
+            case .kept: return .group
             case .item(let index):
                 let item = q.items[index]
                 return position[item.id].map(Role.scored) ?? .freeText(item.id)
@@ -118,6 +123,7 @@ public struct TabulationPart: Sendable {
         for i in row.indices { row[i] = -1 }
         var anything = false
         var bad = false
+        var group: String?
         let columns = min(record.count, roles.count)
         for column in 0..<columns {
             let bytes = record.bytes(column)
@@ -166,6 +172,9 @@ public struct TabulationPart: Sendable {
                     bad = true
                     problem(record.lineOfField(column), "column \(column + 1)", "a value in a column with no header")
                 }
+            case .group:
+                let value = cleanFreeText(String(decoding: bytes, as: UTF8.self))
+                group = value.isEmpty ? nil : value
             }
         }
         if record.count > roles.count {
@@ -179,7 +188,13 @@ public struct TabulationPart: Sendable {
         // Rows with nothing in them are not respondents (Excel leaves some at the end).
         guard anything else { return }
         rows += 1
-        if !bad { row.withUnsafeBufferPointer { accumulator.add(optionRow: $0) } }
+        guard !bad else { return }
+        row.withUnsafeBufferPointer { accumulator.add(optionRow: $0) }
+        if roles.contains(.group) {
+            let key = group ?? ""
+            if groups[key] == nil { groups[key] = TabulationAccumulator(questionnaire: accumulator.questionnaire) }
+            row.withUnsafeBufferPointer { groups[key]?.add(optionRow: $0) }
+        }
     }
 
     /// Blank as the import path sees it: nothing but white space (a no-break space included).
@@ -196,6 +211,9 @@ public struct TabulationPart: Sendable {
     /// Joins the part that follows this one in the file.
     public mutating func merge(_ next: TabulationPart) {
         accumulator.merge(next.accumulator)
+        for (key, other) in next.groups {
+            if groups[key] == nil { groups[key] = other } else { groups[key]?.merge(other) }
+        }
         for (name, line) in next.seen.sorted(by: { $0.value < $1.value }) {
             if let earlier = seen[name] {
                 problem(line, nil, "«\(name)» already answered on line \(earlier) of this file")

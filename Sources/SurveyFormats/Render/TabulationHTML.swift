@@ -89,6 +89,17 @@ extension TabulationRendering {
         notes += suspectItems().map { "<li class=\"warn\">⚠ \(htmlEscape($0))</li>" }
         if let positiveLine { notes.insert("<li><b>\(htmlEscape(positiveLine))</b></li>", at: 0) }
         body += "<h2>\(t("Итоги", "Summary"))</h2>\n<ul>\(notes.joined())</ul>\n"
+        if by != nil && !groups.isEmpty {
+            body += "<h2>\(t("По группам", "By group")) («\(htmlEscape(by ?? ""))»)</h2><p class=\"meta\">\(t("Группы меньше \(minimumGroup) человек скрыты.", "Groups under \(minimumGroup) are hidden."))</p>"
+            body += "<table><thead><tr>" + groupHeader.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
+            body += groupRows.map { "<tr>" + $0.enumerated().map { $0 == 0 ? "<td>\(htmlEscape($1))</td>" : "<td class=\"n\">\(htmlEscape($1))</td>" }.joined() + "</tr>" }.joined()
+            body += "</tbody></table>"
+            let matrix = groupMatrix
+            if matrix.header.count > 1 {
+                body += "<table><thead><tr>" + matrix.header.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
+                body += matrix.rows.map { "<tr>" + $0.map { "<td class=\"n\">\(htmlEscape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
+            }
+        }
         if !tabulation.comments.isEmpty {
             body += "<h2>\(t("Комментарии", "Comments")) (\(tabulation.comments.count))</h2>\n<ul class=\"comments\">"
             body += tabulation.comments.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>\n"

@@ -6,12 +6,83 @@ import SurveyEngine
 public struct TabulationRendering {
     public let tabulation: Tabulation
     public let labels: Labels
+    /// With `--by`: the column and each group's results; a group smaller than the minimum is suppressed
+    /// (its tabulation nil), so that no small group's answers can be traced to a person.
+    public var by: String?
+    public var groups: [GroupResult] = []
+    public var minimumGroup = 3
     var t: (String, String) -> String { labels.language.t }
     var q: Questionnaire { tabulation.questionnaire }
+
+    public struct GroupResult: Sendable {
+        public var name: String
+        public var respondents: Int
+        public var tabulation: Tabulation?
+        public init(name: String, respondents: Int, tabulation: Tabulation?) {
+            self.name = name
+            self.respondents = respondents
+            self.tabulation = tabulation
+        }
+    }
 
     public init(_ tabulation: Tabulation, language: Language) {
         self.tabulation = tabulation
         self.labels = Labels(tabulation.questionnaire, language)
+    }
+
+    /// Groups from accumulators, suppressing those below `minimum`.
+    public mutating func setGroups(_ accumulators: [String: TabulationAccumulator], by column: String, minimum: Int) {
+        by = column
+        minimumGroup = minimum
+        groups = accumulators.sorted { $0.key < $1.key }.map { name, accumulator in
+            GroupResult(name: name.isEmpty ? t("(не указано)", "(not given)") : name, respondents: accumulator.respondents,
+                        tabulation: accumulator.respondents >= minimum ? accumulator.result() : nil)
+        }
+    }
+
+    var groupsJSON: [(String, JSONOutput)] {
+        guard let by else { return [] }
+        return [("by", .string(by)), ("minimumGroup", .integer(minimumGroup)), ("groups", .array(groups.map { g in
+            .object([
+                ("group", .string(g.name)), ("respondents", .integer(g.respondents)), ("suppressed", .bool(g.tabulation == nil)),
+                ("positive", .optional(g.tabulation?.positive)),
+                ("alpha", .optional(g.tabulation?.composites.first?.alpha)),
+                ("items", .array((g.tabulation?.items ?? []).map { item in
+                    .object([("id", .string(item.item.id)), ("answered", .integer(item.answered)), ("mean", .optional(item.mean)), ("positive", .optional(item.positive))])
+                })),
+            ])
+        }))]
+    }
+
+    /// Rows of the group summary: group, respondents, positive, alpha (suppressed groups say so).
+    var groupRows: [[String]] {
+        groups.map { g in
+            guard let tab = g.tabulation else { return [g.name, t("< \(minimumGroup)", "< \(minimumGroup)"), t("скрыто", "hidden"), ""] }
+            return [g.name, String(g.respondents), tab.positive.map(percent) ?? "—", tab.composites.first?.alpha.map { String(format: "%.2f", $0) } ?? "—"]
+        }
+    }
+
+    var groupHeader: [String] { [by ?? "", t("Респондентов", "Respondents"), t("Положительных", "Positive"), "α"] }
+
+    /// Items × groups: the positive share of each statement in each shown group.
+    var groupMatrix: (header: [String], rows: [[String]]) {
+        let shown = groups.filter { $0.tabulation != nil }
+        let rows = tabulation.items.enumerated().map { index, item in
+            [String(item.item.number)] + shown.map { g in g.tabulation?.items[index].positive.map(percent) ?? "—" }
+        }
+        return (["№"] + shown.map(\.name), rows)
+    }
+
+    func groupsText() -> String {
+        guard by != nil, !groups.isEmpty else { return "" }
+        var out = "\n" + t("По группам («\(by ?? "")»; группы меньше \(minimumGroup) скрыты):", "By group («\(by ?? "")»; groups under \(minimumGroup) hidden):") + "\n"
+        out += TextLayout.table(groupHeader, groupRows, alignRight: [1, 2, 3])
+        let matrix = groupMatrix
+        if matrix.header.count > 1 {
+            out += "\n" + t("Доля положительных ответов по утверждениям:", "Positive share by statement:") + "\n"
+            out += TextLayout.table(matrix.header, matrix.rows, alignRight: Set(0..<matrix.header.count))
+        }
+        return out
     }
 
     // MARK: - Shared wording
@@ -110,7 +181,7 @@ public struct TabulationRendering {
                 ])
             })),
             ("comments", .array(tabulation.comments.map(JSONOutput.string))),
-        ])
+        ] + groupsJSON)
     }
 
     // MARK: - Text
@@ -152,6 +223,7 @@ public struct TabulationRendering {
         if let positiveLine { out += positiveLine + "\n" }
         for line in reliabilityLines() { out += line + "\n" }
         for line in suspectItems() { out += "  ⚠ " + line + "\n" }
+        out += groupsText()
         if !tabulation.comments.isEmpty {
             out += "\n" + t("Комментарии (\(tabulation.comments.count)):", "Comments (\(tabulation.comments.count)):") + "\n"
             for comment in tabulation.comments { out += "  — " + comment + "\n" }
@@ -201,6 +273,10 @@ public struct TabulationRendering {
         if let positiveLine { out += "**\(positiveLine)**\n\n" }
         for line in reliabilityLines() { out += "- \(line)\n" }
         for line in suspectItems() { out += "- ⚠ \(line)\n" }
+        if by != nil && !groups.isEmpty {
+            out += "\n## " + t("По группам", "By group") + " («\(by ?? "")»)\n\n| " + groupHeader.joined(separator: " | ") + " |\n|---|---:|---:|---:|\n"
+            out += groupRows.map { "| " + $0.joined(separator: " | ") + " |\n" }.joined()
+        }
         if !tabulation.comments.isEmpty {
             out += "\n## " + t("Комментарии", "Comments") + "\n\n" + tabulation.comments.map { "- \(markdownEscape($0))\n" }.joined()
         }

@@ -132,6 +132,9 @@ public struct ResponseStore: Sendable {
         if case .object(let texts) = fields["texts"] {
             for (key, node) in texts { if case .string(let t) = node.value { response.texts[key] = t } }
         }
+        if case .object(let attributes) = fields["attributes"] {
+            for (key, node) in attributes { if case .string(let t) = node.value { response.attributes[key] = t } }
+        }
         return response
     }
 
@@ -141,7 +144,9 @@ public struct ResponseStore: Sendable {
             ("respondent", .optional(response.respondent)), ("stage", .optional(response.stage)),
             ("values", .object(response.values.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
             ("texts", .object(response.texts.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-        ]).compact() + "\n"
+        ] + (response.attributes.isEmpty ? [] : [
+            ("attributes", .object(response.attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+        ])).compact() + "\n"
     }
 
     // MARK: - Writing
