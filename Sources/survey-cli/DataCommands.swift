@@ -143,3 +143,35 @@ final class OutputSink {
         guard rename(path + ".tmp-\(getpid())", path) == 0 else { throw .failed("\(path): \(String(cString: strerror(errno)))") }
     }
 }
+
+/// `survey forget ID --respondent NAME`: deletes a person's answers from the store, for good.
+let forgetCommand = Command(
+    name: "forget", summary: "Delete every stored answer of one respondent (a teacher, a child) from a questionnaire.",
+    usage: "ID --respondent NAME [--stage STAGE]",
+    discussion: """
+    The store's log is rewritten without the person (atomically: a crash leaves the old or the new file, never
+    half of one), so the name is gone from the disk, not merely hidden. An unfinished terminal session of the
+    person is deleted too. Names compare as typed answers do (case, spaces, ё/е).
+    """,
+    arguments: [("ID", "The questionnaire.")],
+    options: [respondentOption], positionals: 1...1,
+    examples: ["survey forget teacher-deficits --respondent \"Иванова Анна Сергеевна\""]
+) { invocation throws(CLIError) in
+    let q = try invocation.questionnaire(invocation.positionals[0])
+    guard let name = invocation.value("--respondent") else { throw .usage("forget needs --respondent NAME") }
+    let store = invocation.store
+    let stored: [String]
+    do { stored = try store.read(q.id).entries.compactMap(\.response.respondent) } catch { throw .failed("\(error)") }
+    let matching = Set(stored.filter { TextFolding.fold($0) == TextFolding.fold(name) })
+    var removed = 0
+    do {
+        for respondent in matching.sorted() { removed += try store.forget(respondent, questionnaireID: q.id) }
+    } catch { throw .failed("\(error)") }
+    let sessions = SessionJournal.forgetAll(store: store, questionnaireID: q.id, respondent: name, stages: q.stages.map(\.id))
+    let t = invocation.language.t
+    guard removed > 0 || sessions > 0 else {
+        throw .failed("no answers of «\(name)» in '\(q.id)'", hint: TextFolding.nearest(name, among: Array(Set(stored))).map { "did you mean «\($0)»?" })
+    }
+    invocation.console.out(t("Удалено ответов: \(removed)", "Responses deleted: \(removed)") + (sessions > 0 ? t(", незавершённых сессий: \(sessions)", ", unfinished sessions: \(sessions)") : "") + ".\n")
+    return 0
+}

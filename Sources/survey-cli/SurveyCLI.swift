@@ -6,7 +6,7 @@ import SurveyFormats
 /// and the contract's exit code (0 done, 1 refused, 64 usage, 70 internal).
 enum SurveyCLI {
     static let commands: [Command] = [
-        listCommand, showCommand, validateCommand, importCommand, takeCommand, exportCommand, tabulateCommand, profileCommand, routeCommand, groupCommand, monitorCommand, sampleCommand, benchCommand, helpCommand,
+        listCommand, showCommand, validateCommand, importCommand, takeCommand, exportCommand, tabulateCommand, profileCommand, routeCommand, groupCommand, monitorCommand, sampleCommand, benchCommand, forgetCommand, helpCommand,
     ]
 
     static func run(_ arguments: [String], environment: [String: String]) -> Int32 {

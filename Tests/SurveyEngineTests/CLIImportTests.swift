@@ -185,4 +185,22 @@ struct CLIImportTests {
             #expect(respondents == 4 || respondents == 40_004, "after \(delay) s: \(String(describing: respondents))")
         }
     }
+
+    @Test func forgetRemovesAPersonFromTheDisk() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "ФИО;1;2\nИванова Анна;Согласен;Согласен\nПетрова Ольга;4;3\n".write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
+        try "ФИО;1;2\nИванова  анна;Не согласен;Согласен\n".write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
+        #expect(try survey(["import", "preschool-staff-survey", dir + "/a.csv", "--data", dir]).status == 0)
+        #expect(try survey(["import", "preschool-staff-survey", dir + "/b.csv", "--data", dir]).status == 0)
+        let result = try survey(["forget", "preschool-staff-survey", "--respondent", "иванова анна", "--data", dir])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Удалено ответов: 2"))
+        let log = try String(contentsOfFile: dir + "/preschool-staff-survey/responses.jsonl", encoding: .utf8)
+        #expect(!log.lowercased().contains("иванова"))
+        #expect(log.contains("Петрова Ольга"))
+        let table = try survey(["tabulate", "preschool-staff-survey", "--data", dir, "--format", "json"])
+        #expect((try json(table.stdout) as? [String: Any])?["respondents"] as? Int == 1)
+        #expect(try survey(["forget", "preschool-staff-survey", "--respondent", "Иванова Анна", "--data", dir]).status == 1)
+    }
 }
