@@ -41,13 +41,24 @@ let importCommand = Command(
     let maxErrors = try invocation.integer("--max-errors", default: 30, range: 1...100_000) ?? 30
 
     let file = try openAnswerFile(invocation, q, path: path, stage: stage)
-    var good: [Response] = []
+    let dryRun = invocation.has("--dry-run")
+    // Valid rows are spooled beside the store as they are read (nothing is visible until the commit).
+    let batch: BatchWriter?
+    do throws(StoreError) {
+        batch = dryRun ? nil : try invocation.store.beginBatch(questionnaireID: q.id, source: (path as NSString).lastPathComponent, checksum: nil)
+    } catch { throw .failed("\(error)") }
+    defer { batch?.discard() }
+    var good = 0
+    var spoolError: StoreError?
     var rejected: [AnswerRow] = []
     var problems: [Diagnostic] = []
     let progress = Progress(console: invocation.console, total: file.reader.totalBytes)
     do {
         try file.forEachRow { row in
-            if row.isValid { good.append(row.response) } else {
+            if row.isValid {
+                good += 1
+                do throws(StoreError) { try batch?.append(row.response) } catch { spoolError = error }
+            } else {
                 rejected.append(row)
                 problems += row.problems
             }
@@ -62,6 +73,7 @@ let importCommand = Command(
         throw .internal("\(error)")
     }
     progress.finish()
+    if let spoolError { throw .failed("\(spoolError)") }
     if !file.headerProblems.isEmpty {
         throw .refused(file.headerProblems, summary: "the header of \(path) does not match '\(q.id)'; nothing stored")
     }
@@ -73,7 +85,7 @@ let importCommand = Command(
         throw .failed("\(rejected.count) of \(file.rowsRead) row(s) have problems; nothing stored",
                       hint: "fix them and import again, or use --skip-invalid --rejects FILE to store the valid rows")
     }
-    if invocation.has("--dry-run") {
+    if dryRun {
         printLimited(problems, max: maxErrors, console: invocation.console)
         invocation.console.out(t("Проверка без сохранения.\n", "Dry run: nothing stored.\n") + summary.text(stored: 0))
         return problems.isEmpty ? 0 : 1
@@ -82,11 +94,12 @@ let importCommand = Command(
         printLimited(problems, max: maxErrors, console: invocation.console)
         try writeRejects(rejected, header: file.header, to: rejectsPath)
     }
-    let store = invocation.store
+    guard let batch else { return 0 }
     let checksum: String
     do { checksum = try fileChecksum(path, salt: stage ?? "") } catch { throw .failed("\(error)") }
+    batch.checksum = checksum
     do throws(StoreError) {
-        let result = try store.commit(good, questionnaireID: q.id, source: (path as NSString).lastPathComponent, checksum: checksum)
+        let result = try invocation.store.commit(batch)
         if let repaired = result.repaired { invocation.console.err("warning: \(repaired)\n") }
         if !result.replaced.isEmpty {
             let names = result.replaced.prefix(10).joined(separator: ", ") + (result.replaced.count > 10 ? " …" : "")
@@ -102,7 +115,7 @@ let importCommand = Command(
         }
         throw .failed("\(error)")
     }
-    invocation.console.out(summary.text(stored: good.count) + (rejectsPath.map { rejected.isEmpty ? "" : t("Отклонённые строки: \($0)\n", "Rejected rows: \($0)\n") } ?? ""))
+    invocation.console.out(summary.text(stored: good) + (rejectsPath.map { rejected.isEmpty ? "" : t("Отклонённые строки: \($0)\n", "Rejected rows: \($0)\n") } ?? ""))
     return 0
 }
 

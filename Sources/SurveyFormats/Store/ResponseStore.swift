@@ -165,24 +165,43 @@ public struct ResponseStore: Sendable {
     /// (the same file imported twice), writes the responses and the commit line, and fsyncs.
     public func commit(_ responses: [Response], questionnaireID: String, source: String, checksum: String?,
                        now: Date = Date()) throws(StoreError) -> CommitResult {
+        let writer = try beginBatch(questionnaireID: questionnaireID, source: source, checksum: checksum, now: now)
+        do throws(StoreError) {
+            for response in responses { try writer.append(response) }
+            return try commit(writer, now: now)
+        } catch {
+            writer.discard()
+            throw error
+        }
+    }
+
+    /// Starts a batch that is spooled to a private file beside the log as it is built, so that an import of
+    /// any size holds one row in memory at a time; `commit(_:)` then appends it whole.
+    public func beginBatch(questionnaireID: String, source: String, checksum: String?, now: Date = Date()) throws(StoreError) -> BatchWriter {
         try ensureFolder(questionnaireID)
-        return try withLock(questionnaireID) { () throws(StoreError) -> CommitResult in
-            let path = logPath(for: questionnaireID)
+        return try BatchWriter(folder: folder(for: questionnaireID), questionnaireID: questionnaireID,
+                               batch: Self.batchID(source: source, checksum: checksum, now: now), source: source, checksum: checksum)
+    }
+
+    /// Appends a spooled batch: under the lock, repairs a torn tail, refuses a file imported before, copies the
+    /// spool to the log, writes the commit line and fsyncs. The spool is removed either way.
+    public func commit(_ writer: BatchWriter, now: Date = Date()) throws(StoreError) -> CommitResult {
+        defer { writer.discard() }
+        try writer.finish()
+        return try withLock(writer.questionnaireID) { () throws(StoreError) -> CommitResult in
+            let path = logPath(for: writer.questionnaireID)
             let (contents, repaired) = try openForAppend(path)
-            if let checksum, let earlier = contents.batches.first(where: { $0.checksum == checksum }) {
+            if let checksum = writer.checksum, let earlier = contents.batches.first(where: { $0.checksum == checksum }) {
                 throw .alreadyImported(source: earlier.source, at: earlier.at, count: earlier.count)
             }
             let existing = Set(contents.current.compactMap(\.identity))
-            let replaced = responses.filter { $0.identity.map(existing.contains) ?? false }.compactMap(\.respondent)
-            let batch = Self.batchID(source: source, checksum: checksum, now: now)
-            var text = ""
-            for response in responses { text += Self.encode(response, batch: batch) }
-            text += JSONOutput.object([
-                ("type", .string("commit")), ("batch", .string(batch)), ("count", .integer(responses.count)),
-                ("source", .string(source)), ("checksum", .optional(checksum)), ("at", .string(Self.timestamp(now))),
+            let replaced = writer.identities.filter { existing.contains($0.key) }.map(\.value).sorted()
+            let commitLine = JSONOutput.object([
+                ("type", .string("commit")), ("batch", .string(writer.batch)), ("count", .integer(writer.count)),
+                ("source", .string(writer.source)), ("checksum", .optional(writer.checksum)), ("at", .string(Self.timestamp(now))),
             ]).compact() + "\n"
-            try append(Array(text.utf8), to: path)
-            return CommitResult(batch: batch, stored: responses.count, replaced: replaced, repaired: repaired)
+            try appendSpool(writer.path, then: Array(commitLine.utf8), to: path)
+            return CommitResult(batch: writer.batch, stored: writer.count, replaced: replaced, repaired: repaired)
         }
     }
 
@@ -248,13 +267,24 @@ public struct ResponseStore: Sendable {
         return (contents, "\(path): removed an unfinished write of \(removed) byte(s) at the end (an import or session cut off by a crash or power cut); committed data is intact")
     }
 
-    private func append(_ bytes: [UInt8], to path: String) throws(StoreError) {
+    /// Appends the spool's bytes, then `tail`, to the log, and fsyncs.
+    private func appendSpool(_ spool: String, then tail: [UInt8], to path: String) throws(StoreError) {
         let created = !FileIO.exists(path)
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
         defer { close(fd) }
         fchmod(fd, 0o600)
-        try writeAll(fd, bytes, path: path)
+        let input = open(spool, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw .file(FileError(path: spool, errno: errno)) }
+        defer { close(input) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw .file(FileError(path: spool, errno: errno)) }
+            if n == 0 { break }
+            try writeAll(fd, Array(buffer[0..<n]), path: path)
+        }
+        try writeAll(fd, tail, path: path)
         guard fsync(fd) == 0 else { throw .file(FileError(path: path, errno: errno)) }
         if created { syncFolder(of: path) }
     }
@@ -276,7 +306,7 @@ public struct ResponseStore: Sendable {
         syncFolder(of: path)
     }
 
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+    fileprivate func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -303,6 +333,57 @@ public struct ResponseStore: Sendable {
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
     }
+}
+
+/// A batch being built: response lines go to a private spool file (`incoming-…` in the questionnaire's
+/// folder) through a buffer, so memory stays flat however many rows an import has.
+public final class BatchWriter {
+    public let questionnaireID: String
+    public let batch: String
+    public let source: String
+    /// The source file's checksum, set before the commit so that the same file is not stored twice.
+    public var checksum: String?
+    let path: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    public private(set) var count = 0
+    /// Identity → name of the named respondents in the batch, to report whom it replaces.
+    private(set) var identities: [String: String] = [:]
+
+    init(folder: String, questionnaireID: String, batch: String, source: String, checksum: String?) throws(StoreError) {
+        self.questionnaireID = questionnaireID
+        self.batch = batch
+        self.source = source
+        self.checksum = checksum
+        path = (folder as NSString).appendingPathComponent("incoming-\(batch).jsonl")
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit { close(fd) }
+
+    public func append(_ response: Response) throws(StoreError) {
+        buffer.append(contentsOf: ResponseStore.encode(response, batch: batch).utf8)
+        count += 1
+        if let identity = response.identity { identities[identity] = response.respondent }
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws(StoreError) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw .file(FileError(path: path, errno: errno)) }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func finish() throws(StoreError) { try flush() }
+
+    /// Removes the spool (after a commit, or when the import is abandoned).
+    public func discard() { unlink(path) }
 }
 
 /// Why the store refused or failed.

@@ -19,14 +19,35 @@ public struct SHA256 {
     public init() {}
 
     public mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        // Contiguous input (arrays, Data) is hashed block by block straight from memory.
+        let done: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
+            update(buffer)
+            return true
+        }
+        if done == true { return }
         for byte in bytes {
             pending.append(byte)
             length &+= 1
             if pending.count == 64 {
-                compress(pending)
+                compress(pending[...])
                 pending.removeAll(keepingCapacity: true)
             }
         }
+    }
+
+    private mutating func update(_ buffer: UnsafeBufferPointer<UInt8>) {
+        var index = 0
+        length &+= UInt64(buffer.count)
+        while !pending.isEmpty && index < buffer.count {
+            pending.append(buffer[index])
+            index += 1
+            if pending.count == 64 { compress(pending[...]); pending.removeAll(keepingCapacity: true) }
+        }
+        while index + 64 <= buffer.count {
+            compress(buffer[index..<index + 64])
+            index += 64
+        }
+        pending.append(contentsOf: buffer[index...])
     }
 
     public mutating func finalize() -> [UInt8] {
@@ -34,7 +55,7 @@ public struct SHA256 {
         pending.append(0x80)
         while pending.count % 64 != 56 { pending.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { pending.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        for start in stride(from: 0, to: pending.count, by: 64) { compress(Array(pending[start..<start + 64])) }
+        for start in stride(from: 0, to: pending.count, by: 64) { compress(pending[start..<start + 64]) }
         pending.removeAll()
         return state.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
     }
@@ -48,10 +69,11 @@ public struct SHA256 {
         }.joined()
     }
 
-    private mutating func compress(_ block: [UInt8]) {
+    private mutating func compress<C: RandomAccessCollection>(_ block: C) where C.Element == UInt8, C.Index == Int {
         var w = [UInt32](repeating: 0, count: 64)
+        let base = block.startIndex
         for i in 0..<16 {
-            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
+            w[i] = UInt32(block[base + 4 * i]) << 24 | UInt32(block[base + 4 * i + 1]) << 16 | UInt32(block[base + 4 * i + 2]) << 8 | UInt32(block[base + 4 * i + 3])
         }
         func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
         for i in 16..<64 {
