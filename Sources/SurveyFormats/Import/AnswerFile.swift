@@ -1,5 +1,15 @@
 import SurveyEngine
 
+/// Nothing but white space (a no-break space included), checked on bytes for the common ASCII case.
+func isBlankCell(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var ascii = true
+    for byte in bytes {
+        if byte >= 0x80 { ascii = false; break }
+        if byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { return false }
+    }
+    return ascii || String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace)
+}
+
 /// One data row of an answer file, matched: the response it makes, or why it cannot be taken.
 public struct AnswerRow: Sendable {
     /// The physical line the row starts on.
@@ -53,7 +63,7 @@ public final class AnswerFile {
             }
             guard headerProblems.isEmpty else { return }
             // Rows with nothing in them (Excel leaves some at the end) are not respondents.
-            if (0..<record.count).allSatisfy({ record.isEmpty($0) || record.string($0).allSatisfy(\.isWhitespace) }) { return }
+            if (0..<record.count).allSatisfy({ record.isEmpty($0) || isBlankCell(record.bytes($0)) }) { return }
             rowsRead += 1
             try body(matchRow(record))
         }
@@ -78,12 +88,11 @@ public final class AnswerFile {
         }
     }
 
-    private func matchRow(_ record: borrowing CSVRecord) -> AnswerRow {
+    private func matchRow(_ record: CSVRecord) -> AnswerRow {
         var response = Response(stage: stage)
         var problems: [Diagnostic] = []
-        let cells = record.strings
-        if cells.count > roles.count, cells[roles.count...].contains(where: { !$0.allSatisfy(\.isWhitespace) }) {
-            problems.append(Diagnostic(file: fileName, line: record.line, message: "the row has \(cells.count) cells but the header only \(roles.count)"))
+        if record.count > roles.count, (roles.count..<record.count).contains(where: { !record.isEmpty($0) && !record.string($0).allSatisfy(\.isWhitespace) }) {
+            problems.append(Diagnostic(file: fileName, line: record.line, message: "the row has \(record.count) cells but the header only \(roles.count)"))
         }
         var answered = Set<Int>()
         for column in 0..<min(record.count, roles.count) {
@@ -96,7 +105,7 @@ public final class AnswerFile {
                 let value = cleanFreeText(record.string(column))
                 if !value.isEmpty { response.attributes[name] = value }
             case .unnamed:
-                if !record.string(column).allSatisfy(\.isWhitespace) {
+                if !record.isEmpty(column) && !record.string(column).allSatisfy(\.isWhitespace) {
                     problems.append(Diagnostic(file: fileName, line: line, path: "column \(column + 1)", message: "a value in a column with no header"))
                 }
             case .item(let index):
@@ -133,6 +142,7 @@ public final class AnswerFile {
                 seen[identity] = record.line
             }
         }
-        return AnswerRow(line: record.line, response: response, problems: problems, cells: cells)
+        // The cells as read are kept only for a refused row (its line in a rejects file).
+        return AnswerRow(line: record.line, response: response, problems: problems, cells: problems.isEmpty ? [] : record.strings)
     }
 }

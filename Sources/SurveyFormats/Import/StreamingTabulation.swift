@@ -199,14 +199,7 @@ public struct TabulationPart: Sendable {
 
     /// Blank as the import path sees it: nothing but white space (a no-break space included).
     @inline(__always)
-    private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var ascii = true
-        for byte in bytes {
-            if byte >= 0x80 { ascii = false; break }
-            if byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { return false }
-        }
-        return ascii || String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace)
-    }
+    private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { isBlankCell(bytes) }
 
     /// Joins the part that follows this one in the file.
     public mutating func merge(_ next: TabulationPart) {
