@@ -150,6 +150,8 @@ public struct RouteStep: Sendable, Equatable {
     public var mentor: String?
     /// Within the mentoring programme (the first months), or in the long ИОМ.
     public var inProgramme: Bool
+    /// The task: the statement that pulled the area down most (what the teacher should be able to do).
+    public var task: Item?
 }
 
 /// An individual educational route: steps for every deficit, the programme's and the horizon's ends, and
@@ -188,7 +190,8 @@ public struct RoutePlanner: Sendable {
                 if end > programmeEnd { end = programmeEnd }
                 if cursor > programmeEnd { cursor = programmeEnd }
                 steps.append(RouteStep(area: deficit.area, band: band, priority: priority, activity: activity, start: cursor, end: end,
-                                       mentor: activity.kind == .mentoring ? mentors[deficit.area.id] : nil, inProgramme: true))
+                                       mentor: activity.kind == .mentoring ? mentors[deficit.area.id] : nil, inProgramme: true,
+                                       task: deficit.weakest.first))
                 cursor = end.adding(months: 1)
             }
             for activity in chosen where activity.phase == .iom {
@@ -196,7 +199,7 @@ public struct RoutePlanner: Sendable {
                 var end = iomCursor.adding(months: activity.months - 1)
                 if end > horizonEnd { end = horizonEnd }
                 steps.append(RouteStep(area: deficit.area, band: band, priority: priority, activity: activity, start: iomCursor, end: end,
-                                       mentor: nil, inProgramme: false))
+                                       mentor: nil, inProgramme: false, task: deficit.weakest.first))
                 iomCursor = end.adding(months: 1)
             }
         }

@@ -135,11 +135,19 @@ public struct DeficitRendering {
         route.steps.enumerated().map { index, step in
             [String(index + 1),
              "\(labels.area(step.area)) — \(bandName(step.band).lowercased())",
+             taskText(step),
              "\(step.activity.title) (\(formWithHours(step.activity)))",
              "\(step.start) — \(step.end)",
              step.mentor ?? (step.activity.kind == .mentoring ? t("назначается", "to be assigned") : "—"),
              step.activity.product, ""]
         }
+    }
+
+    /// The task of a step: to do what the weakest statement says (a «Мне трудно …» statement is the difficulty to overcome).
+    func taskText(_ step: RouteStep) -> String {
+        guard let item = step.task else { return t("Устранить дефицит", "Close the deficit") }
+        // The statement, quoted, is the state to reach: «Я проектирую урок…»; a difficulty is to be overcome.
+        return (item.reverse ? t("Цель: преодолеть «", "Aim: overcome «") : t("Цель: «", "Aim: «")) + labels.text(item) + "»"
     }
 
     /// The form with its hours, unless the form already names them («Курсы ДПО, 36 ч»).
@@ -148,7 +156,7 @@ public struct DeficitRendering {
     }
 
     var routeHeader: [String] {
-        ["№", t("Дефицит", "Deficit"), t("Мероприятие и форма", "Activity and form"), t("Сроки", "Term"),
+        ["№", t("Дефицит", "Deficit"), t("Задача", "Task"), t("Мероприятие и форма", "Activity and form"), t("Сроки", "Term"),
          t("Наставник / сопровождающий", "Mentor"), t("Продукт / форма отчётности", "Product"), t("Отметка о выполнении", "Done")]
     }
 
@@ -164,6 +172,7 @@ public struct DeficitRendering {
                     ("hours", .integer(step.activity.hours)), ("start", .string(step.start.description)), ("end", .string(step.end.description)),
                     ("phase", .string(step.inProgramme ? "programme" : "iom")),
                     ("product", .string(step.activity.product)), ("mentor", .optional(step.mentor)),
+                    ("task", .optional(step.task == nil ? nil : taskText(step))),
                 ])
             })),
             ("offers", .array(route.offers.map { .object([("area", .string($0.area.id)), ("score", .optional($0.score))]) })),
@@ -187,6 +196,7 @@ public struct DeficitRendering {
             }
             out += "\(index + 1). \(step.start) — \(step.end)  \(labels.area(step.area)) (\(bandName(step.band).lowercased()))\n"
             for line in TextLayout.wrap("\(step.activity.title). \(formWithHours(step.activity)).", to: width - 5) { out += "   " + line + "\n" }
+            for line in TextLayout.wrap(taskText(step), to: width - 5) { out += "   " + line + "\n" }
             out += "   " + t("Продукт: ", "Product: ") + step.activity.product + "\n"
             if step.activity.kind == .mentoring { out += "   " + t("Наставник: ", "Mentor: ") + (step.mentor ?? t("назначается куратором", "assigned by the curator")) + "\n" }
         }
@@ -209,7 +219,7 @@ public struct DeficitRendering {
         body += "<table><thead><tr>" + routeHeader.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in stepRows(route) { body += "<tr>" + row.enumerated().map { $0 == 0 ? "<td class=\"n\">\($1)</td>" : "<td>\(htmlEscape($1))</td>" }.joined() + "</tr>" }
         body += "</tbody></table>"
-        return htmlPage(title: routeHeading(route)[0], language: labels.language, body: body, extraStyle: "@page { size: A4 landscape; }")
+        return htmlPage(title: routeHeading(route)[0], language: labels.language, body: body, extraStyle: "@page { size: A4 landscape; } body { max-width: 80rem; }")
     }
 
     // MARK: - Group
