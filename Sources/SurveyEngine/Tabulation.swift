@@ -41,8 +41,13 @@ public struct TabulationAccumulator: Sendable {
         flatCounts = [Int](repeating: 0, count: start)
         flatKeyed = keyedValues.flatMap { $0 }
         let position = Dictionary(items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let keyed = keyedValues
         composites = q.scoring.composites.map { composite in
-            CompositeAccumulator(composite: composite, members: composite.items.compactMap { position[$0] })
+            let members = composite.items.compactMap { position[$0] }
+            let values = members.flatMap { keyed[$0] }
+            return CompositeAccumulator(composite: composite, members: members,
+                                        keyedRange: (values.min() ?? 0)...(values.max() ?? 0),
+                                        integral: values.allSatisfy { $0.rounded() == $0 })
         }
     }
 
@@ -135,14 +140,27 @@ struct CompositeAccumulator: Sendable {
     var scored = 0
     var meanSum = 0.0
     var meanSquares = 0.0
+    /// When every keyed value is a small whole number: respondents counted by (answered, total), so the
+    /// mean and SD come out the same however the data was split and merged (doubles summed in another
+    /// order differ in the last bits). `histogramWidth` = largest total + 1; nil = use the double sums.
+    var histogram: [Int]
+    let histogramWidth: Int?
     private var scratch: [Double]
 
-    init(composite: Composite, members: [Int]) {
+    init(composite: Composite, members: [Int], keyedRange: ClosedRange<Double>, integral: Bool) {
         self.composite = composite
         self.members = members
         sums = [Double](repeating: 0, count: members.count)
         products = [Double](repeating: 0, count: members.count * members.count)
         scratch = [Double](repeating: 0, count: members.count)
+        let largest = keyedRange.upperBound * Double(members.count)
+        if integral && keyedRange.lowerBound >= 0 && largest <= 10_000 {
+            histogramWidth = Int(largest) + 1
+            histogram = [Int](repeating: 0, count: (members.count + 1) * (Int(largest) + 1))
+        } else {
+            histogramWidth = nil
+            histogram = []
+        }
     }
 
     mutating func add(_ row: UnsafeBufferPointer<Int>, keyed: UnsafeBufferPointer<Double>, offsets: UnsafeBufferPointer<Int>) {
@@ -163,10 +181,14 @@ struct CompositeAccumulator: Sendable {
             }
         }
         if answered > 0 && Double(answered) >= composite.minAnswered * Double(k) {
-            let mean = total / Double(answered)
             scored += 1
-            meanSum += mean
-            meanSquares += mean * mean
+            if let width = histogramWidth {
+                histogram[answered * width + Int(total)] += 1
+            } else {
+                let mean = total / Double(answered)
+                meanSum += mean
+                meanSquares += mean * mean
+            }
         }
         guard answered == k else { return }
         complete += 1
@@ -191,6 +213,19 @@ struct CompositeAccumulator: Sendable {
         scored += other.scored
         meanSum += other.meanSum
         meanSquares += other.meanSquares
+        for i in histogram.indices { histogram[i] += other.histogram[i] }
+    }
+
+    /// Σ mean and Σ mean² over scored respondents, from the histogram in a fixed order when there is one.
+    var meanSums: (sum: Double, squares: Double) {
+        guard let width = histogramWidth else { return (meanSum, meanSquares) }
+        var sum = 0.0, squares = 0.0
+        for (index, count) in histogram.enumerated() where count > 0 {
+            let mean = Double(index % width) / Double(index / width)
+            sum += Double(count) * mean
+            squares += Double(count) * mean * mean
+        }
+        return (sum, squares)
     }
 
     /// Sample covariance (n − 1) of members a and b over complete cases.
@@ -216,6 +251,7 @@ struct CompositeAccumulator: Sendable {
     }
 
     func result(items: [Item]) -> CompositeResult {
+        let (meanSum, meanSquares) = meanSums
         let mean = scored > 0 ? meanSum / Double(scored) : nil
         let sd: Double? = scored > 1 ? ((meanSquares - meanSum * meanSum / Double(scored)) / Double(scored - 1)).squareRoot() : nil
         return CompositeResult(

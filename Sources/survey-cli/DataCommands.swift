@@ -102,24 +102,33 @@ let exportCommand = Command(
     return 0
 }
 
-/// Standard output, or a private file written atomically on close.
+/// Standard output, or a file: a new or regular file is written private and atomically (a temporary file
+/// renamed on close); a device or pipe that exists (`/dev/null`, `/dev/stdout`) is written in place, never replaced.
 final class OutputSink {
     private let path: String?
-    private var buffer: [UInt8] = []
+    private let temporary: String?
     private let handle: FileHandle?
 
     init(path: String?) throws(CLIError) {
         self.path = path
-        if let path {
-            let temporary = path + ".tmp-\(getpid())"
-            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let handle = FileHandle(forWritingAtPath: temporary) else {
-                throw .failed("\(path): cannot be written")
-            }
-            self.handle = handle
-        } else {
+        guard let path else {
             handle = nil
+            temporary = nil
+            return
         }
+        if isSpecialFile(path) {
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw .failed("\(path): cannot be written") }
+            self.handle = handle
+            temporary = nil
+            return
+        }
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw .failed("\(path): cannot be written")
+        }
+        self.handle = handle
+        self.temporary = temporary
     }
 
     func write(_ text: String, encoding: OutputEncoding) throws(CLIError) {
@@ -136,12 +145,22 @@ final class OutputSink {
 
     func close() throws(CLIError) {
         guard let handle, let path else { return }
+        guard let temporary else {
+            try? handle.close()
+            return
+        }
         do {
             try handle.synchronize()
             try handle.close()
         } catch { throw .failed("\(path): \(error.localizedDescription)") }
-        guard rename(path + ".tmp-\(getpid())", path) == 0 else { throw .failed("\(path): \(String(cString: strerror(errno)))") }
+        guard rename(temporary, path) == 0 else { throw .failed("\(path): \(String(cString: strerror(errno)))") }
     }
+}
+
+/// An existing path that is not a regular file (a device, a pipe): written in place, never renamed over.
+func isSpecialFile(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
 }
 
 /// `survey forget ID --respondent NAME`: deletes a person's answers from the store, for good.

@@ -166,6 +166,12 @@ func writeRejects(_ rows: [AnswerRow], header: [String], to path: String) throws
 
 /// Writes a file that may hold names: created 0600, replaced atomically.
 func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws(FileError) {
+    if isSpecialFile(path) {
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw FileError(path: path, reason: "cannot be written") }
+        defer { try? handle.close() }
+        do { try handle.write(contentsOf: bytes) } catch { throw FileError(path: path, reason: error.localizedDescription) }
+        return
+    }
     let temporary = path + ".tmp-\(getpid())"
     guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
         throw FileError(path: path, reason: "cannot be written")

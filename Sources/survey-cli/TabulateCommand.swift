@@ -85,40 +85,67 @@ func terminalWidth() -> Int {
     return 100
 }
 
-/// `--from-csv`: the byte-level path, every cell checked, nothing stored.
+/// `--from-csv`: the byte-level path, every cell checked, nothing stored. A regular file is parsed on
+/// every core (split at record boundaries, parts merged in file order: the result is the same as one pass);
+/// a pipe or device is read in one pass.
 func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) throws(CLIError) -> (TabulationAccumulator, [String: TabulationAccumulator]) {
     var options = CSVOptions()
     if let encoding = invocation.value("--encoding") { options.encoding = CSVEncoding(rawValue: encoding) ?? .auto }
     if let delimiter = invocation.value("--delimiter") { options.delimiter = CSVDelimiter.parse(delimiter) ?? nil }
-    let reader: CSVReader
-    do { reader = try CSVReader(path: path, options: options) } catch {
-        throw .refused([Diagnostic(file: path, line: error.line > 0 ? error.line : nil, message: error.message, hint: error.hint)], summary: "\(path) cannot be read")
+    func refused(_ error: CSVError) -> CLIError {
+        .refused([Diagnostic(file: path, line: error.line > 0 ? error.line : nil, path: error.column.map { "column \($0)" },
+                             message: error.message, hint: error.hint)], summary: "\(path) cannot be read")
     }
-    var part: TabulationPart?
-    var headerProblems: [Diagnostic] = []
-    let progress = Progress(console: invocation.console, total: reader.totalBytes)
-    do {
-        try reader.forEach { record in
-            guard part != nil else {
-                let (roles, problems) = TabulationPart.roles(header: record.strings, questionnaire: q, idColumn: invocation.value("--id-column"), by: invocation.value("--by"))
-                headerProblems = problems.map { Diagnostic(file: path, line: record.line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint) }
-                part = TabulationPart(questionnaire: q, roles: roles, file: path)
-                return
-            }
-            guard headerProblems.isEmpty else { return }
-            part?.consume(record)
-            if record.index & 0x3FFF == 0 { progress.update(done: reader.bytesRead, rows: part?.rows ?? 0) }
+    let idColumn = invocation.value("--id-column"), by = invocation.value("--by")
+    func start(_ header: [String], line: Int) throws(CLIError) -> [TabulationPart.Role] {
+        let (roles, problems) = TabulationPart.roles(header: header, questionnaire: q, idColumn: idColumn, by: by)
+        if !problems.isEmpty {
+            throw .refused(problems.map { Diagnostic(file: path, line: line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint) },
+                           summary: "the header of \(path) does not match '\(q.id)'")
         }
-    } catch let error as CSVError {
-        progress.finish()
-        throw .refused([Diagnostic(file: path, line: error.line, path: error.column.map { "column \($0)" }, message: error.message, hint: error.hint)])
-    } catch { throw .internal("\(error)") }
-    progress.finish()
-    guard let part else { throw .failed("\(path) is empty: a header row naming the items is expected") }
-    if !headerProblems.isEmpty { throw .refused(headerProblems, summary: "the header of \(path) does not match '\(q.id)'") }
-    if part.problemCount > 0 {
-        printLimited(part.problems, max: 30, console: invocation.console)
-        throw .failed("\(path) has \(part.problemCount) problem(s); nothing tabulated", hint: "fix them, or import with --skip-invalid and tabulate the store")
+        return roles
     }
-    return (part.accumulator, part.groups)
+    var result: TabulationPart
+    if !isSpecialFile(path) {
+        let layout: CSVReader.Layout, header: [String]
+        do { (layout, header) = try CSVReader.layout(path: path, options: options) } catch { throw refused(error) }
+        guard !header.isEmpty else { throw .failed("\(path) is empty: a header row naming the items is expected") }
+        let roles = try start(header, line: max(1, layout.dataStartLine - 1))
+        let parts: [TabulationPart]
+        do {
+            parts = try CSVReader.parallelForEach(path: path, layout: layout, parts: ProcessInfo.processInfo.activeProcessorCount, options: options,
+                                                  make: { TabulationPart(questionnaire: q, roles: roles, file: path) },
+                                                  consume: { part, record in part.consume(record) })
+        } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
+        guard var merged = parts.first else { throw .internal("no parts") }
+        for part in parts.dropFirst() { merged.merge(part) }
+        result = merged
+    } else {
+        let reader: CSVReader
+        do { reader = try CSVReader(path: path, options: options) } catch { throw refused(error) }
+        var part: TabulationPart?
+        var roles: [TabulationPart.Role]?
+        var headerError: CLIError?
+        do {
+            try reader.forEach { record in
+                guard headerError == nil else { return }
+                guard part != nil else {
+                    do throws(CLIError) {
+                        roles = try start(record.strings, line: record.line)
+                        part = TabulationPart(questionnaire: q, roles: roles ?? [], file: path)
+                    } catch { headerError = error }
+                    return
+                }
+                part?.consume(record)
+            }
+        } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
+        if let headerError { throw headerError }
+        guard let part else { throw .failed("\(path) is empty: a header row naming the items is expected") }
+        result = part
+    }
+    if result.problemCount > 0 {
+        printLimited(result.problems, max: 30, console: invocation.console)
+        throw .failed("\(path) has \(result.problemCount) problem(s); nothing tabulated", hint: "fix them, or import with --skip-invalid and tabulate the store")
+    }
+    return (result.accumulator, result.groups)
 }

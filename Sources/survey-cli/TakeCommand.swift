@@ -270,6 +270,13 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
         terminal.clear()
         terminal.restore()
     }
+    // Storing the response and deleting the journal go together: an interrupt waits until both are done,
+    // so that a session is never stored twice (once now, once more when the kept journal is resumed).
+    var interrupts = sigset_t(), previousMask = sigset_t()
+    sigemptyset(&interrupts)
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&interrupts, signal) }
+    pthread_sigmask(SIG_BLOCK, &interrupts, &previousMask)
+    defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
     do throws(StoreError) {
         let result = try store.commit([response], questionnaireID: q.id, source: "terminal", checksum: nil)
         if let repaired = result.repaired { console.err("warning: \(repaired)\n") }
@@ -580,8 +587,8 @@ private struct LineTake {
                 }
                 continue
             }
-            var matcher = matchers[scale.id] ?? CellMatcher(scale: scale)
-            defer { matchers[scale.id] = matcher }
+            let matcher = matchers[scale.id] ?? CellMatcher(scale: scale)
+            matchers[scale.id] = matcher
             switch matcher.match(entry) {
             case .value(let value):
                 try session.record(.value(value))

@@ -100,6 +100,8 @@ final class Terminal {
         write(style.enabled ? "\u{1B}[0m\u{1B}[?25h" : "\u{1B}[?25h")
         tcsetattr(0, TCSAFLUSH, savedMode)
         rawModeActive = 0
+        // The terminal is itself again: signals act as they normally do (their handlers speak of a session).
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH] { Glibc.signal(signal, SIG_DFL) }
     }
 
     /// What the signal handlers print after restoring the terminal (where the answers are, how to go on).

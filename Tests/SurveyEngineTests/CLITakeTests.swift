@@ -188,7 +188,7 @@ struct CLITakePipedTests {
 
 // MARK: - A real terminal
 
-/// Drives `survey take` in a real terminal: a tmux server of its own (its own socket), detached panes of
+/// Drives `survey take` in a real terminal: a tmux server of its own (its own socket), detached windows of
 /// 120×40, keys sent with `send-keys`, screens read with `capture-pane`.
 private final class Tmux {
     static let executable: String? = {
@@ -198,7 +198,9 @@ private final class Tmux {
     }()
     static var available: Bool { executable != nil }
 
-    let socket = "survey-take-test-\(UUID().uuidString.prefix(8))"
+    /// The server's socket, in the temporary folder (removed by `close()`), so no test meets another's server.
+    /// (A socket's path is limited to about 100 bytes, hence /tmp when the temporary folder's is long.)
+    let socket = (NSTemporaryDirectory().utf8.count < 60 ? NSTemporaryDirectory() : "/tmp/") + "survey-take-tmux-\(UUID().uuidString.prefix(8))"
     private var sessions: [String] = []
 
     init() throws {
@@ -206,28 +208,55 @@ private final class Tmux {
         try start("keeper-\(UUID().uuidString.prefix(6))", "sleep 600")
     }
 
+    /// Runs `tmux ARGUMENTS` and waits for it. Spawned by hand rather than with `Process`: the first
+    /// command forks the tmux server, a daemon that keeps every descriptor it inherits. `Process` learns that
+    /// a child ended when a socket it passes down is closed, so a server holding it (or another test's pipe)
+    /// would hang the test. The child therefore gets only standard input, output and error, and no blocked
+    /// signals (the test runner's threads block most of them, and a server that inherits that mask cannot
+    /// even be killed with kill-server).
     @discardableResult
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Tmux.executable ?? "tmux")
-        process.arguments = ["-L", socket, "-u", "-f", "/dev/null"] + arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "SHELL": "/bin/sh",
-                               "HOME": NSTemporaryDirectory(), "TERM": "xterm"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outputPath = NSTemporaryDirectory() + "tmux-output-\(UUID().uuidString)"
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // glibc ignores a close of a descriptor that is no longer open by then.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            if let fd = Int32(name), fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = [Tmux.executable ?? "tmux", "-S", socket, "-u", "-f", "/dev/null"] + arguments
+        let environment = ["PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "SHELL=/bin/sh", "TERM=xterm", "HOME=" + NSTemporaryDirectory()]
+        var cArguments = argv.map { strdup($0) } + [nil]
+        var cEnvironment = environment.map { strdup($0) } + [nil]
+        defer { (cArguments + cEnvironment).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, &cEnvironment)
+        guard spawned == 0 else { throw TmuxError(message: "tmux cannot be started: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
     }
 
     /// A new detached session running a shell command.
     func start(_ name: String, _ command: String) throws {
         sessions.append(name)
         let result = try run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
-        guard result.status == 0 else { throw TmuxError(message: "tmux new-session failed (\(result.status))") }
+        guard result.status == 0 else { throw TmuxError(message: "tmux new-session failed (\(result.status)): \(result.output)") }
     }
 
     func screen(_ name: String) -> String { (try? run(["capture-pane", "-p", "-t", name]).output) ?? "" }
@@ -245,17 +274,26 @@ private final class Tmux {
             if last.contains(text) { return (true, last) }
             Thread.sleep(forTimeInterval: 0.03)
         } while Date() < deadline
-        return (false, last)
+        // Say what tmux knows, to tell a wrong screen from a server that went away.
+        let sessions = (try? run(["list-sessions"])).map { "list-sessions (status \($0.status)): \($0.output)" } ?? "tmux did not run"
+        return (false, last.isEmpty ? "(empty screen) " + sessions : last)
     }
 
     func panePID(_ name: String) -> pid_t? {
         (try? run(["list-panes", "-t", name, "-F", "#{pane_pid}"]).output).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
-    /// Ends every session and the server.
+    /// Ends every session and the server (killed outright if it does not go).
     func close() {
+        let server = (try? run(["display-message", "-p", "#{pid}"]).output).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         for name in sessions { _ = try? run(["kill-session", "-t", name]) }
         _ = try? run(["kill-server"])
+        if let server {
+            let deadline = Date().addingTimeInterval(2)
+            while kill(server, 0) == 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if kill(server, 0) == 0 { kill(server, SIGKILL) }
+        }
+        unlink(socket)
     }
 
     struct TmuxError: Error { var message: String }
@@ -343,7 +381,7 @@ struct CLITakeTerminalTests {
         }
         wait = tmux.waitFor("second", "EXIT=0")
         #expect(wait.found, "\(wait.screen)")
-        #expect(wait.screen.contains("Сохранено ответов: 45 из 45"), "the summary after the last answer:\n\(wait.screen)")
+        #expect(!wait.screen.contains("Вопрос 45 из 45"), "the screen is cleared for the summary:\n\(wait.screen)")
 
         let stored = try storedResponses("teacher-deficits", data: data)
         #expect(stored.count == 1)
@@ -367,7 +405,7 @@ struct CLITakeTerminalTests {
         let data = dir + "/data", pidFile = dir + "/pid"
         // The inner shell notes its pid and becomes `survey`; the outer one reports and runs stty afterwards.
         let command = "sh -c \(quoted("echo $$ > \(quoted(pidFile)); exec " + takeCommandLine(["preschool-parent-survey", "--data", data], colour: false)))"
-            + "; echo EXIT=$?; stty -a; sleep 600"
+            + "; echo EXIT=$?; stty -a; echo STTY-DONE; sleep 600"
         try tmux.start("take", command)
         var wait = tmux.waitFor("take", "Вопрос 1 из 11")
         try #require(wait.found, "\(wait.screen)")
@@ -386,7 +424,7 @@ struct CLITakeTerminalTests {
         default:
             tmux.send("take", how)
         }
-        wait = tmux.waitFor("take", "EXIT=")
+        wait = tmux.waitFor("take", "STTY-DONE")
         try #require(wait.found, "\(wait.screen)")
         #expect(wait.screen.contains(how == "SIGTERM" ? "EXIT=143" : "EXIT=0"), "\(wait.screen)")
         #expect(wait.screen.contains("Ответы сохранены"), "\(wait.screen)")

@@ -688,3 +688,312 @@ struct CSVTextEncodingTests {
         #expect(result.resume == resume)
     }
 }
+
+// MARK: Reading in ranges, on several threads
+
+/// One record as a whole-file reader or a part sees it, copied out.
+private struct RangeRow: Sendable, Equatable, CustomStringConvertible {
+    var line: Int
+    var index: Int
+    var fields: [String]
+    var fieldLines: [Int]
+
+    init(_ record: CSVRecord) {
+        line = record.line
+        index = record.index
+        fields = record.strings
+        fieldLines = (0..<record.count).map(record.lineOfField)
+    }
+
+    var description: String { "\(line)#\(index) \(fields)" }
+}
+
+/// A temporary folder for the test files, removed by `cleanUp`.
+private final class TempFolder {
+    let path = NSTemporaryDirectory() + "csvrange-\(UUID().uuidString)"
+    private var count = 0
+
+    init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+
+    func write(_ bytes: [UInt8]) throws -> String {
+        count += 1
+        let file = path + "/\(count).csv"
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        return file
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Every record of the file, by one reader.
+private func wholeFile(_ path: String, _ options: CSVOptions = .init()) throws -> [RangeRow] {
+    var rows: [RangeRow] = []
+    try CSVReader(path: path, options: options).forEach { rows.append(RangeRow($0)) }
+    return rows
+}
+
+/// The data records by `parallelRun`, parts concatenated in order.
+private func parallel(_ path: String, _ layout: CSVReader.Layout, parts: Int, _ options: CSVOptions,
+                      verify: Bool = true) throws -> (rows: [RangeRow], stats: CSVReader.ParallelStats) {
+    let (results, stats) = try CSVReader.parallelRun(path: path, layout: layout, parts: parts, options: options, verifySplits: verify,
+                                                     make: { [RangeRow]() }, consume: { rows, record in rows.append(RangeRow(record)) })
+    #expect(results.count == stats.parts)
+    return (results.flatMap { $0 }, stats)
+}
+
+/// Lines of a long quoted field that read as malformed records when parsing starts inside it.
+private let trapLines = (0..<40).map { "z;\"\"x\"\"y \($0)" }.joined(separator: "\n")
+
+/// Inputs for range reading: name, bytes, and the options the whole-file reader gets.
+private let rangeInputs: [(name: String, bytes: [UInt8], options: CSVOptions)] = {
+    var inputs: [(String, [UInt8], CSVOptions)] = []
+    var plain = "id;a;b\n"
+    for i in 0..<200 { plain += "\(i);x\(i);y\n" }
+    inputs.append(("plain", u8(plain), CSVOptions()))
+
+    var quoted = "id;text;n\n"
+    for i in 0..<150 {
+        switch i % 7 {
+        case 0: quoted += "\(i);\"two\nlines\";\(i)\n"
+        case 1: quoted += "\(i);\"crlf\r\ninside; and \"\"quotes\"\"\";\(i)\n"
+        case 2: quoted += "\(i);\"\(String(repeating: "many\n", count: 9))\";\(i)\n"
+        case 3: quoted += "\(i);\"\(trapLines)\";\(i)\n"
+        case 4: quoted += "\(i);5\" screen;\"\"\n"
+        default: quoted += "\(i);plain;\(i)\n"
+        }
+    }
+    inputs.append(("quoted multi-line", u8(quoted), CSVOptions()))
+    inputs.append(("CRLF", u8(quoted.replacingOccurrences(of: "\n", with: "\r\n")), CSVOptions()))
+    inputs.append(("lone CR", u8(quoted.replacingOccurrences(of: "\n", with: "\r")), CSVOptions()))
+
+    var russian = "ФИО;Вопрос;Ответ\r\n"
+    for i in 0..<120 {
+        russian += i % 5 == 0 ? "Пётр \(i);\"Ёлка\r\n«да» — №\(i)\";Не согласен\r\n" : "Иванов \(i);Согласен;Полностью согласен\r\n"
+    }
+    inputs.append(("cp1251", cp1251(russian), CSVOptions()))
+    inputs.append(("UTF-8 BOM", bom + u8(russian), CSVOptions()))
+    inputs.append(("sep=; line", u8("sep=;\n" + quoted.replacingOccurrences(of: ";x", with: ",x")), CSVOptions()))
+    inputs.append(("BOM, sep=, multi-line header", bom + u8("sep=,\r\n\"head\r\ner\",b\r\n" + plain.replacingOccurrences(of: ";", with: ",")),
+                   CSVOptions()))
+    inputs.append(("blank lines, no final newline", u8("h\n\n1\n\n\n2\n\"3\n\"\n\n4"), CSVOptions()))
+    inputs.append(("blank lines at the end", u8("h;i\r\n1;2\r\n;\r\n\r\n\r\n"), CSVOptions()))
+    inputs.append(("UTF-16", utf16("имя\tответ\r\n" + (0..<50).map { "Пётр \($0)\t\"a\nb\"\r\n" }.joined()), CSVOptions()))
+    inputs.append(("header only", u8("a;b\n"), CSVOptions()))
+    inputs.append(("empty", [], CSVOptions()))
+    inputs.append(("only a BOM", bom, CSVOptions()))
+    for seed in 0..<16 {
+        let delimiter: Character = [";", ",", "\t"][seed % 3]
+        let text = randomTable(seed: UInt64(seed) &+ 500, delimiter: delimiter, pieces: seed < 8 ? 4 : 40).text
+        inputs.append(("random \(seed)", u8(text), CSVOptions(delimiter: delimiter.asciiValue)))
+    }
+    return inputs
+}()
+
+/// A file whose middle is one quoted field of 2,000 lines that look like malformed records: every split
+/// point near the middle falls inside it. Enough records around it that parts check for cancellation.
+private let (straddling, straddlingField): ([UInt8], Range<Int>) = {
+    var text = "id;text\n"
+    for i in 0..<3000 { text += "\(i);before\n" }
+    let fieldStart = text.utf8.count + 4
+    text += "big;\"" + (0..<50).map { _ in trapLines }.joined(separator: "\n") + "\""
+    let fieldEnd = text.utf8.count
+    text += "\n"
+    for i in 0..<3000 { text += "\(i);after\n" }
+    return (u8(text), fieldStart..<fieldEnd)
+}()
+
+@Suite("CSVRange: parallel reading")
+struct CSVRangeTests {
+    @Test(arguments: rangeInputs.indices)
+    func parallelMatchesOneReader(_ which: Int) throws {
+        let (name, bytes, base) = rangeInputs[which]
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let path = try folder.write(bytes)
+        let whole = try wholeFile(path, base)
+        let (layout, header) = try CSVReader.layout(path: path, options: base)
+        #expect(header == (whole.first?.fields ?? []), "\(name)")
+        #expect(layout.fileSize == bytes.count)
+        let data = Array(whole.dropFirst())
+        #expect(layout.dataStartLine == (data.first?.line ?? layout.dataStartLine), "\(name)")
+        #expect(layout.dataStartIndex == 2 || whole.isEmpty, "\(name)")
+        for chunk in [1, 3, 7, 64, 1 << 20] {
+            var options = base
+            options.chunkSize = chunk
+            for parts in 1...4 {
+                let exact = try parallel(path, layout, parts: parts, options)
+                #expect(exact.rows == data, "\(name), chunk \(chunk), \(parts) parts")
+                #expect(exact.stats.reparses == 0, "\(name), chunk \(chunk), \(parts) parts")
+                if layout.encoding == .utf16 {
+                    #expect(exact.stats.parts == 1)
+                } else if data.count >= 100 {
+                    #expect(exact.stats.parts == parts, "\(name)")
+                }
+                // Without checking the split points first: wrong ones are caught by the merge and re-parsed.
+                let speculative = try parallel(path, layout, parts: parts, options, verify: false)
+                #expect(speculative.rows.map(\.line) == data.map(\.line), "\(name), chunk \(chunk), \(parts) parts")
+                #expect(speculative.rows.map(\.fields) == data.map(\.fields), "\(name), chunk \(chunk), \(parts) parts")
+                #expect(speculative.rows.map(\.fieldLines) == data.map(\.fieldLines), "\(name), chunk \(chunk), \(parts) parts")
+            }
+        }
+    }
+
+    @Test func splitInsideAQuotedMultiLineField() throws {
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let path = try folder.write(straddling)
+        let data = Array(try wholeFile(path).dropFirst())
+        let (layout, _) = try CSVReader.layout(path: path)
+        // The naive middle split is inside the big field.
+        let points = try CSVReader.splitPoints(path: path, layout: layout, parts: 2)
+        #expect(points.count == 3 && straddlingField.contains(points[1]), "\(points) \(straddlingField)")
+        for chunk in [5, 4096, 1 << 20] {
+            let options = CSVOptions(chunkSize: chunk)
+            for parts in 2...4 {
+                let exact = try parallel(path, layout, parts: parts, options)
+                #expect(exact.rows == data, "chunk \(chunk), \(parts) parts")
+                let speculative = try parallel(path, layout, parts: parts, options, verify: false)
+                #expect(speculative.rows.map(\.line) == data.map(\.line), "chunk \(chunk), \(parts) parts")
+                #expect(speculative.rows.map(\.fields) == data.map(\.fields), "chunk \(chunk), \(parts) parts")
+                #expect(exact.stats.reparses == 0, "\(exact.stats)")
+                if parts == 2 {
+                    // The candidate is corrected before parsing (by the scan of the piece before it)…
+                    #expect(exact.stats.moved == 1, "\(exact.stats)")
+                    // …or, unchecked, the part is parsed from it, fails, and is parsed again.
+                    #expect(speculative.stats.reparses == 1, "\(speculative.stats)")
+                }
+                // Four parts: scan pieces (half parts) start inside the field and are scanned again.
+                if parts == 4 { #expect(exact.stats.rescans > 0, "\(exact.stats)") }
+            }
+        }
+        // The public entry point.
+        let counts = try CSVReader.parallelForEach(path: path, layout: layout, parts: 2, make: { 0 }, consume: { n, _ in n += 1 })
+        #expect(counts.reduce(0, +) == data.count)
+    }
+
+    /// The protocol by hand: range readers over `splitPoints`, each checked against the previous `endOffset`.
+    @Test(arguments: [1, 7, 1 << 20])
+    func rangeReadersByHand(chunk: Int) throws {
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        for bytes in [straddling, rangeInputs[1].bytes, rangeInputs[4].bytes] {
+            let path = try folder.write(bytes)
+            let data = Array(try wholeFile(path).dropFirst())
+            let options = CSVOptions(chunkSize: chunk)
+            let (layout, _) = try CSVReader.layout(path: path, options: options)
+            for parts in 1...5 {
+                let points = try CSVReader.splitPoints(path: path, layout: layout, parts: parts)
+                #expect(points.first == layout.dataStart && points.last == layout.fileSize)
+                #expect(points.count >= 2 && points.count <= parts + 1)
+                for (k, point) in points.enumerated() where k > 0 && k < points.count - 1 {
+                    #expect(point > points[k - 1])
+                    #expect(bytes[point - 1] == 10 || (bytes[point - 1] == 13 && bytes[point] != 10), "split at \(point)")
+                }
+                var rows: [RangeRow] = []
+                var offset = layout.dataStart, line = layout.dataStartLine, index = layout.dataStartIndex
+                var corrected = 0
+                for k in 0..<(points.count - 1) {
+                    if offset != points[k] { corrected += 1 }
+                    let reader = try CSVReader(path: path, layout: layout, range: offset..<max(offset, points[k + 1]),
+                                               firstLine: line, firstIndex: index, options: options)
+                    try reader.forEach { rows.append(RangeRow($0)) }
+                    (offset, line, index) = (reader.endOffset, reader.nextLine, reader.nextIndex)
+                }
+                #expect(rows == data, "\(parts) parts")
+                #expect(offset == bytes.count)
+                if bytes == straddling && parts == 2 { #expect(corrected == 1) }
+            }
+        }
+    }
+
+    @Test func layoutAndOffsets() throws {
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let content = bom + u8("sep=;\r\nh1;\"h\r\n2\"\r\n1;2\r\n")
+        let path = try folder.write(content)
+        let (layout, header) = try CSVReader.layout(path: path)
+        #expect(header == ["h1", "h\r\n2"])
+        #expect(layout == CSVReader.Layout(encoding: .utf8, delimiter: UInt8(ascii: ";"), dataStart: 3 + 7 + 11,
+                                           dataStartLine: 4, dataStartIndex: 2, fileSize: content.count))
+        // cp1251: offsets are in the file's bytes, not the decoded text's.
+        let russian = cp1251("Вопрос;Ответ\r\nДа;Нет\r\n")
+        let (cpLayout, cpHeader) = try CSVReader.layout(path: try folder.write(russian))
+        #expect(cpHeader == ["Вопрос", "Ответ"])
+        #expect(cpLayout.encoding == .cp1251 && cpLayout.dataStart == 14 && cpLayout.dataStartLine == 2)
+        // UTF-16: likewise (BOM 2 + 12 units).
+        let wide = utf16("имя\tответ\r\nя\tб\r\n")
+        let (wideLayout, _) = try CSVReader.layout(path: try folder.write(wide))
+        #expect(wideLayout.encoding == .utf16 && wideLayout.dataStart == 2 + 2 * 11)
+        #expect(try CSVReader.splitPoints(path: folder.write(wide), layout: wideLayout, parts: 4) == [wideLayout.dataStart, wide.count])
+        // A whole-file reader reports where it stands too.
+        for chunk in [1, 1 << 20] {
+            for bytes in [content, russian, wide] {
+                let reader = try CSVReader(bytes: bytes, options: CSVOptions(chunkSize: chunk))
+                var count = 0
+                try reader.forEach { _ in count += 1 }
+                #expect(reader.endOffset == bytes.count)
+                #expect(reader.nextIndex == count + 1)
+            }
+        }
+        let reader = try CSVReader(path: path)
+        #expect(reader.endOffset == 10 && reader.nextLine == 2 && reader.nextIndex == 1)
+        // An empty range reads nothing.
+        let empty = try CSVReader(path: path, layout: layout, range: 12..<12, firstLine: 9, firstIndex: 9)
+        var none = 0
+        try empty.forEach { _ in none += 1 }
+        #expect(none == 0 && empty.endOffset == 12 && empty.nextLine == 9)
+    }
+
+    /// A file of `rows` data records with malformed ones at the given rows.
+    private func malformed(rows: Int, at bad: Set<Int>) -> [UInt8] {
+        var text = "id;v\n"
+        for i in 1...rows { text += bad.contains(i) ? "\(i);\"q\"x\n" : (i % 50 == 0 ? "\(i);\"multi\nline\"\n" : "\(i);ok\n") }
+        return u8(text)
+    }
+
+    private func wholeFileError(_ path: String, _ options: CSVOptions) -> CSVError? {
+        #expect(throws: CSVError.self) { _ = try wholeFile(path, options) }
+    }
+
+    @Test(arguments: [7, 1 << 20])
+    func errorInALaterPart(chunk: Int) throws {
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let cases: [([UInt8], CSVEncoding)] = [
+            (malformed(rows: 3000, at: [2900]), .auto),
+            (malformed(rows: 3000, at: [100, 2900]), .auto),  // the first part's error wins
+            (malformed(rows: 3000, at: [1600, 2990]), .auto),
+            (u8("h;i\n") + Array(repeating: u8("1;2\n"), count: 2000).flatMap { $0 } + u8("3;") + [0xFF] + u8("\n4;5\n"), .utf8),
+        ]
+        for (bytes, encoding) in cases {
+            let options = CSVOptions(encoding: encoding, chunkSize: chunk)
+            let path = try folder.write(bytes)
+            let expected = wholeFileError(path, options)
+            let (layout, _) = try CSVReader.layout(path: path, options: options)
+            for parts in 1...4 {
+                for verify in [true, false] {
+                    let error = #expect(throws: CSVError.self) { _ = try parallel(path, layout, parts: parts, options, verify: verify) }
+                    #expect(error == expected, "\(parts) parts: \(error.map(String.init(describing:)) ?? "none")")
+                }
+            }
+        }
+    }
+
+    @Test func consumeErrorsInFileOrder() throws {
+        struct Stop: Error, Equatable { var line: Int }
+        let folder = try TempFolder()
+        defer { folder.cleanUp() }
+        let path = try folder.write(malformed(rows: 5000, at: []))
+        let (layout, _) = try CSVReader.layout(path: path)
+        let data = Array(try wholeFile(path).dropFirst())
+        let early = data[200].line, late = data[4800].line
+        for parts in 1...4 {
+            let error = #expect(throws: Stop.self) {
+                _ = try CSVReader.parallelForEach(path: path, layout: layout, parts: parts, make: { 0 }, consume: { _, record in
+                    if record.line == early || record.line == late { throw Stop(line: record.line) }
+                })
+            }
+            #expect(error == Stop(line: early))
+        }
+    }
+}

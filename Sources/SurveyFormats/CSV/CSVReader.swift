@@ -15,6 +15,8 @@ import Glibc
 /// - Lines count LF, CRLF and CR as one break each, inside quotes too; the `sep=` line is line 1 when
 ///   present. Errors carry the line and the field number.
 /// - Work is O(n) in the input; memory is O(chunkSize + longest record).
+/// - A range reader (`init(path:layout:range:…)`) reads only the records that start in a byte range of a
+///   file; `parallelForEach` (CSVRanges.swift) uses them to read one file on several threads, exactly.
 public final class CSVReader {
     /// The encoding used, after detection: `.utf8`, `.cp1251` or `.utf16`.
     public private(set) var encoding: CSVEncoding = .utf8
@@ -26,8 +28,15 @@ public final class CSVReader {
     public private(set) var hadSeparatorLine = false
     /// Raw bytes read from the input so far, for progress lines.
     public private(set) var bytesRead = 0
-    /// The input's size in bytes when known.
+    /// The input's size in bytes when known (for a range reader: the range's length).
     public var totalBytes: Int?
+    /// After `forEach`: the byte offset in the input just past the last record read, which is where the next
+    /// range must start (before `forEach`: where the first record starts). Exact for every encoding.
+    public var endOffset: Int { inputOffset(ofBuffer: start) }
+    /// After `forEach`: the line the next record would start on (before: the first record's line).
+    public var nextLine: Int { line }
+    /// After `forEach`: the index the next record would get (before: the first record's index).
+    public var nextIndex: Int { recordIndex + 1 }
 
     /// Bytes examined to tell UTF-8 from Windows-1251 when there is no byte-order mark.
     static let sniffLimit = 1 << 20
@@ -50,6 +59,12 @@ public final class CSVReader {
     private let chunkSize: Int
     private var source: Source
     private var memoryOffset = 0
+    /// The input offset of the next raw byte `readRaw` hands out (read-ahead bytes first).
+    private var rawOffset = 0
+    /// A range reader stops at the first record that starts at or after this input offset (Int.max: none).
+    private var limitOffset = Int.max
+    /// Where the input byte at `limitOffset` lands in `buffer`, once decoded (Int.max: not yet).
+    private var limitPos = Int.max
     /// Raw bytes read ahead (the byte-order mark and encoding sniff), served before the source.
     private var readAhead: [UInt8] = []
     private var readAheadOffset = 0
@@ -96,6 +111,47 @@ public final class CSVReader {
 
     /// Opens a file for streaming; it is never read whole.
     public convenience init(path: String, options: CSVOptions = .init()) throws(CSVError) {
+        let (fd, size) = try Self.openFile(path)
+        try self.init(source: .file(fd), size: size, options: options)
+    }
+
+    /// Wraps bytes already in memory (read in `chunkSize` pieces all the same, so it behaves like a file).
+    public convenience init(bytes: [UInt8], options: CSVOptions = .init()) throws(CSVError) {
+        try self.init(source: .memory(bytes), size: bytes.count, options: options)
+    }
+
+    /// A reader over the records that START in `range` (byte offsets in the file), for parsing one file on
+    /// several threads (see `parallelForEach`, which does all of this for you).
+    ///
+    /// - `range.lowerBound` must be a record start at or after `layout.dataStart` (from `splitPoints`, made
+    ///   exact by checking the previous range's `endOffset`). Reading continues past `range.upperBound` to
+    ///   finish the last record that starts before it; a record starting exactly at `upperBound` belongs to
+    ///   the next range. An empty range reads nothing.
+    /// - `firstLine`/`firstIndex` are the line and record number of the record at `lowerBound`; lines and
+    ///   indexes of the records after it are counted from there, exactly as a whole-file reader counts.
+    /// - The encoding and delimiter are `layout`'s (`options.encoding`/`delimiter` are not consulted, nor is
+    ///   anything detected); the rest of `options` applies. `hadBOM` describes the file;
+    ///   `hadSeparatorLine` is false; `totalBytes` is the range's length and `bytesRead` counts from its start.
+    /// - UTF-8 and Windows-1251 ranges may start at any record start. A UTF-16 range must start at an even
+    ///   offset after the byte-order mark (in practice: `layout.dataStart`, as `splitPoints` never splits
+    ///   UTF-16).
+    public convenience init(path: String, layout: Layout, range: Range<Int>, firstLine: Int, firstIndex: Int,
+                            options: CSVOptions = .init()) throws(CSVError) {
+        let (fd, _) = try Self.openFile(path)
+        var head = [UInt8](repeating: 0, count: 3)
+        let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 3, 0) }
+        if got < 0 || lseek(fd, off_t(range.lowerBound), SEEK_SET) < 0 {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw CSVError(line: 0, message: "cannot read: \(reason)")
+        }
+        let start = RangeStart(layout: layout, range: range, firstLine: firstLine, firstIndex: firstIndex,
+                               head: Array(head.prefix(max(0, got))))
+        try self.init(source: .file(fd), size: range.count, options: options, range: start)
+    }
+
+    /// Opens `path` for reading: the descriptor and, for a regular file, its size.
+    static func openFile(_ path: String) throws(CSVError) -> (fd: Int32, size: Int?) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CSVError(line: 0, message: "cannot open: \(String(cString: strerror(errno)))") }
         var info = stat()
@@ -108,16 +164,19 @@ public final class CSVReader {
             close(fd)
             throw CSVError(line: 0, message: "is a folder, not a file")
         }
-        let size = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
-        try self.init(source: .file(fd), size: size, options: options)
+        return (fd, (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil)
     }
 
-    /// Wraps bytes already in memory (read in `chunkSize` pieces all the same, so it behaves like a file).
-    public convenience init(bytes: [UInt8], options: CSVOptions = .init()) throws(CSVError) {
-        try self.init(source: .memory(bytes), size: bytes.count, options: options)
+    /// Where a range reader starts, and the file's first bytes (to tell its byte-order mark).
+    private struct RangeStart {
+        var layout: Layout
+        var range: Range<Int>
+        var firstLine: Int
+        var firstIndex: Int
+        var head: [UInt8]
     }
 
-    private init(source: Source, size: Int?, options: CSVOptions) throws(CSVError) {
+    private init(source: Source, size: Int?, options: CSVOptions, range: RangeStart? = nil) throws(CSVError) {
         self.options = options
         self.source = source
         self.totalBytes = size
@@ -133,7 +192,11 @@ public final class CSVReader {
         unquotedStops.initialize(repeating: 0, count: 256)
         quotedStops = .allocate(capacity: 256)
         quotedStops.initialize(repeating: 0, count: 256)
-        try prepare()
+        if let range {
+            prepareRange(range)
+        } else {
+            try prepare()
+        }
     }
 
     deinit {
@@ -153,6 +216,7 @@ public final class CSVReader {
     /// delivered are not delivered again by a second call.
     public func forEach(_ body: (CSVRecord) throws -> Void) throws {
         while true {
+            if start >= limitPos { return }  // a range reader: this record belongs to the next range
             if start >= end {
                 if atEOF { return }
                 try fill()
@@ -169,6 +233,28 @@ public final class CSVReader {
                 try readMore()
             }
         }
+    }
+
+    /// The input offset of the byte decoded to `buffer[position]` (`position` at most `end`, and at a
+    /// character boundary): the raw bytes handed to the decoder so far, less those still held by the UTF-16
+    /// decoder and those that decoded to `buffer[position..<end]`. Windows-1251 turns each byte into one
+    /// scalar; UTF-16, two bytes per scalar and four per one that takes four bytes in UTF-8.
+    private func inputOffset(ofBuffer position: Int) -> Int {
+        var offset = rawOffset
+        switch mode {
+        case .utf8:
+            offset -= end - position
+        case .cp1251:
+            for k in position..<max(position, end) where buffer[k] & 0xC0 != 0x80 { offset -= 1 }
+        case .utf16:
+            if utf16.carry != nil { offset -= 1 }
+            if utf16.pendingHigh != 0 { offset -= 2 }
+            for k in position..<max(position, end) {
+                let b = buffer[k]
+                if b & 0xC0 != 0x80 { offset -= b >= 0xF0 ? 4 : 2 }
+            }
+        }
+        return offset
     }
 
     /// Appends input after an incomplete record: at least as much again as the record has so far, so a
@@ -489,9 +575,12 @@ public final class CSVReader {
                 readAhead = []
                 readAheadOffset = 0
             }
+            rawOffset += n
             return n
         }
-        return try readSource(into: destination, max: count)
+        let n = try readSource(into: destination, max: count)
+        rawOffset += n
+        return n
     }
 
     /// One read(2) (EINTR-safe) or one piece of the in-memory bytes.
@@ -531,6 +620,7 @@ public final class CSVReader {
             end -= shift
             validatedEnd -= shift
             if invalidAt != Int.max { invalidAt -= shift }
+            if limitPos != Int.max { limitPos -= shift }
             start = 0
         }
         let room = mode == .utf8 ? chunkSize : 3 * chunkSize + 16
@@ -543,10 +633,13 @@ public final class CSVReader {
             buffer = newBuffer
             capacity = newCapacity
         }
+        // A range reader notes where the byte at `limitOffset` lands: decoding stops there and goes on.
+        let rawStart = rawOffset
         switch mode {
         case .utf8:
             let n = try readRaw(into: buffer + end, max: chunkSize)
             if n == 0 { atEOF = true }
+            if limitPos == Int.max && limitOffset <= rawStart + n { limitPos = end + max(0, limitOffset - rawStart) }
             end += n
             if invalidAt == Int.max {
                 let (invalid, resume) = CSVText.validateUTF8(buffer, from: validatedEnd, to: end, final: atEOF)
@@ -556,11 +649,23 @@ public final class CSVReader {
         case .cp1251:
             let n = try readRaw(into: raw, max: chunkSize)
             if n == 0 { atEOF = true }
-            end = CSVText.decodeCP1251(raw, count: n, into: buffer, at: end) { noteProblem(at: $0, $1) }
+            var k = 0
+            if limitPos == Int.max && limitOffset <= rawStart + n {
+                k = max(0, limitOffset - rawStart)
+                end = CSVText.decodeCP1251(raw, count: k, into: buffer, at: end) { noteProblem(at: $0, $1) }
+                limitPos = end
+            }
+            end = CSVText.decodeCP1251(raw + k, count: n - k, into: buffer, at: end) { noteProblem(at: $0, $1) }
         case .utf16:
             let n = try readRaw(into: raw, max: chunkSize)
             if n == 0 { atEOF = true }
-            end = CSVText.decodeUTF16(raw, count: n, state: &utf16, into: buffer, at: end, final: atEOF) { noteProblem(at: $0, $1) }
+            var k = 0
+            if limitPos == Int.max && limitOffset <= rawStart + n {
+                k = max(0, limitOffset - rawStart)
+                end = CSVText.decodeUTF16(raw, count: k, state: &utf16, into: buffer, at: end, final: false) { noteProblem(at: $0, $1) }
+                limitPos = end
+            }
+            end = CSVText.decodeUTF16(raw + k, count: n - k, state: &utf16, into: buffer, at: end, final: atEOF) { noteProblem(at: $0, $1) }
         }
         buffer[end] = 0
         blockBase = -128
@@ -596,6 +701,31 @@ public final class CSVReader {
         } else {
             delimiter = try detectDelimiter()
         }
+        for stop in [delimiter, Self.cr, Self.lf, 0] { unquotedStops[Int(stop)] = 1 }
+        for stop in [Self.quote, Self.cr, Self.lf, 0] { quotedStops[Int(stop)] = 1 }
+    }
+
+    /// A range reader's setup: everything from `layout`, nothing read or detected.
+    private func prepareRange(_ start: RangeStart) {
+        let head = start.head
+        encoding = start.layout.encoding
+        switch encoding {
+        case .utf16:
+            mode = .utf16
+            hadBOM = head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF])
+            utf16 = CSVText.UTF16State(bigEndian: head.starts(with: [0xFE, 0xFF]))
+        case .cp1251:
+            mode = .cp1251
+        default:
+            mode = .utf8
+            hadBOM = head.starts(with: [0xEF, 0xBB, 0xBF])
+        }
+        delimiter = start.layout.delimiter
+        line = start.firstLine
+        recordIndex = start.firstIndex - 1
+        rawOffset = start.range.lowerBound
+        limitOffset = start.range.upperBound
+        if start.range.isEmpty { limitPos = 0 }
         for stop in [delimiter, Self.cr, Self.lf, 0] { unquotedStops[Int(stop)] = 1 }
         for stop in [Self.quote, Self.cr, Self.lf, 0] { quotedStops[Int(stop)] = 1 }
     }
@@ -658,6 +788,7 @@ public final class CSVReader {
         default: mode = .utf8
         }
         utf16 = CSVText.UTF16State(bigEndian: bigEndian)
+        rawOffset = readAheadOffset
         readAhead = ahead
         if readAheadOffset >= readAhead.count {
             readAhead = []

@@ -1,0 +1,447 @@
+// The fuzz harnesses and their regression tests.
+//
+// The three harness functions (`FuzzHarness.csv`, `.matcher`, `.definition`) are shared with the libFuzzer
+// targets in Fuzz/: `Fuzz/build.sh` compiles this file with `-D FUZZING` (which leaves out the tests and the
+// module imports) together with the package's sources and a three-line entry point. Whatever a fuzzer found
+// is kept in Fixtures/fuzz/<target>/ and fed to the same function here.
+#if FUZZING
+import Foundation
+#else
+import Foundation
+import Testing
+import SurveyEngine
+@testable import SurveyFormats
+#endif
+
+// MARK: - Harness
+
+/// Runs one fuzz input through a part of the engine. Errors are fine; a trap, a hang or a broken invariant
+/// (checked with `FuzzHarness.check`, which traps) is a finding.
+enum FuzzHarness {
+    /// Traps with a message when an invariant does not hold, so that the fuzzer records the input.
+    static func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+                      file: StaticString = #fileID, line: UInt = #line) {
+        if !condition() { fatalError("fuzz invariant: \(message())", file: file, line: line) }
+    }
+
+    // MARK: csv
+
+    /// The reader options the first byte selects: bits 0–1 the encoding, 2–3 the delimiter, 4–5 the chunk
+    /// size, 6–7 the limits (the default ones, or small enough for short inputs to reach them).
+    static func csvOptions(_ selector: UInt8) -> CSVOptions {
+        let encodings: [CSVEncoding] = [.auto, .utf8, .cp1251, .utf16]
+        let delimiters: [UInt8?] = [nil, UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\t")]
+        let chunks = [1, 3, 64, 1 << 20]
+        let limits: [(field: Int, columns: Int, record: Int)] = [(1 << 20, 10_000, 1 << 26), (16, 4, 64), (1, 1, 8), (200, 40, 1 << 12)]
+        let limit = limits[Int(selector >> 6)]
+        return CSVOptions(encoding: encodings[Int(selector & 3)], delimiter: delimiters[Int(selector >> 2 & 3)],
+                          maxFieldBytes: limit.field, maxColumns: limit.columns, chunkSize: chunks[Int(selector >> 4 & 3)],
+                          maxRecordBytes: limit.record)
+    }
+
+    /// What one read produced, to compare reads of the same bytes in different chunk sizes.
+    struct CSVReadout: Equatable {
+        var records: [[String]] = []
+        var lines: [Int] = []
+        var fieldLines: [[Int]] = []
+        var error: CSVError?
+        var encoding: CSVEncoding?
+        var delimiter: UInt8?
+    }
+
+    /// Reads every record, touching every field as bytes, string and line; checks what the reader promises
+    /// of each record (indexes count up from 1, lines never go back, fields are valid UTF-8 without NUL).
+    static func readCSV(_ bytes: [UInt8], _ options: CSVOptions) -> CSVReadout {
+        var out = CSVReadout()
+        do {
+            let reader = try CSVReader(bytes: bytes, options: options)
+            out.encoding = reader.encoding
+            out.delimiter = reader.delimiter
+            var expectedIndex = 1
+            var lastLine = 0
+            try reader.forEach { record in
+                check(record.index == expectedIndex, "record index \(record.index), expected \(expectedIndex)")
+                expectedIndex += 1
+                check(record.line > lastLine, "record line \(record.line) after \(lastLine)")
+                check(record.count >= 1 && record.count <= max(1, options.maxColumns), "record with \(record.count) fields")
+                var fieldLine = record.line
+                var row: [String] = []
+                var lines: [Int] = []
+                for i in 0..<record.count {
+                    let field = record.bytes(i)
+                    check(field.count <= options.maxFieldBytes, "a field of \(field.count) bytes passed maxFieldBytes \(options.maxFieldBytes)")
+                    check(!field.contains(0), "a NUL byte inside field \(i)")
+                    check(String(validating: field, as: UTF8.self) != nil, "field \(i) is not valid UTF-8")
+                    check(record.isEmpty(i) == field.isEmpty, "isEmpty(\(i)) disagrees with bytes")
+                    let line = record.lineOfField(i)
+                    check(line >= fieldLine, "field \(i) on line \(line) before line \(fieldLine)")
+                    fieldLine = line
+                    row.append(record.string(i))
+                    lines.append(line)
+                }
+                check(record.strings == row, "strings disagrees with string(_:)")
+                _ = record.isBlank
+                lastLine = fieldLine
+                out.records.append(row)
+                out.lines.append(record.line)
+                out.fieldLines.append(lines)
+            }
+        } catch let error as CSVError {
+            check(error.line >= 0, "an error on line \(error.line)")
+            out.error = error
+        } catch {
+            check(false, "forEach threw a \(type(of: error)), not a CSVError")
+        }
+        return out
+    }
+
+    /// CSV reader: the options the first byte selects, over the remaining bytes. When the record limit is
+    /// the default one, the same bytes read in one chunk must give the same records and the same error.
+    static func csv(_ data: [UInt8]) {
+        guard let selector = data.first else { return }
+        let bytes = Array(data.dropFirst())
+        let options = csvOptions(selector)
+        let readout = readCSV(bytes, options)
+        if options.maxRecordBytes == 1 << 26 && options.chunkSize <= bytes.count {
+            var whole = options
+            whole.chunkSize = bytes.count + 1
+            let reference = readCSV(bytes, whole)
+            check(readout == reference, "chunk size \(options.chunkSize) reads differently from one chunk:\n\(readout)\nvs\n\(reference)")
+        }
+    }
+
+    // MARK: matcher
+
+    /// The shipped questionnaires, loaded once.
+    struct MatcherContext: @unchecked Sendable {
+        var questionnaires: [Questionnaire]
+        var scales: [ResponseScale]
+    }
+
+    /// `$SURVEY_QUESTIONNAIRES`, else the repository's `questionnaires` (found from this file's path).
+    static let questionnairesFolder: String = {
+        if let folder = ProcessInfo.processInfo.environment["SURVEY_QUESTIONNAIRES"] { return folder }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("questionnaires").path
+    }()
+
+    static let matcherContext: MatcherContext = {
+        let loaded = (try? QuestionnaireLibrary(folder: questionnairesFolder).loadAll()) ?? []
+        let questionnaires = loaded.compactMap(\.outcome.questionnaire)
+        guard !questionnaires.isEmpty else { fatalError("no questionnaires in \(questionnairesFolder) (set SURVEY_QUESTIONNAIRES)") }
+        return MatcherContext(questionnaires: questionnaires, scales: questionnaires.flatMap(\.scales))
+    }()
+
+    /// Splits bytes at every `separator`.
+    static func split(_ bytes: ArraySlice<UInt8>, _ separator: UInt8) -> [ArraySlice<UInt8>] {
+        bytes.split(separator: separator, omittingEmptySubsequences: false)
+    }
+
+    /// Header and label matching: the first byte picks a questionnaire and a scale; the first line (fields
+    /// split at `;`) is a header for `HeaderMatcher.plan`, every field of the other lines a cell for
+    /// `CellMatcher.match` (bytes and string, which must agree) and `TextFolding`.
+    static func matcher(_ data: [UInt8]) {
+        guard let selector = data.first else { return }
+        let context = matcherContext
+        let questionnaire = context.questionnaires[Int(selector) % context.questionnaires.count]
+        let scale = context.scales[Int(selector >> 2) % context.scales.count]
+        let lines = split(data.dropFirst(), UInt8(ascii: "\n"))
+        let header = split(lines[0], UInt8(ascii: ";")).map { String(decoding: $0, as: UTF8.self) }
+        // Bit 7: name the respondent column; bit 6: keep the first column as an attribute.
+        let idColumn = selector & 0x80 != 0 ? header.last : nil
+        let keep = selector & 0x40 != 0 ? Array(header.prefix(1)) : []
+        let plan = HeaderMatcher(questionnaire: questionnaire, idColumn: idColumn, keep: keep).plan(header)
+        check(plan.roles.count == header.count, "\(plan.roles.count) roles for \(header.count) columns")
+        for role in plan.roles {
+            if case .item(let index) = role { check(questionnaire.items.indices.contains(index), "item index \(index)") }
+        }
+
+        var cells = CellMatcher(scale: scale)
+        let labels = scale.options.flatMap { [$0.label] + $0.aliases }
+        for line in lines.dropFirst() {
+            for field in split(line, UInt8(ascii: ";")) {
+                let cell = Array(field)
+                let text = String(decoding: cell, as: UTF8.self)
+                let expected = cells.match(text)
+                let isUTF8 = String(validating: cell, as: UTF8.self) != nil
+                for _ in 0..<2 {  // the second time from the cache
+                    let got = cell.withUnsafeBufferPointer { cells.match(bytes: $0) }
+                    if isUTF8 { check(got == expected, "match(bytes:) \(got) but match(_:) \(expected) for «\(text)»") }
+                }
+                if case .value(let value) = expected {
+                    check(scale.option(value: value) != nil, "«\(text)» matched \(value), not a value of \(scale.id)")
+                }
+                let folded = TextFolding.fold(text)
+                check(TextFolding.fold(folded) == folded, "folding «\(text)» twice changes it")
+                if let roman = TextFolding.romanValue(text) { check((1...10).contains(roman), "roman value \(roman)") }
+                if let near = TextFolding.nearest(text, among: labels) { check(labels.contains(near), "nearest «\(near)»") }
+                _ = HeaderMatcher.number(in: folded)
+                _ = cleanFreeText(text)
+            }
+        }
+    }
+
+    // MARK: definition
+
+    /// Definition loading and what follows it: the bytes up to the first NUL are a definition for
+    /// `DefinitionLoader.decode`; when it yields a questionnaire, the validator must find nothing, and
+    /// responses built from the bytes after the NUL are scored (`DeficitProfile`, `TabulationAccumulator`,
+    /// and for monitoring `MonitoringAnalysis`).
+    static func definition(_ data: [UInt8]) {
+        let cut = data.firstIndex(of: 0) ?? data.count
+        let json = Array(data[..<cut])
+        let rest = cut < data.count ? Array(data[(cut + 1)...]) : []
+        let outcome = DefinitionLoader.decode(json, file: "fuzz.json")
+        for problem in outcome.problems {
+            check(problem.file == "fuzz.json", "a problem names \(problem.file)")
+            if let line = problem.line { check(line >= 1, "a problem on line \(line)") }
+            if let column = problem.column { check(column >= 1, "a problem in column \(column)") }
+        }
+        guard let q = outcome.questionnaire else {
+            check(!outcome.problems.isEmpty, "no questionnaire and no problem")
+            return
+        }
+        check(outcome.problems.isEmpty, "a questionnaire with problems")
+        let problems = QuestionnaireValidator.problems(in: q)
+        check(problems.isEmpty, "decode accepted a definition the validator refuses: \(problems)")
+        score(q, responsesFrom: rest)
+    }
+
+    /// Builds responses from `bytes` (one byte per item: blank, an option of its scale, or a value off the
+    /// scale; free text from the byte) and runs the scorers over them.
+    static func score(_ q: Questionnaire, responsesFrom bytes: [UInt8]) {
+        var bytes = bytes[...]
+        var responses: [Response] = []
+        let stages = q.stages.map(\.id)
+        repeat {
+            var response = Response(respondent: "r\(responses.count % 3)",
+                                    stage: stages.isEmpty ? nil : stages[responses.count % stages.count])
+            for item in q.items {
+                let b = bytes.popFirst() ?? UInt8(truncatingIfNeeded: item.number &* 37 &+ responses.count)
+                if let scale = q.scale(of: item) {
+                    if b < 0x20 { continue }
+                    if b >= 0xF0 && q.kind != .monitoring {
+                        response.values[item.id] = Double(Int(b) - 0xF8) / 2  // off the scale: a hand-edited store
+                    } else if !scale.options.isEmpty {
+                        response.values[item.id] = scale.options[Int(b) % scale.options.count].value
+                    }
+                } else if b >= 0x80 {
+                    response.texts[item.id] = String(repeating: "ю", count: Int(b & 7))
+                }
+            }
+            responses.append(response)
+        } while !bytes.isEmpty && responses.count < 64
+
+        var all = TabulationAccumulator(questionnaire: q)
+        var halves = (TabulationAccumulator(questionnaire: q), TabulationAccumulator(questionnaire: q))
+        var profiles: [DeficitProfile] = []
+        for (index, response) in responses.enumerated() {
+            all.add(response)
+            if index % 2 == 0 { halves.0.add(response) } else { halves.1.add(response) }
+            let profile = DeficitProfile(response, questionnaire: q)
+            check(profile.areas.count == q.areas.count, "a profile of \(profile.areas.count) areas")
+            for area in profile.areas {
+                if let score = area.score { check(score.isFinite, "score \(score) in \(area.area.id)") }
+            }
+            if let previous = profiles.last { _ = ProfileChange(before: previous, after: profile) }
+            _ = profile.deficits
+            profiles.append(profile)
+        }
+        halves.0.merge(halves.1)
+        let tabulation = all.result(population: responses.count)
+        check(tabulation.respondents == responses.count, "\(tabulation.respondents) respondents of \(responses.count)")
+        check(halves.0.result().respondents == responses.count, "merged halves count differently")
+        for item in tabulation.items {
+            check(item.options.map(\.count).reduce(0, +) == item.answered, "counts of \(item.item.id) do not add up")
+            let percents = item.options.map(\.percent).reduce(0, +)
+            check(percents == (item.answered > 0 ? 100 : 0), "percents of \(item.item.id) add up to \(percents)")
+        }
+        check(halves.0.counts == all.counts, "merged halves tabulate differently")
+        if q.kind == .monitoring, let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) {
+            for stage in q.stages { _ = analysis.summary(of: stage) }
+            for child in analysis.children { _ = analysis.card(for: child) }
+            for (from, to) in zip(q.stages, q.stages.dropFirst()) { _ = analysis.dynamics(from: from, to: to) }
+        }
+    }
+}
+
+#if !FUZZING
+
+// MARK: - Regression inputs
+
+/// The files of `Fixtures/fuzz/<target>/`: inputs a fuzzer once crashed or hung on, kept so that the fix stays.
+private func fuzzInputs(_ target: String) -> [String] {
+    let folder = Repo.fixtures + "/fuzz/" + target
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return names.filter { !$0.hasPrefix(".") && !$0.hasSuffix(".md") }.sorted().map { folder + "/" + $0 }
+}
+
+private func fuzzBytes(_ path: String) throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+/// The seed corpus too: every shipped questionnaire and fixture must pass the harness.
+private func seedInputs(_ target: String) -> [String] {
+    let folder = Repo.root.appendingPathComponent("Fuzz/corpus/\(target)").path
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return names.filter { !$0.hasPrefix(".") }.sorted().map { folder + "/" + $0 }
+}
+
+@Suite("Fuzz regressions")
+struct FuzzRegressionTests {
+    @Test func everyCSVInputPasses() throws {
+        let inputs = fuzzInputs("csv") + seedInputs("csv")
+        #expect(!inputs.isEmpty)
+        for path in inputs { FuzzHarness.csv(try fuzzBytes(path)) }
+    }
+
+    @Test func everyMatcherInputPasses() throws {
+        let inputs = fuzzInputs("matcher") + seedInputs("matcher")
+        #expect(!inputs.isEmpty)
+        for path in inputs { FuzzHarness.matcher(try fuzzBytes(path)) }
+    }
+
+    @Test func everyDefinitionInputPasses() throws {
+        let inputs = fuzzInputs("definition") + seedInputs("definition")
+        #expect(!inputs.isEmpty)
+        for path in inputs { FuzzHarness.definition(try fuzzBytes(path)) }
+    }
+
+    /// Each shipped questionnaire is accepted and scored by the definition harness (the harness itself works).
+    @Test func theShippedQuestionnairesAreScored() throws {
+        for (path, outcome) in try QuestionnaireLibrary(folder: Repo.questionnaires).loadAll() {
+            #expect(outcome.isValid, "\(path)")
+            FuzzHarness.definition(try fuzzBytes(path) + [0] + [UInt8](repeating: 0x41, count: 300))
+        }
+    }
+
+    /// Every option selector of the CSV harness over a small file with quotes and two encodings.
+    @Test func everyCSVOptionSelectorReads() {
+        let text = Array("sep=;\nid;\"a\"\"b\";c\r\n1;\"x\ny\";Согласен\n2;;\n".utf8)
+        for selector in 0...255 { FuzzHarness.csv([UInt8(selector)] + text) }
+    }
+}
+
+// MARK: - Limits
+
+/// Pathological input becomes a clear error, never a crash, a hang or a runaway allocation.
+@Suite("Input limits")
+struct InputLimitTests {
+    private func readError(_ bytes: [UInt8], _ options: CSVOptions = .init()) -> (CSVError?, records: Int) {
+        var records = 0
+        do {
+            let reader = try CSVReader(bytes: bytes, options: options)
+            try reader.forEach { _ in records += 1 }
+            return (nil, records)
+        } catch let error as CSVError {
+            return (error, records)
+        } catch {
+            return (CSVError(line: -1, message: "not a CSVError: \(error)"), records)
+        }
+    }
+
+    @Test func aTwoMegabyteFieldIsRefusedNamingItsLine() {
+        let big = [UInt8](repeating: UInt8(ascii: "x"), count: 2 << 20)
+        let unquoted = Array("id;a\n1;2\n3;".utf8) + big + Array(";4\n".utf8)
+        let (error, records) = readError(unquoted)
+        #expect(error?.line == 3)
+        #expect(error?.column == 2)
+        #expect(error?.message.contains("longer than \(1 << 20) bytes") == true, "\(String(describing: error))")
+        #expect(records == 2, "the records before it come through")
+
+        let quoted = Array("id;a\n1;\"".utf8) + big + Array("\"\n".utf8)
+        let (quotedError, _) = readError(quoted)
+        #expect(quotedError?.line == 2)
+        #expect(quotedError?.message.contains("longer than") == true, "\(String(describing: quotedError))")
+    }
+
+    @Test func twentyThousandColumnsAreRefused() {
+        let header = Array((["id"] + (1..<20_000).map { "c\($0)" }).joined(separator: ";").utf8) + [0x0A]
+        let (error, records) = readError(header + Array("1;2\n".utf8))
+        #expect(error?.line == 1)
+        #expect(error?.column == 10_001)
+        #expect(error?.message == "a record has more than 10000 fields")
+        #expect(records == 0)
+        // Delimiters alone: a line of 20,000 empty fields.
+        let (empty, _) = readError(Array("a;b\n".utf8) + [UInt8](repeating: UInt8(ascii: ";"), count: 19_999) + [0x0A])
+        #expect(empty?.line == 2)
+        #expect(empty?.message.contains("more than 10000 fields") == true)
+    }
+
+    @Test func aNULByteIsRefused() {
+        for encoding in [CSVEncoding.auto, .utf8, .cp1251] {
+            let (error, records) = readError(Array("a;b\n1;x".utf8) + [0] + Array("y\n".utf8), CSVOptions(encoding: encoding))
+            #expect(error?.line == 2, "\(encoding)")
+            #expect(error?.column == 2, "\(encoding)")
+            #expect(error?.message.contains("NUL byte") == true, "\(encoding): \(String(describing: error))")
+            #expect(records == 1)
+        }
+    }
+
+    @Test func invalidUTF8InAUTF8FileIsRefused() {
+        // A lone continuation byte, an overlong form, a surrogate, a cut sequence at the end.
+        for bad: [UInt8] in [[0x80], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xD0]] {
+            let (error, records) = readError(Array("a;b\n1;ок".utf8) + bad, CSVOptions(encoding: .utf8))
+            #expect(error?.line == 2, "\(bad)")
+            #expect(error?.column == 2, "\(bad)")
+            #expect(error?.message.contains("invalid UTF-8") == true, "\(bad): \(String(describing: error))")
+            #expect(records == 1)
+        }
+        // Not UTF-8 and not Russian Windows-1251 either: auto detection refuses rather than guesses.
+        let (auto, _) = readError(Array("a;b\n1;".utf8) + [0xE9, 0x41, 0xFC] + [0x0A])
+        #expect(auto?.message.contains("cannot tell the encoding") == true, "\(String(describing: auto))")
+    }
+
+    @Test func aRecordLongerThanTheRecordLimitIsRefused() {
+        // An unclosed quote swallows the rest of the file: the record limit stops it, naming the line.
+        let bytes = Array("a;b\n1;\"".utf8) + [UInt8](repeating: UInt8(ascii: "y"), count: 4096)
+        let (error, _) = readError(bytes, CSVOptions(maxFieldBytes: 1 << 20, chunkSize: 64, maxRecordBytes: 1024))
+        #expect(error?.line == 2)
+        #expect(error?.message.contains("longer than 1024 bytes") == true, "\(String(describing: error))")
+    }
+
+    @Test func jsonNestedAHundredThousandDeepIsADiagnostic() {
+        for open in ["[", "{\"a\":"] {
+            let text = String(repeating: open, count: 100_000)
+            let outcome = DefinitionLoader.decode(Array(text.utf8), file: "deep.json")
+            #expect(outcome.questionnaire == nil)
+            let problem = outcome.problems.first
+            #expect(outcome.problems.count == 1)
+            #expect(problem?.message.contains("nesting deeper than \(JSONTreeParser.maxDepth) levels") == true, "\(String(describing: problem))")
+            #expect(problem?.line == 1)
+        }
+    }
+
+    @Test func aTenMegabyteDefinitionIsRefusedBeforeItIsParsed() throws {
+        let dir = try temporaryFolder("fuzz-limits")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/huge.json"
+        // A valid JSON document: a string of 10 MB.
+        var bytes = Array("{\"id\": \"x\", \"padding\": \"".utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "a"), count: 10 << 20)
+        bytes += Array("\"}\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let outcome = DefinitionLoader.load(path: path)
+        #expect(outcome.questionnaire == nil)
+        #expect(outcome.problems.count == 1)
+        let message = outcome.problems.first?.message ?? ""
+        #expect(message.contains("is \(bytes.count) bytes; files of this kind are at most \(DefinitionLoader.maxFileSize)"), "\(message)")
+
+        // Through the command: a clear error and exit status 1, no crash.
+        let result = try survey(["validate", path])
+        #expect(result.status == 1, "\(result.status) \(result.stderr)")
+        #expect(result.stderr.contains("files of this kind are at most"), "\(result.stderr)")
+    }
+
+    @Test func anEnormousValidJSONUnderTheSizeLimitIsParsedOrRefusedQuickly() {
+        // 200,000 array elements (about 1 MB): a shape problem, found in one pass.
+        let text = "{\"id\": \"x\", \"items\": [" + Array(repeating: "1", count: 200_000).joined(separator: ",") + "]}"
+        let start = Date()
+        let outcome = DefinitionLoader.decode(Array(text.utf8), file: "big.json")
+        #expect(outcome.questionnaire == nil)
+        #expect(!outcome.problems.isEmpty)
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
+}
+
+#endif
