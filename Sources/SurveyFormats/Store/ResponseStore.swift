@@ -307,15 +307,7 @@ public struct ResponseStore: Sendable {
     }
 
     fileprivate func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .file(FileError(path: path, errno: errno))
-            }
-            offset += n
-        }
+        do throws(FileError) { try FileIO.writeAll(fd, bytes[...], path: path) } catch { throw .file(error) }
     }
 
     /// A new file's name is durable only once its folder is synced.
@@ -371,12 +363,7 @@ public final class BatchWriter {
     }
 
     private func flush() throws(StoreError) {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw .file(FileError(path: path, errno: errno)) }
-            offset += n
-        }
+        do throws(FileError) { try FileIO.writeAll(fd, buffer[...], path: path) } catch { throw .file(error) }
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -164,16 +164,7 @@ public final class SessionJournal {
     }
 
     private func appendLine(_ line: String) throws(StoreError) {
-        let bytes = Array((line + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .file(FileError(path: path, errno: errno))
-            }
-            offset += n
-        }
+        do throws(FileError) { try FileIO.writeAll(fd, Array((line + "\n").utf8)[...], path: path) } catch { throw .file(error) }
         while fsync(fd) != 0 {
             if errno != EINTR { throw .file(FileError(path: path, errno: errno)) }
         }
