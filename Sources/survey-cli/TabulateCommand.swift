@@ -111,9 +111,12 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         do { (layout, header) = try CSVReader.layout(path: path, options: options) } catch { throw refused(error) }
         guard !header.isEmpty else { throw .failed("\(path) is empty: a header row naming the items is expected") }
         let roles = try start(header, line: max(1, layout.dataStartLine - 1))
+        // The parts check UTF-8 cell by cell as they decode (TabulationPart), so the reader need not.
+        var partOptions = options
+        partOptions.validatesUTF8 = false
         let parts: [TabulationPart]
         do {
-            parts = try CSVReader.parallelForEach(path: path, layout: layout, parts: ProcessInfo.processInfo.activeProcessorCount, options: options,
+            parts = try CSVReader.parallelForEach(path: path, layout: layout, parts: ProcessInfo.processInfo.activeProcessorCount, options: partOptions,
                                                   make: { TabulationPart(questionnaire: q, roles: roles, file: path) },
                                                   consume: { part, record in part.consume(record) })
         } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }

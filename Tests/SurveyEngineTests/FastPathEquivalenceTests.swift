@@ -79,4 +79,22 @@ struct FastPathEquivalenceTests {
                              "bad.csv:4: column 3, item 3: «Да» is not an answer of this item"])
         #expect(part?.rows == 2, "the empty line is not a respondent")
     }
+
+    @Test func invalidUTF8PastTheEncodingSniffIsStillRefusedPerCell() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // 1.2 MB of good rows (past the reader's 1 MB encoding sniff), then bad bytes in a scored cell and in
+        // the comment: the fast path, which lets the reader skip validation, must still name both.
+        var bytes = Array("1;2;comment\n".utf8)
+        let good = Array("Согласен;Не согласен;Всё хорошо\n".utf8)
+        while bytes.count < 1_200_000 { bytes += good }
+        let goodRows = (bytes.count - 12) / good.count
+        bytes += Array("Согласен;".utf8) + [0xD0, 0x28] + Array(";ок\n".utf8)
+        bytes += Array("Согласен;Согласен;".utf8) + [0xFF] + Array("\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/late.csv"))
+        let result = try survey(["tabulate", "preschool-parent-survey", "--from-csv", dir + "/late.csv", "--encoding", "utf-8"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("late.csv:\(goodRows + 2): column 2: the cell is not valid UTF-8"), "\(result.stderr)")
+        #expect(result.stderr.contains("late.csv:\(goodRows + 3): column 3: the cell is not valid UTF-8"), "\(result.stderr)")
+    }
 }

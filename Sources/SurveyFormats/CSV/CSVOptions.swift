@@ -75,6 +75,10 @@ public struct CSVOptions: Sendable {
     public var maxFieldBytes = 1 << 20
     /// A record with more fields is an error.
     public var maxColumns = 10_000
+    /// Whether UTF-8 input is validated as it is read (the default). A caller that validates the cells it
+    /// decodes itself — the tabulation fast path, whose cache hits are byte-identical to cells already
+    /// checked — may turn it off; the bytes handed out are then unchecked.
+    public var validatesUTF8 = true
     /// Bytes read per read(2).
     public var chunkSize = 1 << 20
     /// A longer record (in UTF-8 bytes) is an error; it bounds the reader's memory.

@@ -641,7 +641,7 @@ public final class CSVReader {
             if n == 0 { atEOF = true }
             if limitPos == Int.max && limitOffset <= rawStart + n { limitPos = end + max(0, limitOffset - rawStart) }
             end += n
-            if invalidAt == Int.max {
+            if invalidAt == Int.max && options.validatesUTF8 {
                 let (invalid, resume) = CSVText.validateUTF8(buffer, from: validatedEnd, to: end, final: atEOF)
                 validatedEnd = resume
                 if let invalid { noteProblem(at: invalid, .invalidUTF8(buffer[invalid])) }

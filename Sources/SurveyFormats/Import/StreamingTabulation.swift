@@ -4,34 +4,72 @@ import SurveyEngine
 import Glibc
 #endif
 
-/// The spellings one column has shown, each with its option index (−1 blank, −2 not an answer), looked up
-/// by length then bytes: a column has a handful of distinct spellings, mostly of different lengths, so a
-/// lookup is a few integer compares and one memcmp — no hashing, no String.
-struct SpellingCache: Sendable {
-    private var lengths: [Int] = []
-    private var offsets: [Int] = []
-    private var results: [Int] = []
-    private var arena: [UInt8] = []
-    static let capacity = 64
+/// The spellings each column has shown, each with its option index (−1 blank, −2 not an answer), looked
+/// up by length then bytes: a column has a handful of distinct spellings, mostly of different lengths, so a
+/// lookup is a few integer compares and one memcmp — no hashing, no String. Raw memory owned by one part
+/// (one thread), so the hot loop pays no copy-on-write checks or reference counting.
+final class SpellingTables: @unchecked Sendable {
+    static let slots = 32
+    let columns: Int
+    private let lengths: UnsafeMutablePointer<Int>
+    private let offsets: UnsafeMutablePointer<Int>
+    private let results: UnsafeMutablePointer<Int>
+    private let used: UnsafeMutablePointer<Int>
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCapacity = 4096
+    private var arenaCount = 0
 
-    var isFull: Bool { lengths.count >= Self.capacity }
-
-    func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        let n = bytes.count
-        return arena.withUnsafeBufferPointer { stored -> Int? in
-            for i in 0..<lengths.count where lengths[i] == n {
-                if n == 0 || memcmp(stored.baseAddress! + offsets[i], bytes.baseAddress!, n) == 0 { return results[i] }
-            }
-            return nil
-        }
+    init(columns: Int) {
+        self.columns = columns
+        let n = max(1, columns * Self.slots)
+        lengths = .allocate(capacity: n)
+        offsets = .allocate(capacity: n)
+        results = .allocate(capacity: n)
+        used = .allocate(capacity: max(1, columns))
+        used.initialize(repeating: 0, count: max(1, columns))
+        arena = .allocate(capacity: arenaCapacity)
     }
 
-    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, _ result: Int) {
-        guard !isFull else { return }
-        lengths.append(bytes.count)
-        offsets.append(arena.count)
-        results.append(result)
-        arena.append(contentsOf: bytes)
+    deinit {
+        lengths.deallocate()
+        offsets.deallocate()
+        results.deallocate()
+        used.deallocate()
+        arena.deallocate()
+    }
+
+    @inline(__always)
+    func lookup(_ column: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = bytes.count, base = column &* Self.slots, count = used[column]
+        var i = 0
+        while i < count {
+            if lengths[base &+ i] == n && (n == 0 || memcmp(arena + offsets[base &+ i], bytes.baseAddress!, n) == 0) {
+                return results[base &+ i]
+            }
+            i &+= 1
+        }
+        return nil
+    }
+
+    /// Remembers a spelling; a column that has shown `slots` spellings already is matched without the cache.
+    func insert(_ column: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ result: Int) {
+        let count = used[column]
+        guard count < Self.slots else { return }
+        if arenaCount + bytes.count > arenaCapacity {
+            let capacity = max(arenaCapacity * 2, arenaCount + bytes.count)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: arena, count: arenaCount)
+            arena.deallocate()
+            arena = grown
+            arenaCapacity = capacity
+        }
+        if let source = bytes.baseAddress { (arena + arenaCount).update(from: source, count: bytes.count) }
+        let slot = column * Self.slots + count
+        lengths[slot] = bytes.count
+        offsets[slot] = arenaCount
+        results[slot] = result
+        arenaCount += bytes.count
+        used[column] = count + 1
     }
 }
 
@@ -59,7 +97,7 @@ public struct TabulationPart: Sendable {
     let file: String
     let roles: [Role]
     let keep: Int
-    private var caches: [SpellingCache]
+    private let spellings: SpellingTables
     private var matchers: [CellMatcher?]
     private var row: [Int]
     /// Roles as integers for the hot loop: ≥ 0 a scored position, −1 anything else (handled by `roles`).
@@ -72,7 +110,7 @@ public struct TabulationPart: Sendable {
         self.roles = roles
         self.file = file
         self.keep = keep
-        caches = roles.map { _ in SpellingCache() }
+        spellings = SpellingTables(columns: roles.count)
         let scored = q.scoredItems
         matchers = roles.map { role in
             if case .scored(let index) = role, let scale = q.scale(of: scored[index]) { return CellMatcher(scale: scale) }
@@ -107,14 +145,20 @@ public struct TabulationPart: Sendable {
     /// The option index of a cell: from the column's cache, else matched and remembered.
     @inline(__always)
     private mutating func optionIndex(column: Int, position: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        if let cached = caches[column].lookup(bytes) { return cached }
+        if let cached = spellings.lookup(column, bytes) { return cached }
+        // A spelling seen for the first time is validated here (the reader may leave UTF-8 unchecked):
+        // −3 marks bytes that are not UTF-8.
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            spellings.insert(column, bytes, -3)
+            return -3
+        }
         let result: Int
-        switch matchers[column]?.match(String(decoding: bytes, as: UTF8.self)) ?? .blank {
+        switch matchers[column]?.match(text) ?? .blank {
         case .blank, .text: result = -1
         case .value(let value): result = accumulator.optionIndex(item: position, value: value)
         case .invalid: result = -2
         }
-        caches[column].insert(bytes, result)
+        spellings.insert(column, bytes, result)
         return result
     }
 
@@ -130,17 +174,27 @@ public struct TabulationPart: Sendable {
             let position = codes[column]
             if position >= 0 {
                 // The hot path: a cached spelling of a scored item.
-                let index = caches[column].lookup(bytes) ?? optionIndex(column: column, position: position, bytes)
+                let index = spellings.lookup(column, bytes) ?? optionIndex(column: column, position: position, bytes)
                 if index >= 0 {
                     row[position] = index
                     anything = true
                     continue
                 }
             }
+            guard position >= 0 || isUTF8(bytes) else {
+                anything = true
+                bad = true
+                problem(record.lineOfField(column), "column \(column + 1)", "the cell is not valid UTF-8", hint: "give --encoding cp1251 if the file is from Excel on Windows")
+                continue
+            }
             switch roles[column] {
             case .scored(let position):
                 let index = optionIndex(column: column, position: position, bytes)
-                if index == -2 {
+                if index == -3 {
+                    anything = true
+                    bad = true
+                    problem(record.lineOfField(column), "column \(column + 1)", "the cell is not valid UTF-8", hint: "give --encoding cp1251 if the file is from Excel on Windows")
+                } else if index == -2 {
                     anything = true
                     bad = true
                     let raw = String(decoding: bytes, as: UTF8.self)
@@ -178,7 +232,7 @@ public struct TabulationPart: Sendable {
             }
         }
         if record.count > roles.count {
-            for column in roles.count..<record.count where !isBlank(record.bytes(column)) {
+            for column in roles.count..<record.count where !isUTF8(record.bytes(column)) || !isBlank(record.bytes(column)) {
                 bad = true
                 anything = true
                 problem(record.line, nil, "the row has \(record.count) cells but the header only \(roles.count)")
@@ -195,6 +249,13 @@ public struct TabulationPart: Sendable {
             if groups[key] == nil { groups[key] = TabulationAccumulator(questionnaire: accumulator.questionnaire) }
             row.withUnsafeBufferPointer { groups[key]?.add(optionRow: $0) }
         }
+    }
+
+    /// Whether a cell's bytes are UTF-8 (cheap for ASCII); checked wherever the reader was told not to.
+    @inline(__always)
+    private func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte >= 0x80 { return String(validating: bytes, as: UTF8.self) != nil }
+        return true
     }
 
     /// Blank as the import path sees it: nothing but white space (a no-break space included).
