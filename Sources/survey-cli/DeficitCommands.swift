@@ -51,6 +51,14 @@ struct Diagnoses {
     }
 }
 
+let anonymizeOption = OptionSpec.flag("--anonymize", "Replace names with stable pseudonyms (for reports that leave the school).")
+
+/// The name a report prints: the person's own, or with --anonymize the store's stable pseudonym for it.
+func displayName(_ name: String, _ invocation: Invocation) throws(CLIError) -> String {
+    guard invocation.has("--anonymize") else { return name }
+    do { return Pseudonym.make(name, key: try PseudonymKey.load(storeRoot: invocation.store.root)) } catch { throw .failed("\(error)") }
+}
+
 func emit(_ text: String, _ invocation: Invocation) throws(CLIError) {
     let sink = try OutputSink(path: invocation.value("--out"))
     try sink.write(text, encoding: .utf8)
@@ -67,14 +75,15 @@ let profileCommand = Command(
     no score. When the teacher took the diagnosis before, the change per area is shown and closed deficits marked.
     """,
     arguments: [("ID", "A deficits questionnaire (teacher-deficits).")],
-    options: [respondentOption, reportFormatOption, outOption], positionals: 1...1,
+    options: [respondentOption, reportFormatOption, anonymizeOption, outOption], positionals: 1...1,
     examples: ["survey profile teacher-deficits --respondent \"Иванова Анна Сергеевна\""]
 ) { invocation throws(CLIError) in
     let diagnoses = try Diagnoses(invocation)
     guard let name = invocation.value("--respondent") else { throw .usage("profile needs --respondent NAME") }
     let history = try diagnoses.history(of: name)
     let q = diagnoses.questionnaire
-    let profile = DeficitProfile(history[history.count - 1], questionnaire: q)
+    var profile = DeficitProfile(history[history.count - 1], questionnaire: q)
+    profile.respondent = try profile.respondent.map { name throws(CLIError) in try displayName(name, invocation) }
     let change = history.count > 1 ? ProfileChange(before: DeficitProfile(history[history.count - 2], questionnaire: q), after: profile) : nil
     let rendering = DeficitRendering(q, language: invocation.language)
     switch invocation.value("--format") ?? "text" {
@@ -97,7 +106,7 @@ let routeCommand = Command(
     profile shows a strength in the area. Areas without a deficit are left alone; strengths are offered to others.
     """,
     arguments: [("ID", "A deficits questionnaire (teacher-deficits).")],
-    options: [respondentOption, .value("--start", "YYYY-MM", "The first month of the route (default: next month)."), reportFormatOption, outOption],
+    options: [respondentOption, .value("--start", "YYYY-MM", "The first month of the route (default: next month)."), reportFormatOption, anonymizeOption, outOption],
     positionals: 1...1,
     examples: ["survey route teacher-deficits --respondent \"Иванова Анна Сергеевна\" --format html --out iom.html"]
 ) { invocation throws(CLIError) in
@@ -116,7 +125,13 @@ let routeCommand = Command(
     }
     let profile = DeficitProfile(history[history.count - 1], questionnaire: q)
     let group = GroupAnalysis(profiles: diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
-    let route = RoutePlanner(catalogue: catalogue).route(for: profile, start: start, mentors: group.mentors(of: profile.respondent ?? name))
+    var route = RoutePlanner(catalogue: catalogue).route(for: profile, start: start, mentors: group.mentors(of: profile.respondent ?? name))
+    if invocation.has("--anonymize") {
+        route.respondent = try route.respondent.map { name throws(CLIError) in try displayName(name, invocation) }
+        for index in route.steps.indices {
+            route.steps[index].mentor = try route.steps[index].mentor.map { name throws(CLIError) in try displayName(name, invocation) }
+        }
+    }
     let rendering = DeficitRendering(q, language: invocation.language)
     switch invocation.value("--format") ?? "text" {
     case "json": try emit(rendering.routeJSON(route).rendered(), invocation)

@@ -16,7 +16,7 @@ let monitorCommand = Command(
     """,
     arguments: [("ID", "A monitoring questionnaire (preschool-monitoring).")],
     options: [stageOption, .value("--child", "NAME", "One child's development card."),
-              .flag("--all-children", "Every child's card."), reportFormatOption, outOption],
+              .flag("--all-children", "Every child's card."), reportFormatOption, anonymizeOption, outOption],
     positionals: 1...1,
     examples: ["survey monitor preschool-monitoring", "survey monitor preschool-monitoring --child \"Айгерим К.\"",
                "survey monitor preschool-monitoring --all-children --format html --out cards.html"]
@@ -38,7 +38,9 @@ let monitorCommand = Command(
             guard let card = analysis.card(for: name) else {
                 throw .failed("no child «\(name)» in '\(q.id)'", hint: TextFolding.nearest(name, among: analysis.children).map { "did you mean «\($0)»?" })
             }
-            cards.append(card)
+            var shown = card
+            shown.child = try displayName(card.child, invocation)
+            cards.append(shown)
         }
         switch format {
         case "json": try emit((cards.count == 1 ? rendering.cardJSON(cards[0]) : .array(cards.map(rendering.cardJSON))).rendered(), invocation)

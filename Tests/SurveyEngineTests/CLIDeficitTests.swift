@@ -103,4 +103,15 @@ struct CLIDeficitTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("did you mean «Антонова Анна»?"))
     }
+
+    @Test func profileAndRouteCanBeAnonymized() throws {
+        let (dir, data) = try Self.sheet()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for command in ["profile", "route"] {
+            let result = try survey([command, "teacher-deficits", "--respondent", "Антонова Анна", "--data", data, "--anonymize", "--format", "json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stdout.contains("Антонова") && !result.stdout.contains("Борисова"), "\(command)")
+            #expect(result.stdout.contains("\"R-"), "\(command)")
+        }
+    }
 }
