@@ -74,12 +74,16 @@ public struct MonitoringAnalysis: Sendable {
 
     var levelValues: [Int] { levels.options.map { Int($0.value) } }
 
+    /// A stored value as a level (its whole part), or nil for a value no level scale has, such as 1e300 in a
+    /// hand-edited store: that one counts as not rated instead of trapping in the conversion.
+    static func level(_ value: Double) -> Int? { value.magnitude < 1e9 ? Int(value) : nil }
+
     /// A child's level in one area from their response at one stage.
     public func areaLevel(_ response: Response, area: Area) -> AreaLevel {
         let items = questionnaire.items.filter { $0.area == area.id && !$0.isFreeText }
         var distribution: [Int: Int] = [:]
         var sum = 0.0
-        for item in items { if let v = response.values[item.id] { distribution[Int(v), default: 0] += 1; sum += v } }
+        for item in items { if let v = response.values[item.id], let level = Self.level(v) { distribution[level, default: 0] += 1; sum += v } }
         let rated = distribution.values.reduce(0, +)
         let missing = items.count - rated
         let rule = questionnaire.scoring.area ?? AreaRule()
@@ -95,7 +99,7 @@ public struct MonitoringAnalysis: Sendable {
         let criteria = questionnaire.scoredItems.map { item -> StageSummary.CriterionCounts in
             var counts = Dictionary(uniqueKeysWithValues: levelValues.map { ($0, 0) })
             var missing = 0
-            for r in responses { if let v = r.values[item.id] { counts[Int(v), default: 0] += 1 } else { missing += 1 } }
+            for r in responses { if let v = r.values[item.id], let level = Self.level(v) { counts[level, default: 0] += 1 } else { missing += 1 } }
             return StageSummary.CriterionCounts(item: item, counts: counts, missing: missing)
         }
         let areas = questionnaire.areas.map { area -> StageSummary.AreaSummary in
@@ -143,7 +147,7 @@ public struct MonitoringAnalysis: Sendable {
         // Planned work: criteria at the lowest level the child has at the latest stage, aiming one level up.
         var planned: [(Item, Int, Option)] = []
         if let latest = perStage.last?.1 {
-            let rated = questionnaire.scoredItems.compactMap { item in latest.values[item.id].map { (item, Int($0)) } }
+            let rated = questionnaire.scoredItems.compactMap { item in latest.values[item.id].flatMap(Self.level).map { (item, $0) } }
             if let minimum = rated.map(\.1).min(), Double(minimum) < levels.maxValue {
                 for (item, level) in rated where level == minimum {
                     if let target = levels.option(value: Double(level + 1)) { planned.append((item, level, target)) }

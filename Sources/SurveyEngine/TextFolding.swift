@@ -62,16 +62,47 @@ public enum TextFolding {
         return previous[y.count]
     }
 
-    /// The candidate nearest to `text` after folding, if it is near enough to be a plausible typo.
+    /// The candidate nearest to `text` after folding, if it is near enough to be a plausible typo: within
+    /// `max(2, n / 3)` edits of the folded text's n scalars; the first of equally near candidates.
+    ///
+    /// Each comparison is bounded by that limit (then by the best distance so far): a candidate whose length
+    /// alone puts it out of reach costs nothing, the others O(length × limit) at most. A 1 MB cell or header
+    /// no longer takes seconds per candidate. The answer is the same as comparing every candidate in full.
     public static func nearest(_ text: String, among candidates: [String]) -> String? {
-        let folded = fold(text)
-        var best: (String, Int)?
+        let folded = Array(fold(text).unicodeScalars)
+        var limit = max(2, folded.count / 3)
+        var best: String?
         for candidate in candidates {
-            let d = distance(folded, fold(candidate))
-            if best == nil || d < best!.1 { best = (candidate, d) }
+            guard let d = distance(folded, Array(fold(candidate).unicodeScalars), limit: limit) else { continue }
+            best = candidate
+            if d == 0 { break }
+            limit = d - 1  // only a strictly nearer candidate replaces it
         }
-        guard let (candidate, d) = best else { return nil }
-        let limit = max(2, folded.unicodeScalars.count / 3)
-        return d <= limit ? candidate : nil
+        return best
+    }
+
+    /// The edit distance of `x` and `y` when it is at most `limit`, else nil. Only the diagonal band of
+    /// width 2·limit + 1 is computed, and the work stops at the first row that lies wholly above the limit.
+    static func distance(_ x: [Unicode.Scalar], _ y: [Unicode.Scalar], limit: Int) -> Int? {
+        guard limit >= 0, abs(x.count - y.count) <= limit else { return nil }
+        if x.isEmpty || y.isEmpty { return max(x.count, y.count) }
+        let over = limit + 1  // stands for every distance above the limit
+        var previous = (0...y.count).map { min($0, over) }
+        var current = [Int](repeating: over, count: y.count + 1)
+        for i in 1...x.count {
+            let from = max(1, i - limit), to = min(y.count, i + limit)
+            current[from - 1] = from == 1 ? min(i, over) : over
+            var rowMinimum = current[from - 1]
+            for j in from...to {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                let value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost, over)
+                current[j] = value
+                rowMinimum = min(rowMinimum, value)
+            }
+            if to < y.count { current[to + 1] = over }
+            if rowMinimum > limit { return nil }
+            swap(&previous, &current)
+        }
+        return previous[y.count] <= limit ? previous[y.count] : nil
     }
 }

@@ -7,6 +7,10 @@ import SurveyEngine
 public enum DefinitionLoader {
     /// Definitions are small; anything larger is a mistake (a data file in the wrong folder).
     public static let maxFileSize = 8 << 20
+    /// The most elements in one list (items, areas, options…) or fields in one object. The shipped
+    /// questionnaires have under a hundred items; the limit keeps the lookups that validation and scoring
+    /// do per item (areas × items, scales × items) from turning a big file into minutes of work.
+    public static let maxListLength = 5_000
 
     public struct Outcome: Sendable {
         public var questionnaire: Questionnaire?
@@ -256,6 +260,10 @@ struct TreeReader {
             report(path, "expected an object, found \(node.value.typeName)")
             return nil
         }
+        guard members.count <= DefinitionLoader.maxListLength else {
+            report(path, "\(members.count) fields; an object of a definition has at most \(DefinitionLoader.maxListLength)")
+            return nil
+        }
         return ObjectReader(path: path, members: members)
     }
 
@@ -272,6 +280,10 @@ struct TreeReader {
         offsets[path] = node.offset
         guard case .array(let nodes) = node.value else {
             report(path, "expected an array, found \(node.value.typeName)")
+            return nil
+        }
+        guard nodes.count <= DefinitionLoader.maxListLength else {
+            report(path, "\(nodes.count) elements; a list in a definition has at most \(DefinitionLoader.maxListLength)")
             return nil
         }
         var out: [T] = []

@@ -256,16 +256,27 @@ public struct JSONTreeParser {
 }
 
 /// Turns byte offsets into 1-based line and column (columns count characters, not bytes), computed
-/// only when a problem is reported.
+/// only when a problem is reported. O(1) per position after an O(n) index: a file of one long line with
+/// many problems (minified JSON) must not cost a scan of the line per problem.
 public struct LineIndex: Sendable {
     private let lineStarts: [Int]
     private let bytes: [UInt8]
+    /// `leadsBefore[k]`: the UTF-8 lead bytes (those that start a character) in `bytes[0..<64·k]`.
+    private let leadsBefore: [Int]
 
     public init(_ bytes: [UInt8]) {
         var starts = [0]
-        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
+        var leads = [0]
+        leads.reserveCapacity(bytes.count / 64 + 1)
+        var count = 0
+        for (i, b) in bytes.enumerated() {
+            if b == 0x0A { starts.append(i + 1) }
+            if b & 0xC0 != 0x80 { count += 1 }
+            if i & 63 == 63 { leads.append(count) }
+        }
         self.lineStarts = starts
         self.bytes = bytes
+        self.leadsBefore = leads
     }
 
     public func position(of offset: Int) -> (line: Int, column: Int) {
@@ -275,9 +286,17 @@ public struct LineIndex: Sendable {
             if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
         }
         let start = lineStarts[low]
-        let end = min(offset, bytes.count)
+        let end = max(start, min(offset, bytes.count))
         // Count UTF-8 lead bytes so that a Cyrillic letter is one column.
-        let column = bytes[start..<max(start, end)].reduce(0) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) } + 1
+        let column = leads(before: end) - leads(before: start) + 1
         return (low + 1, column)
+    }
+
+    /// The lead bytes in `bytes[0..<end]`: a block count and at most 63 bytes scanned.
+    private func leads(before end: Int) -> Int {
+        let block = end >> 6
+        var count = leadsBefore[block]
+        for i in (block << 6)..<end where bytes[i] & 0xC0 != 0x80 { count += 1 }
+        return count
     }
 }

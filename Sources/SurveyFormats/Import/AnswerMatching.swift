@@ -23,6 +23,8 @@ public struct HeaderProblem: Sendable, Equatable {
 /// `номер`, `анкета`, `ФИО`, `ребенок`/`ребёнок`, or `--id-column`). Any other column is an error.
 public struct HeaderMatcher: Sendable {
     public static let respondentHeaders = ["id", "respondent", "№", "номер", "анкета", "фио", "ребенок", "ребёнок", "child", "name", "имя"]
+    /// Unknown columns get a "did you mean" only while there are fewer problems than this.
+    public static let maxSuggestions = 20
 
     let questionnaire: Questionnaire
     let idColumn: String?
@@ -44,6 +46,7 @@ public struct HeaderMatcher: Sendable {
         let byNumber = Dictionary(questionnaire.items.enumerated().map { ($1.number, $0) }, uniquingKeysWith: { a, _ in a })
         let byText = Dictionary(questionnaire.items.enumerated().map { (TextFolding.fold($1.text), $0) }, uniquingKeysWith: { a, _ in a })
         let idNames = Set((idColumn.map { [$0] } ?? Self.respondentHeaders).map(TextFolding.fold))
+        let candidates = questionnaire.items.map(\.id) + questionnaire.items.map(\.text)
 
         for (column, raw) in header.enumerated() {
             let folded = TextFolding.fold(raw)
@@ -59,8 +62,10 @@ public struct HeaderMatcher: Sendable {
                 role = .item(index)
             }
             guard let role else {
-                let candidates = questionnaire.items.map(\.id) + questionnaire.items.map(\.text)
-                let hint = TextFolding.nearest(raw, among: candidates).map { "did you mean «\($0)»?" }
+                // A suggestion compares the header with every item; past the first few unknown columns (a
+                // file of another questionnaire, a header of thousands of columns) the general hint will do.
+                let suggestion = problems.count < Self.maxSuggestions ? TextFolding.nearest(raw, among: candidates) : nil
+                let hint = suggestion.map { "did you mean «\($0)»?" }
                     ?? "a column names an item by id, number or text, or the respondent (\(idColumn ?? "id, ФИО, №…"))"
                 problems.append(HeaderProblem(column: column + 1, message: "unknown column «\(raw)»", hint: hint))
                 roles.append(.unnamed)

@@ -102,12 +102,13 @@ public struct ResponseStore: Sendable {
                 guard case .string(let batch) = fields["batch"], case .number(let count) = fields["count"] else {
                     throw .corrupt(path: path, line: lineNumber, reason: "commit without batch or count")
                 }
-                guard pendingBatch == nil || pendingBatch == batch, Int(count) == pending.count else {
+                // Int(exactly:): a count such as 1e300 or 2.5 in a damaged log is a mismatch, not a trap.
+                guard pendingBatch == nil || pendingBatch == batch, Int(exactly: count) == pending.count else {
                     throw .corrupt(path: path, line: lineNumber, reason: "commit of \(batch) does not match its \(pending.count) response line(s)")
                 }
                 contents.entries += pending
                 contents.batches.append(BatchInfo(
-                    id: batch, count: Int(count), source: fields["source"]?.stringValue ?? "",
+                    id: batch, count: pending.count, source: fields["source"]?.stringValue ?? "",
                     checksum: fields["checksum"]?.stringValue, at: fields["at"]?.stringValue ?? ""))
                 pending = []
                 pendingBatch = nil
