@@ -46,7 +46,8 @@ let benchCommand = Command(
             let made = ChildRun.run(me, ["sample", id, "--count", String(size), "--seed", "7", "--out", file] + common)
             guard made.status == 0 else { throw .failed("could not generate \(file)") }
         }
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        var info = stat()
+        let bytes = stat(file, &info) == 0 ? Int(info.st_size) : 0  // stat follows a symlinked file
         let mb = Double(bytes) / 1_000_000
         var tab: [ChildRun] = []
         for _ in 0..<runs {
