@@ -136,7 +136,9 @@ enum CSVText {
     /// byte 3 its length. 0x98 maps to U+FFFD; `decodeCP1251` reports it.
     static let cp1251UTF8: [UInt32] = (0..<256).map { byte in
         let value = byte < 0x80 ? UInt32(byte) : UInt32(cp1251High[byte - 0x80])
-        let scalar = Unicode.Scalar(value == 0 ? 0xFFFD : value) ?? "\u{FFFD}"
+        // 0 in the high table marks the undefined 0x98 (U+FFFD, reported); a real NUL byte passes through
+        // as NUL so that the parser refuses it as it does in UTF-8.
+        let scalar = Unicode.Scalar(byte != 0 && value == 0 ? 0xFFFD : value) ?? "\u{FFFD}"
         var word: UInt32 = 0, length: UInt32 = 0
         for unit in String(scalar).utf8 {
             word |= UInt32(unit) << (8 * length)
