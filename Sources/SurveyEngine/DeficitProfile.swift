@@ -40,7 +40,11 @@ public struct DeficitProfile: Sendable, Equatable {
             let items = q.items.filter { $0.area == area.id && !$0.isFreeText }
             var keyedPomp: [(Item, Double)] = []
             for item in items {
-                guard let scale = q.scale(of: item), let value = response.values[item.id] else { continue }
+                // A value outside the scale's range (a damaged store, a scale narrowed after answers were
+                // stored) is not an answer: it would put the score outside 0–100, and the profile's bar
+                // (String(repeating:count: 20 − filled)) would trap.
+                guard let scale = q.scale(of: item), let value = response.values[item.id],
+                      value >= scale.minValue && value <= scale.maxValue else { continue }
                 keyedPomp.append((item, scale.pomp(scale.keyed(value, reverse: item.reverse))))
             }
             let enough = !items.isEmpty && !keyedPomp.isEmpty

@@ -370,6 +370,10 @@ public final class CSVReader {
                 if b == 0 {
                     throw located(nulByte(line: line, column: count), at: i, recordStart: recordStart, fields: count)
                 }
+                // A byte that may start a character cut off by the end of the buffer: whether it is invalid
+                // UTF-8 (reported first) is known only with the bytes after it, so read them, or the error
+                // would depend on where a chunk happens to end.
+                if mode == .utf8 && options.validatesUTF8 && !eof && invalidAt == Int.max && i >= validatedEnd { return .needMore }
                 throw located(CSVError(line: line, column: count, message: "unexpected text after a closing quote",
                                        hint: "a quote inside a quoted field is written twice (\"\")"),
                               at: i, recordStart: recordStart, fields: count)
