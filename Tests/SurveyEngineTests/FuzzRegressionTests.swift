@@ -102,6 +102,14 @@ enum FuzzHarness {
         let bytes = Array(data.dropFirst())
         let options = csvOptions(selector)
         let readout = readCSV(bytes, options)
+        if readout.error == nil, let encoding = readout.encoding {
+            // A file read without an error has no NUL byte (unless it is UTF-16), and a Windows-1251 file
+            // none of the undefined byte 0x98 (the only way to a U+FFFD in its text).
+            check(encoding == .utf16 || !bytes.contains(0), "a NUL byte in \(encoding) text was accepted")
+            if encoding == .cp1251 {
+                check(!readout.records.joined().contains { $0.unicodeScalars.contains("\u{FFFD}") }, "U+FFFD from Windows-1251 bytes")
+            }
+        }
         if options.maxRecordBytes == 1 << 26 && options.chunkSize <= bytes.count {
             var whole = options
             whole.chunkSize = bytes.count + 1
@@ -186,7 +194,7 @@ enum FuzzHarness {
     /// Definition loading and what follows it: the bytes up to the first NUL are a definition for
     /// `DefinitionLoader.decode`; when it yields a questionnaire, the validator must find nothing, and
     /// responses built from the bytes after the NUL are scored (`DeficitProfile`, `TabulationAccumulator`,
-    /// and for monitoring `MonitoringAnalysis`).
+    /// and for monitoring `MonitoringAnalysis`) and rendered as the commands print them.
     static func definition(_ data: [UInt8]) {
         let cut = data.firstIndex(of: 0) ?? data.count
         let json = Array(data[..<cut])
@@ -241,7 +249,7 @@ enum FuzzHarness {
             let profile = DeficitProfile(response, questionnaire: q)
             check(profile.areas.count == q.areas.count, "a profile of \(profile.areas.count) areas")
             for area in profile.areas {
-                if let score = area.score { check(score.isFinite, "score \(score) in \(area.area.id)") }
+                if let score = area.score { check(score >= 0 && score <= 100, "score \(score) in \(area.area.id)") }
             }
             if let previous = profiles.last { _ = ProfileChange(before: previous, after: profile) }
             _ = profile.deficits
@@ -257,10 +265,47 @@ enum FuzzHarness {
             check(percents == (item.answered > 0 ? 100 : 0), "percents of \(item.item.id) add up to \(percents)")
         }
         check(halves.0.counts == all.counts, "merged halves tabulate differently")
+
+        // What the commands print, in the language the first response byte picks.
+        let language: Language = (bytes.first ?? 0) & 1 == 0 ? .ru : .en
+        _ = QuestionnaireRendering.showText(q, language: language)
+        _ = QuestionnaireRendering.showJSON(q).compact()
+        let table = TabulationRendering(tabulation, language: language)
+        _ = table.text()
+        _ = table.markdown()
+        _ = table.csv()
+        _ = table.json().rendered()
+        _ = table.html(generatedAt: "2026-01-01")
+        if q.kind == .deficits {
+            let rendering = DeficitRendering(q, language: language)
+            for (index, profile) in profiles.enumerated() {
+                let change = index > 0 ? ProfileChange(before: profiles[index - 1], after: profile) : nil
+                _ = rendering.profileText(profile, change: change)
+                _ = rendering.profileMarkdown(profile, change: change)
+                _ = rendering.profileHTML(profile, change: change)
+                _ = rendering.profileJSON(profile, change: change).compact()
+            }
+            let group = GroupAnalysis(profiles: profiles, questionnaire: q, rules: PlanningRules())
+            _ = rendering.groupText(group)
+            _ = rendering.groupMarkdown(group)
+            _ = rendering.groupHTML(group)
+            _ = rendering.groupJSON(group).compact()
+        }
         if q.kind == .monitoring, let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) {
-            for stage in q.stages { _ = analysis.summary(of: stage) }
-            for child in analysis.children { _ = analysis.card(for: child) }
+            let summaries = q.stages.map { analysis.summary(of: $0) }
+            let cards = analysis.children.compactMap { analysis.card(for: $0) }
             for (from, to) in zip(q.stages, q.stages.dropFirst()) { _ = analysis.dynamics(from: from, to: to) }
+            let rendering = MonitoringRendering(analysis, language: language)
+            _ = rendering.summaryText(summaries)
+            _ = rendering.summaryMarkdown(summaries)
+            _ = rendering.summaryHTML(summaries)
+            _ = rendering.summaryJSON(summaries).compact()
+            for card in cards {
+                _ = rendering.cardText(card)
+                _ = rendering.cardMarkdown(card)
+                _ = rendering.cardJSON(card).compact()
+            }
+            _ = rendering.cardsHTML(cards)
         }
     }
 }
@@ -326,7 +371,7 @@ struct FuzzRegressionTests {
 
 /// Pathological input becomes a clear error, never a crash, a hang or a runaway allocation.
 @Suite("Input limits")
-struct InputLimitTests {
+struct FuzzRegressionInputLimitTests {
     private func readError(_ bytes: [UInt8], _ options: CSVOptions = .init()) -> (CSVError?, records: Int) {
         var records = 0
         do {
@@ -433,14 +478,128 @@ struct InputLimitTests {
         #expect(result.stderr.contains("files of this kind are at most"), "\(result.stderr)")
     }
 
-    @Test func anEnormousValidJSONUnderTheSizeLimitIsParsedOrRefusedQuickly() {
-        // 200,000 array elements (about 1 MB): a shape problem, found in one pass.
+    /// Fixes/002: a list longer than `DefinitionLoader.maxListLength` is one clear problem, found before its
+    /// elements are read (it was 200,000 problems, and validation of a 7 MB definition of 60,000 areas and
+    /// items took 20 s: lookups per item over all areas).
+    @Test func anEnormousListIsOneClearProblem() {
         let text = "{\"id\": \"x\", \"items\": [" + Array(repeating: "1", count: 200_000).joined(separator: ",") + "]}"
         let start = Date()
         let outcome = DefinitionLoader.decode(Array(text.utf8), file: "big.json")
+        #expect(Date().timeIntervalSince(start) < 20)
         #expect(outcome.questionnaire == nil)
-        #expect(!outcome.problems.isEmpty)
-        #expect(Date().timeIntervalSince(start) < 30)
+        let problem = outcome.problems.first { $0.path == "$.items" }
+        #expect(problem?.message == "200000 elements; a list in a definition has at most \(DefinitionLoader.maxListLength)")
+        #expect(problem?.line == 1 && problem?.column == 22)
+
+        let areas = (0..<6000).map { "{\"id\": \"a\($0)\", \"title\": \"A\"}" }.joined(separator: ",")
+        let wide = DefinitionLoader.decode(Array("{\"id\": \"x\", \"areas\": [\(areas)]}".utf8), file: "wide.json")
+        #expect(wide.problems.contains { $0.path == "$.areas" && $0.message.hasPrefix("6000 elements") })
+    }
+
+    /// Fixes/001: many problems on one long line (a minified definition) cost O(1) each to place, not a scan
+    /// of the line: 16,000 problems after 1 MB of padding took minutes.
+    @Test func manyProblemsOnOneLongLineArePlacedQuickly() {
+        let padding = String(repeating: "x", count: 1 << 20)
+        let items = Array(repeating: "{\"x\": 1}", count: 4000).joined(separator: ",")
+        let text = "{\"pad\": \"\(padding)\", \"id\": \"x\", \"items\": [\(items)], \"тест\": 1}"
+        let start = Date()
+        let outcome = DefinitionLoader.decode(Array(text.utf8), file: "long-line.json")
+        #expect(Date().timeIntervalSince(start) < 20)
+        #expect(outcome.problems.count > 16_000)
+        #expect(outcome.problems.allSatisfy { $0.line == 1 })
+        // An unknown field is placed at its value. Columns count characters, not bytes: the value `1` of the
+        // Cyrillic key, before the closing brace, is in the column of its scalar offset plus one.
+        let last = outcome.problems.first { $0.path == "$.тест" }
+        #expect(last?.column == text.unicodeScalars.count - 1, "\(String(describing: last))")
+        let first = outcome.problems.first { $0.path == "$.pad" }
+        #expect(first?.column == 9)
+    }
+
+    /// Fixes/003 and 004: unknown header columns, each compared with every item for a "did you mean", made a
+    /// header of thousands of columns (or of one 1 MB column) take minutes. Now the first 20 get a suggestion,
+    /// and a long header is ruled out by its length alone.
+    @Test func aHugeUnknownHeaderIsRefusedQuickly() throws {
+        let monitoring = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-monitoring")
+        let header = ["id"] + (0..<9_999).map { "Неизвестный столбец номер \($0) с длинным текстом вопроса про детский сад" }
+        var start = Date()
+        let plan = HeaderMatcher(questionnaire: monitoring).plan(header)
+        #expect(Date().timeIntervalSince(start) < 20)
+        #expect(plan.problems.count == 9_999)
+        #expect(plan.problems.filter { $0.hint?.hasPrefix("did you mean") == true }.count <= HeaderMatcher.maxSuggestions)
+
+        let long = String(repeating: "Я", count: 500_000)  // 1 MB of UTF-8, just under the field limit
+        start = Date()
+        let longPlan = HeaderMatcher(questionnaire: monitoring).plan(["id", long, long, long])
+        #expect(Date().timeIntervalSince(start) < 20)
+        #expect(longPlan.problems.count == 3)
+        var cells = CellMatcher(scale: try #require(monitoring.scales.first))
+        start = Date()
+        for _ in 0..<5 { #expect(cells.match(long) == .invalid(suggestion: nil)) }
+        #expect(Date().timeIntervalSince(start) < 20)
+        // Suggestions themselves are unchanged: the nearest spelling within a third of the length.
+        #expect(TextFolding.nearest("Соглсен", among: ["Полностью согласен", "Согласен", "Не согласен"]) == "Согласен")
+        #expect(TextFolding.nearest("5-Ф.I", among: monitoring.items.map(\.id)) == "5-Ф.1")
+    }
+}
+
+// MARK: - A damaged store
+
+/// A store file is input too: values or counts that no import could write (a hand edit, a scale changed
+/// after answers were stored) are refused or ignored, never a trap (fixes/005, 006).
+@Suite("Damaged store")
+struct FuzzRegressionDamagedStoreTests {
+    private func store(_ id: String, _ lines: [String]) throws -> String {
+        let data = try temporaryFolder("damaged-store")
+        try FileManager.default.createDirectory(atPath: data + "/" + id, withIntermediateDirectories: true)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: data + "/\(id)/responses.jsonl"))
+        return data
+    }
+
+    private func commit(_ count: String) -> String {
+        "{\"type\":\"commit\",\"batch\":\"b1\",\"count\":\(count),\"source\":\"x.csv\",\"checksum\":null,\"at\":\"2026-01-01T00:00:00Z\"}"
+    }
+
+    @Test func aCommitCountOutOfRangeIsADamagedStore() throws {
+        for count in ["1e300", "-1e300", "1.5"] {
+            let data = try store("preschool-staff-survey", [
+                "{\"type\":\"response\",\"batch\":\"b1\",\"respondent\":null,\"stage\":null,\"values\":{\"s1\":3},\"texts\":{}}", commit(count)])
+            defer { try? FileManager.default.removeItem(atPath: data) }
+            let result = try survey(["tabulate", "preschool-staff-survey", "--data", data])
+            #expect(result.status == 1, "count \(count): status \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("responses.jsonl:2: the store is damaged: commit of b1 does not match its 1 response line(s)"), "\(result.stderr)")
+        }
+    }
+
+    @Test func aMonitoringValueOffTheScaleIsNotARating() throws {
+        let data = try store("preschool-monitoring", [
+            "{\"type\":\"response\",\"batch\":\"b1\",\"respondent\":\"Петя\",\"stage\":\"start\",\"values\":{\"5-Ф.1\":1e300,\"5-Ф.2\":2},\"texts\":{}}",
+            commit("1")])
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let result = try survey(["monitor", "preschool-monitoring", "--data", data])
+        #expect(result.status == 0, "\(result.status) \(result.stderr)")
+        let card = try survey(["monitor", "preschool-monitoring", "--child", "Петя", "--data", data])
+        #expect(card.status == 0, "\(card.status) \(card.stderr)")
+    }
+
+    @Test func aDeficitValueOffTheScaleIsNotAnAnswer() throws {
+        for value in ["9", "0", "1e300", "-1e300"] {
+            let values = (1...5).map { "\"d\($0)\":\(value)" }.joined(separator: ",")
+            let data = try store("teacher-deficits", [
+                "{\"type\":\"response\",\"batch\":\"b1\",\"respondent\":\"Иванова\",\"stage\":null,\"values\":{\(values),\"d6\":3},\"texts\":{}}",
+                commit("1")])
+            defer { try? FileManager.default.removeItem(atPath: data) }
+            for command in [["profile", "teacher-deficits", "--respondent", "Иванова"], ["group", "teacher-deficits"],
+                            ["route", "teacher-deficits", "--respondent", "Иванова"]] {
+                let result = try survey(command + ["--data", data])
+                #expect(result.status != 132 && result.status != 133 && result.status < 128, "\(command[0]) with \(value): status \(result.status) \(result.stderr)")
+            }
+            let profile = try survey(["profile", "teacher-deficits", "--respondent", "Иванова", "--data", data, "--format", "json"])
+            #expect(profile.status == 0, "\(value): \(profile.stderr)")
+            let object = try #require(try json(profile.stdout) as? [String: Any])
+            let areas = try #require(object["areas"] as? [[String: Any]])
+            let scientific = try #require(areas.first { $0["id"] as? String == "scientific" })
+            #expect(scientific["score"] is NSNull, "\(value): \(scientific)")
+        }
     }
 }
 
