@@ -44,24 +44,6 @@ public enum TextFolding {
         return table[normalised]
     }
 
-    /// Edit distance between two folded strings, for "did you mean" suggestions.
-    public static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var previous = Array(0...y.count)
-        var current = [Int](repeating: 0, count: y.count + 1)
-        for i in 1...x.count {
-            current[0] = i
-            for j in 1...y.count {
-                let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return previous[y.count]
-    }
-
     /// The candidate nearest to `text` after folding, if it is near enough to be a plausible typo: within
     /// `max(2, n / 3)` edits of the folded text's n scalars; the first of equally near candidates.
     ///

@@ -90,6 +90,14 @@ private final class TakeSession {
     var answeredCount: Int { q.items.reduce(0) { $0 + (answers[$1.id] == nil ? 0 : 1) } }
 
     /// Journals the answer to the current item, then moves to the next.
+    /// A free-text answer: saved when given, a skip when the item is optional; false when a required item
+    /// was left empty (the caller says so in its own way).
+    func recordFreeText(_ line: String, for item: Item) throws(CLIError) -> Bool {
+        let text = cleanFreeText(line)
+        if !text.isEmpty { try record(.text(text)) } else if !item.required { try record(.skip) } else { return false }
+        return true
+    }
+
     func record(_ answer: SessionJournal.Answer) throws(CLIError) {
         let id = item.id
         do throws(StoreError) { try journal.record(item: id, answer) } catch {
@@ -386,12 +394,7 @@ private struct TakeScreen {
                 status = []
                 switch terminal.readLine(initial: initial, allowBack: session.index > 0) {
                 case .line(let line):
-                    let text = cleanFreeText(line)
-                    if !text.isEmpty {
-                        try session.record(.text(text))
-                    } else if !item.required {
-                        try session.record(.skip)
-                    } else {
+                    if try !session.recordFreeText(line, for: item) {
                         status = [t("Этот вопрос обязателен", "This question is required")]
                     }
                 case .back:
@@ -555,14 +558,9 @@ private struct LineTake {
                 prompted = session.index
             }
             guard let line = readLine(strippingNewline: true) else { return .left }
-            let name = t("\(noun.word.lowercased()) \(session.index + 1) (\(item.id))", "\(noun.word.lowercased()) \(session.index + 1) (\(item.id))")
+            let name = "\(noun.word.lowercased()) \(session.index + 1) (\(item.id))"
             guard let scale = session.q.scale(of: item) else {
-                let text = cleanFreeText(line)
-                if !text.isEmpty {
-                    try session.record(.text(text))
-                } else if !item.required {
-                    try session.record(.skip)
-                } else {
+                if try !session.recordFreeText(line, for: item) {
                     console.err(t("error: \(name): ответ обязателен — напишите его строкой\n", "error: \(name) is required: type the answer on one line\n"))
                 }
                 continue
