@@ -1,5 +1,5 @@
-/// Streaming tabulation of a survey: counts per item and option, favourable answers, and the sums and
-/// cross-products that Cronbach's alpha needs, in memory independent of the number of respondents.
+/// Streaming tabulation of a survey: counts per item and option, favourable answers, and the sums that
+/// Cronbach's alpha needs, in memory independent of the number of respondents.
 /// Two accumulators over halves of the data merge into the one over all of it.
 public struct TabulationAccumulator: Sendable {
     public let questionnaire: Questionnaire
@@ -128,14 +128,19 @@ public struct TabulationAccumulator: Sendable {
     }
 }
 
-/// Sums over complete cases for one composite: n, Σx_i, Σx_i·x_j (upper triangle), and respondent means.
+/// Sums over complete cases for one composite: n, Σxᵢ, Σxᵢ², ΣT, ΣT² and Σxᵢ·T (T = the respondent's
+/// total), and respondent means. That is all alpha and alpha-if-deleted need — var(T − xⱼ) = var T − 2
+/// cov(xⱼ, T) + var xⱼ — so a respondent costs O(k), not the O(k²) of a covariance matrix.
 struct CompositeAccumulator: Sendable {
     let composite: Composite
     /// Positions of the composite's items among the scored items.
     let members: [Int]
     var complete = 0
-    var sums: [Double]
-    var products: [Double]
+    /// Four runs of k: the current respondent's keyed values (scratch), then Σxᵢ, Σxᵢ² and Σxᵢ·T per
+    /// member — one array so that a respondent costs one exclusive access, not four.
+    private var moments: [Double]
+    var totalSum = 0.0
+    var totalSquares = 0.0
     /// Per-respondent composite means (over answered items, when enough are answered).
     var scored = 0
     var meanSum = 0.0
@@ -145,14 +150,16 @@ struct CompositeAccumulator: Sendable {
     /// order differ in the last bits). `histogramWidth` = largest total + 1; nil = use the double sums.
     var histogram: [Int]
     let histogramWidth: Int?
-    private var scratch: [Double]
+
+    /// Σxₐ, Σxₐ² and Σxₐ·T of member `a`.
+    func sum(_ a: Int) -> Double { moments[members.count + a] }
+    func squares(_ a: Int) -> Double { moments[2 * members.count + a] }
+    func withTotal(_ a: Int) -> Double { moments[3 * members.count + a] }
 
     init(composite: Composite, members: [Int], keyedRange: ClosedRange<Double>, integral: Bool) {
         self.composite = composite
         self.members = members
-        sums = [Double](repeating: 0, count: members.count)
-        products = [Double](repeating: 0, count: members.count * members.count)
-        scratch = [Double](repeating: 0, count: members.count)
+        moments = [Double](repeating: 0, count: 4 * members.count)
         let largest = keyedRange.upperBound * Double(members.count)
         if integral && keyedRange.lowerBound >= 0 && largest <= 10_000 {
             histogramWidth = Int(largest) + 1
@@ -167,17 +174,24 @@ struct CompositeAccumulator: Sendable {
         let k = members.count
         var answered = 0
         var total = 0.0
-        members.withUnsafeBufferPointer { members in
-            scratch.withUnsafeMutableBufferPointer { scratch in
-                for m in 0..<members.count {
+        moments.withUnsafeMutableBufferPointer { moments in
+            members.withUnsafeBufferPointer { members in
+                for m in 0..<k {
                     let item = members[m]
                     let option = row[item]
                     guard option >= 0 else { continue }
-                    let x = keyed[offsets[item] + option]
-                    scratch[m] = x
+                    let x = keyed[offsets[item] &+ option]
+                    moments[m] = x
                     total += x
-                    answered += 1
+                    answered &+= 1
                 }
+            }
+            guard answered == k else { return }
+            for a in 0..<k {
+                let x = moments[a]
+                moments[k &+ a] += x
+                moments[2 &* k &+ a] += x * x
+                moments[3 &* k &+ a] += x * total
             }
         }
         if answered > 0 && Double(answered) >= composite.minAnswered * Double(k) {
@@ -192,24 +206,16 @@ struct CompositeAccumulator: Sendable {
         }
         guard answered == k else { return }
         complete += 1
-        scratch.withUnsafeBufferPointer { scratch in
-            sums.withUnsafeMutableBufferPointer { sums in
-                products.withUnsafeMutableBufferPointer { products in
-                    for a in 0..<k {
-                        let x = scratch[a]
-                        sums[a] += x
-                        let base = a * k
-                        for b in a..<k { products[base + b] += x * scratch[b] }
-                    }
-                }
-            }
-        }
+        totalSum += total
+        totalSquares += total * total
     }
 
     mutating func merge(_ other: CompositeAccumulator) {
         complete += other.complete
-        for i in sums.indices { sums[i] += other.sums[i] }
-        for i in products.indices { products[i] += other.products[i] }
+        // The scratch run is added too: harmless, it is overwritten before it is read.
+        for i in moments.indices { moments[i] += other.moments[i] }
+        totalSum += other.totalSum
+        totalSquares += other.totalSquares
         scored += other.scored
         meanSum += other.meanSum
         meanSquares += other.meanSquares
@@ -228,23 +234,19 @@ struct CompositeAccumulator: Sendable {
         return (sum, squares)
     }
 
-    /// Sample covariance (n − 1) of members a and b over complete cases.
-    func covariance(_ a: Int, _ b: Int) -> Double {
-        let k = members.count
-        let n = Double(complete)
-        let product = a <= b ? products[a * k + b] : products[b * k + a]
-        return (product - sums[a] * sums[b] / n) / (n - 1)
-    }
-
-    /// Raw alpha over a subset of members: k/(k−1)·(1 − Σσ²ᵢ/ΣC).
+    /// Raw alpha over the members, or all but one: k/(k−1)·(1 − Σσ²ᵢ/σ²_T), with every variance a sample
+    /// variance (n − 1) over complete cases and T the total of the chosen members.
     func alpha(excluding excluded: Int? = nil) -> Double? {
-        let chosen = (0..<members.count).filter { $0 != excluded }
-        let k = Double(chosen.count)
-        guard chosen.count >= 2, complete >= 2 else { return nil }
-        var trace = 0.0, total = 0.0
-        for a in chosen {
-            trace += covariance(a, a)
-            for b in chosen { total += covariance(a, b) }
+        let k = Double(members.count - (excluded == nil ? 0 : 1))
+        guard k >= 2, complete >= 2 else { return nil }
+        let n = Double(complete)
+        func variance(_ sum: Double, _ squares: Double) -> Double { (squares - sum * sum / n) / (n - 1) }
+        var trace = 0.0
+        for a in members.indices where a != excluded { trace += variance(sum(a), squares(a)) }
+        var total = variance(totalSum, totalSquares)
+        if let j = excluded {
+            let covariance = (withTotal(j) - sum(j) * totalSum / n) / (n - 1)
+            total += variance(sum(j), squares(j)) - 2 * covariance
         }
         guard total > 0 else { return nil }
         return k / (k - 1) * (1 - trace / total)

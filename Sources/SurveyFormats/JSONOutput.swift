@@ -112,7 +112,7 @@ public indirect enum JSONOutput: Sendable, Equatable {
         return text
     }
 
-    private static func writeString(_ text: String, to out: inout String) {
+    static func writeString(_ text: String, to out: inout String) {
         out.append("\"")
         for scalar in text.unicodeScalars {
             switch scalar {

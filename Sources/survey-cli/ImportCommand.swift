@@ -48,6 +48,10 @@ let importCommand = Command(
         batch = dryRun ? nil : try invocation.store.beginBatch(questionnaireID: q.id, source: (path as NSString).lastPathComponent, checksum: nil)
     } catch { throw .failed("\(error)") }
     defer { batch?.discard() }
+    // The checksum (to recognise the same file imported twice) is computed on another core while the rows
+    // are read: it reads every byte again, from the page cache. A pipe can be read only once, by the rows,
+    // so piped input has no checksum and is never taken for an earlier import.
+    let checksum = dryRun || isSpecialFile(path) ? nil : BackgroundChecksum(path: path, salt: stage ?? "")
     var good = 0
     var spoolError: StoreError?
     var rejected: [AnswerRow] = []
@@ -75,7 +79,8 @@ let importCommand = Command(
     progress.finish()
     if let spoolError { throw .failed("\(spoolError)") }
     if !file.headerProblems.isEmpty {
-        throw .refused(file.headerProblems, summary: "the header of \(path) does not match '\(q.id)'; nothing stored")
+        printLimited(file.headerProblems, max: maxErrors, console: invocation.console)
+        throw .failed("the header of \(path) does not match '\(q.id)'; nothing stored")
     }
 
     let summary = ImportSummary(file: file, stored: 0, rejected: rejected.count, language: invocation.language)
@@ -95,9 +100,7 @@ let importCommand = Command(
         try writeRejects(rejected, header: file.header, to: rejectsPath)
     }
     guard let batch else { return 0 }
-    let checksum: String
-    do { checksum = try fileChecksum(path, salt: stage ?? "") } catch { throw .failed("\(error)") }
-    batch.checksum = checksum
+    do throws(FileError) { batch.checksum = try checksum?.value() } catch { throw .failed("\(error)") }
     do throws(StoreError) {
         let result = try invocation.store.commit(batch)
         if let repaired = result.repaired { invocation.console.err("warning: \(repaired)\n") }
@@ -147,9 +150,11 @@ func openAnswerFile(_ invocation: Invocation, _ q: Questionnaire, path: String, 
     }
 }
 
-func printLimited(_ problems: [Diagnostic], max: Int, console: Console) {
+func printLimited(_ problems: [Diagnostic], max: Int, console: Console, canListMore: Bool = true) {
     SurveyCLI.printDiagnostics(Array(problems.prefix(max)), console: console)
-    if problems.count > max { console.err("error: … and \(problems.count - max) more problem(s) (--max-errors N to list more)\n") }
+    if problems.count > max {
+        console.err("error: … and \(problems.count - max) more problem(s)\(canListMore ? " (--max-errors N to list more)" : "")\n")
+    }
 }
 
 /// The refused rows as a CSV a person can fix in Excel and import again: the original header and cells,
@@ -179,6 +184,24 @@ func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws(FileError) {
     guard rename(temporary, path) == 0 else {
         unlink(temporary)
         throw FileError(path: path, errno: errno)
+    }
+}
+
+/// `fileChecksum` on a thread of its own, started at once; `value()` waits for it.
+final class BackgroundChecksum: @unchecked Sendable {
+    private let finished = DispatchSemaphore(value: 0)
+    private var result: Result<String, FileError> = .failure(FileError(path: "", reason: "not computed"))
+
+    init(path: String, salt: String) {
+        DispatchQueue.global().async {
+            self.result = Result { () throws(FileError) in try fileChecksum(path, salt: salt) }
+            self.finished.signal()
+        }
+    }
+
+    func value() throws(FileError) -> String {
+        finished.wait()
+        return try result.get()
     }
 }
 

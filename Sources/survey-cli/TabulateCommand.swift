@@ -100,8 +100,9 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
     func start(_ header: [String], line: Int) throws(CLIError) -> [TabulationPart.Role] {
         let (roles, problems) = TabulationPart.roles(header: header, questionnaire: q, idColumn: idColumn, by: by)
         if !problems.isEmpty {
-            throw .refused(problems.map { Diagnostic(file: path, line: line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint) },
-                           summary: "the header of \(path) does not match '\(q.id)'")
+            printLimited(problems.map { Diagnostic(file: path, line: line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint) },
+                         max: 30, console: invocation.console, canListMore: false)
+            throw .failed("the header of \(path) does not match '\(q.id)'")
         }
         return roles
     }
@@ -117,7 +118,9 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         let parts: [TabulationPart]
         do {
             parts = try CSVReader.parallelForEach(path: path, layout: layout, parts: ProcessInfo.processInfo.activeProcessorCount, options: partOptions,
-                                                  make: { TabulationPart(questionnaire: q, roles: roles, file: path) },
+                                                  make: { TabulationPart(questionnaire: q, roles: roles, file: path, delimiter: layout.delimiter) },
+                                                  shortcut: { part, bytes, count, limit in part.take(bytes, count: count, limit: limit) },
+                                                  renumber: { part, lines, _ in part.renumber(lines: lines) },
                                                   consume: { part, record in part.consume(record) })
         } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
         guard var merged = parts.first else { throw .internal("no parts") }
@@ -130,12 +133,13 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         var roles: [TabulationPart.Role]?
         var headerError: CLIError?
         do {
-            try reader.forEach { record in
+            let shortcut: CSVReader.Shortcut = { bytes, count, limit in part?.take(bytes, count: count, limit: limit) ?? (0, 0) }
+            try reader.forEach(shortcut: shortcut) { record in
                 guard headerError == nil else { return }
                 guard part != nil else {
                     do throws(CLIError) {
                         roles = try start(record.strings, line: record.line)
-                        part = TabulationPart(questionnaire: q, roles: roles ?? [], file: path)
+                        part = TabulationPart(questionnaire: q, roles: roles ?? [], file: path, delimiter: reader.delimiter)
                     } catch { headerError = error }
                     return
                 }
@@ -147,7 +151,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         result = part
     }
     if result.problemCount > 0 {
-        printLimited(result.problems, max: 30, console: invocation.console)
+        printLimited(result.problems, max: 30, console: invocation.console, canListMore: false)
         throw .failed("\(path) has \(result.problemCount) problem(s); nothing tabulated", hint: "fix them, or import with --skip-invalid and tabulate the store")
     }
     return (result.accumulator, result.groups)

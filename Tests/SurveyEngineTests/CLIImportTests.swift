@@ -75,6 +75,36 @@ struct CLIImportTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: log(dir, "preschool-staff-survey"))) == before)
     }
 
+    /// A pipe can be read only once, so it has no checksum: two different sheets piped in one after the other
+    /// are both stored (they used to hash as empty input and the second was taken for the first).
+    @Test func pipedSheetsAreEachStored() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try survey(["import", "preschool-staff-survey", "/dev/stdin", "--data", dir], stdin: "1;2;3\nСогласен;Не согласен;4\n")
+        let second = try survey(["import", "preschool-staff-survey", "/dev/stdin", "--data", dir], stdin: "1;2;3\nНе согласен;Согласен;1\n")
+        #expect(first.status == 0 && second.status == 0, "\(first.stderr) \(second.stderr)")
+        #expect(!second.stdout.contains("уже импортирован"), "\(second.stdout)")
+        let tabulated = try survey(["tabulate", "preschool-staff-survey", "--data", dir, "--format", "json"])
+        #expect(tabulated.stdout.contains("\"respondents\": 2"), "\(tabulated.stdout.prefix(300))")
+    }
+
+    /// A header of 200 unknown columns is 200 problems; like cell problems they are listed up to --max-errors.
+    @Test func headerProblemsAreListedUpToMaxErrors() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let header = (0..<200).map { "x\($0)" }.joined(separator: ";")
+        try (header + "\n1;2\n").write(toFile: dir + "/wide.csv", atomically: true, encoding: .utf8)
+        let imported = try survey(["import", "preschool-staff-survey", dir + "/wide.csv", "--data", dir + "/data", "--max-errors", "5"])
+        #expect(imported.status == 1)
+        #expect(imported.stderr.components(separatedBy: "unknown column").count - 1 == 5, "\(imported.stderr)")
+        #expect(imported.stderr.contains("… and 195 more problem(s) (--max-errors N to list more)"))
+        #expect(imported.stderr.contains("does not match 'preschool-staff-survey'; nothing stored"))
+        let tabulated = try survey(["tabulate", "preschool-staff-survey", "--from-csv", dir + "/wide.csv"])
+        #expect(tabulated.status == 1)
+        #expect(tabulated.stderr.components(separatedBy: "unknown column").count - 1 == 30, "\(tabulated.stderr)")
+        #expect(tabulated.stderr.contains("… and 170 more problem(s)\n"))
+    }
+
     @Test func dryRunStoresNothing() throws {
         let dir = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }

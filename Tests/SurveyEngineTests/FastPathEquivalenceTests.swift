@@ -97,4 +97,202 @@ struct FastPathEquivalenceTests {
         #expect(result.stderr.contains("late.csv:\(goodRows + 2): column 2: the cell is not valid UTF-8"), "\(result.stderr)")
         #expect(result.stderr.contains("late.csv:\(goodRows + 3): column 3: the cell is not valid UTF-8"), "\(result.stderr)")
     }
+
+    // MARK: The shortcut (`TabulationPart.take`) against `consume` alone
+
+    enum Route: CustomStringConvertible {
+        case consumeOnly, shortcut, parallel(Int)
+        var description: String {
+            switch self {
+            case .consumeOnly: "consume only"
+            case .shortcut: "shortcut"
+            case .parallel(let parts): "\(parts) parts, shortcut, renumbered"
+            }
+        }
+    }
+
+    struct Outcome: Equatable {
+        var json: String
+        var problems: [String]
+        var problemCount: Int
+        var rows: Int
+
+        /// Where two outcomes first differ, briefly (the whole report would drown the failure).
+        func difference(from other: Outcome) -> String {
+            if rows != other.rows { return "rows \(rows) vs \(other.rows)" }
+            if problemCount != other.problemCount { return "problems \(problemCount) vs \(other.problemCount)" }
+            if let k = problems.indices.first(where: { problems[$0] != other.problems[$0] }) { return "\(problems[k]) vs \(other.problems[k])" }
+            let lines = json.split(separator: "\n"), others = other.json.split(separator: "\n")
+            if let k = lines.indices.first(where: { $0 < others.count && lines[$0] != others[$0] }) { return "report line \(k + 1): \(lines[k]) vs \(others[k])" }
+            return "the same"
+        }
+    }
+
+    /// Tabulates through `TabulationPart` by one route; `taken` counts the records the shortcut took.
+    func tabulate(_ path: String, _ q: Questionnaire, chunk: Int, route: Route) throws -> (outcome: Outcome, taken: Int) {
+        var options = CSVOptions(encoding: .utf8, delimiter: UInt8(ascii: ";"), chunkSize: chunk)
+        options.validatesUTF8 = false  // as `survey tabulate` reads: the part checks UTF-8 per new spelling
+        let taken = Counter()
+        var result: TabulationPart
+        switch route {
+        case .consumeOnly, .shortcut:
+            let reader = try CSVReader(path: path, options: options)
+            var part: TabulationPart?
+            let shortcut: CSVReader.Shortcut? = {
+                guard case .shortcut = route else { return nil }
+                return { bytes, count, limit in
+                    let took: (bytes: Int, records: Int) = part?.take(bytes, count: count, limit: limit) ?? (0, 0)
+                    taken.add(took.records)
+                    return took
+                }
+            }()
+            try reader.forEach(shortcut: shortcut) { record in
+                if part == nil {
+                    let roles = TabulationPart.roles(header: record.strings, questionnaire: q, idColumn: nil).roles
+                    part = TabulationPart(questionnaire: q, roles: roles, file: "f.csv", delimiter: UInt8(ascii: ";"))
+                } else {
+                    part?.consume(record)
+                }
+            }
+            result = try #require(part)
+        case .parallel(let parts):
+            let (layout, header) = try CSVReader.layout(path: path, options: options)
+            let roles = TabulationPart.roles(header: header, questionnaire: q, idColumn: nil).roles
+            let all = try CSVReader.parallelForEach(
+                path: path, layout: layout, parts: parts, options: options,
+                make: { TabulationPart(questionnaire: q, roles: roles, file: "f.csv", delimiter: layout.delimiter) },
+                shortcut: { part, bytes, count, limit in
+                    let took = part.take(bytes, count: count, limit: limit)
+                    taken.add(took.records)
+                    return took
+                },
+                renumber: { part, lines, _ in part.renumber(lines: lines) },
+                consume: { part, record in part.consume(record) })
+            result = all[0]
+            for part in all.dropFirst() { result.merge(part) }
+        }
+        let json = TabulationRendering(result.accumulator.result(population: nil), language: .ru).json().rendered()
+        return (Outcome(json: json, problems: result.problems.map(\.description), problemCount: result.problemCount, rows: result.rows), taken.value)
+    }
+
+    /// Rows of every shape the shortcut must either take exactly as `consume` would or leave to it.
+    func awkwardFile(columns: [String], seed: UInt64, rows: Int) -> [UInt8] {
+        var random = SeededRandom(seed: seed)
+        func pick(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
+        let labels = ["Полностью согласен", "Согласен", "Не согласен", "Полностью не согласен", "Согласна", "Несогласен"]
+        func cell(_ column: String) -> [UInt8] {
+            if column == "comment" || column.isEmpty {
+                let texts = ["", "", "", "Всё хорошо", "\"да; нет\"", " "]
+                return Array(texts[pick(texts.count)].utf8)
+            }
+            let label = labels[pick(labels.count)]
+            switch pick(40) {
+            case 0: return []
+            case 1: return Array(" ".utf8)
+            case 2: return Array("\"\(label)\"".utf8)
+            case 3: return Array("\"\(label) \"".utf8)
+            case 4: return Array(label.lowercased().utf8)
+            case 5: return Array((label + String(repeating: " ", count: pick(60))).utf8)  // > 40 spellings
+            case 6: return Array("\(1 + pick(4))".utf8)
+            case 7: return Array("\"\(label);\"".utf8)                  // a quoted separator: not an answer
+            case 8: return Array("\"Со\"\"гласен\"".utf8)              // a doubled quote
+            case 9: return Array("\"Со\nгласен\"".utf8)                 // a line break inside quotes
+            case 10: return Array("Несогалсен".utf8)                       // a typo
+            case 11: return Array("Согласен".utf8) + [0xD0]                // not UTF-8
+            case 12: return Array(String(repeating: "Согласен", count: 20).utf8)  // longer than a remembered token
+            case 13: return Array("Со\"гласен".utf8)                      // a quote inside an unquoted cell
+            default: return Array(label.utf8)
+            }
+        }
+        var bytes = Array(columns.joined(separator: ";").utf8) + [10]
+        for _ in 0..<rows {
+            var cells = columns.map(cell)
+            switch pick(30) {
+            case 0: cells.removeLast(1 + pick(3))                 // too few cells
+            case 1: cells.append(pick(2) == 0 ? [] : Array("x".utf8))  // one too many
+            case 2: cells = [[]]                                              // a blank line
+            case 3: cells = columns.map { _ in [] }                           // a row of blanks
+            default: break
+            }
+            bytes += cells.joined(separator: [UInt8(ascii: ";")])
+            bytes += [[10], [13, 10], [13], [10], [10]][pick(5)]
+        }
+        return bytes
+    }
+
+    @Test(arguments: [(id: "preschool-staff-survey", extra: [String]()), (id: "preschool-parent-survey", extra: ["", "comment"])], [UInt64(1), 2, 3])
+    func theShortcutTakesExactlyWhatConsumeWould(_ setup: (id: String, extra: [String]), seed: UInt64) throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve(setup.id)
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/awkward.csv"
+        let columns = q.scoredItems.map(\.id) + setup.extra
+        try Data(awkwardFile(columns: columns, seed: seed, rows: 1500)).write(to: URL(fileURLWithPath: path))
+        let expected = try tabulate(path, q, chunk: 1 << 20, route: .consumeOnly).outcome
+        #expect(expected.problemCount > 100 && expected.rows > 1000, "the file has problems of every kind: \(expected.problemCount)")
+        for chunk in [1, 64, 4096, 1 << 20] {
+            for route in [Route.shortcut, .parallel(2), .parallel(3)] {
+                let (outcome, taken) = try tabulate(path, q, chunk: chunk, route: route)
+                let same = outcome == expected
+                #expect(same, "chunk \(chunk), \(route): \(outcome.difference(from: expected))")
+                if chunk >= 4096 { #expect(taken > 30, "chunk \(chunk), \(route): the shortcut took \(taken) records") }
+            }
+        }
+    }
+
+    @Test(arguments: ["preschool-staff-survey", "preschool-parent-survey"])
+    func theShortcutOnCleanDataTakesNearlyEveryRecord(id: String) throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/sample.csv"
+        let q = try write(id, rows: 3000, seed: 9, to: path)
+        let expected = try tabulate(path, q, chunk: 1 << 20, route: .consumeOnly).outcome
+        #expect(expected.problemCount == 0)
+        // Records with a comment are left to `consume` (it keeps the text); every other one is taken.
+        var plain = 0
+        let comment = q.items.firstIndex { $0.isFreeText }
+        try CSVReader(path: path).forEach { record in
+            if record.index > 1 && (comment.map { record.isEmpty($0) } ?? true) { plain += 1 }
+        }
+        #expect(plain > 1500)
+        for route in [Route.shortcut, .parallel(2), .parallel(4)] {
+            for chunk in [61, 1 << 20] {
+                let (outcome, taken) = try tabulate(path, q, chunk: chunk, route: route)
+                let same = outcome == expected
+                #expect(same, "\(route), chunk \(chunk): \(outcome.difference(from: expected))")
+                if chunk == 1 << 20 { #expect(taken == plain, "\(route): \(taken) of \(plain)") }
+            }
+        }
+    }
+}
+
+/// `import` writes each row with `ResponseStore.encode(_:batch:into:)`, which skips building a String; it
+/// must write exactly the line the general encoder writes, whatever the response holds.
+@Suite("Store line encoding")
+struct StoreLineEncodingTests {
+    @Test func theByteEncoderWritesTheSameLines() {
+        var random = SeededRandom(seed: 77)
+        func pick(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
+        let texts = ["", "Согласен", "a\"b", "back\\slash", "line\nbreak\r\ttab", "\u{1}ctl", "sep\u{2028}arator\u{2029}",
+                     "emoji 🙂", "ё Ё", "\u{7F}del"]
+        let values: [Double] = [0, 1, 2, 3, 4, 10, 123, -2, -0.0, 2.5, 1.0 / 3.0, 1e15, 1e20, -7.25]
+        for n in 0..<400 {
+            var response = Response(respondent: pick(3) == 0 ? nil : texts[pick(texts.count)], stage: pick(2) == 0 ? nil : "mid")
+            for k in 0..<pick(20) { response.values["s\(k * 7 % 20)"] = values[pick(values.count)] }
+            for k in 0..<pick(3) { response.texts["t\(k)"] = texts[pick(texts.count)] }
+            for k in 0..<pick(3) { response.attributes[texts[pick(texts.count)] + "\(k)"] = texts[pick(texts.count)] }
+            var bytes: [UInt8] = []
+            ResponseStore.encode(response, batch: "b\(n)", into: &bytes)
+            let expected = ResponseStore.encode(response, batch: "b\(n)")
+            #expect(bytes == Array(expected.utf8), "\(String(decoding: bytes, as: UTF8.self)) vs \(expected)")
+        }
+    }
+}
+
+/// A count shared by closures.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

@@ -1,6 +1,6 @@
 // The fuzz harnesses and their regression tests.
 //
-// The three harness functions (`FuzzHarness.csv`, `.matcher`, `.definition`) are shared with the libFuzzer
+// The four harness functions (`FuzzHarness.csv`, `.matcher`, `.tabulation`, `.definition`) are shared with the libFuzzer
 // targets in Fuzz/: `Fuzz/build.sh` compiles this file with `-D FUZZING` (which leaves out the tests and the
 // module imports) together with the package's sources and a three-line entry point. Whatever a fuzzer found
 // is kept in Fixtures/fuzz/<target>/ and fed to the same function here.
@@ -189,6 +189,77 @@ enum FuzzHarness {
         }
     }
 
+    // MARK: tabulation
+
+    /// What a tabulation through `TabulationPart` produced, to compare the shortcut with `consume` alone.
+    struct TabulationReadout: Equatable {
+        var rows = 0
+        var respondents = 0
+        var counts: [[Int]] = []
+        var complete: [Int] = []
+        var scored: [Int] = []
+        var comments: [String] = []
+        var problems: [String] = []
+        var problemCount = 0
+        var error: String?
+    }
+
+    /// Tabulates `bytes` (a header, then answer rows) by `TabulationPart`, with or without the shortcut.
+    static func tabulate(_ bytes: [UInt8], _ q: Questionnaire, _ options: CSVOptions, shortcut: Bool) -> TabulationReadout {
+        var out = TabulationReadout()
+        var part: TabulationPart?
+        do {
+            let reader = try CSVReader(bytes: bytes, options: options)
+            let taking: CSVReader.Shortcut? = shortcut ? { p, count, limit in part?.take(p, count: count, limit: limit) ?? (0, 0) } : nil
+            try reader.forEach(shortcut: taking) { record in
+                if part == nil {
+                    let roles = TabulationPart.roles(header: record.strings, questionnaire: q, idColumn: "ФИО").roles
+                    part = TabulationPart(questionnaire: q, roles: roles, file: "fuzz.csv", keep: 50, delimiter: reader.delimiter)
+                } else {
+                    part?.consume(record)
+                }
+            }
+        } catch {
+            out.error = "\(error)"
+        }
+        guard let part else { return out }
+        let result = part.accumulator.result()
+        out.rows = part.rows
+        out.respondents = result.respondents
+        out.counts = part.accumulator.counts
+        out.complete = result.composites.map(\.complete)
+        out.scored = result.composites.map(\.scored)
+        out.comments = result.comments
+        out.problems = part.problems.map(\.description)
+        out.problemCount = part.problemCount
+        return out
+    }
+
+    /// The tabulation shortcut (`TabulationPart.take`, which reads common records straight from the
+    /// reader's buffer) against `consume` alone: the first byte picks the questionnaire (bits 0–1), the
+    /// header (bits 2–3: the scored items; with a comment and an unnamed column; reversed; with a
+    /// respondent column), the chunk size (bits 4–5) and whether the reader checks UTF-8 (bit 6). The rest
+    /// are the answer rows. Both routes must count, keep and refuse exactly the same.
+    static func tabulation(_ data: [UInt8]) {
+        guard let selector = data.first else { return }
+        let context = matcherContext
+        let likert = context.questionnaires.filter { $0.kind != .monitoring }
+        let q = likert[Int(selector & 3) % likert.count]
+        var header = q.scoredItems.map(\.id)
+        switch selector >> 2 & 3 {
+        case 1: header += ["", q.items.first { $0.isFreeText }?.id ?? "comment"]
+        case 2: header.reverse()
+        case 3: header.insert("ФИО", at: 0)
+        default: break
+        }
+        var options = CSVOptions(encoding: .utf8, delimiter: UInt8(ascii: ";"), chunkSize: [1, 7, 64, 1 << 20][Int(selector >> 4 & 3)])
+        options.validatesUTF8 = selector & 0x40 != 0
+        let bytes = Array(header.joined(separator: ";").utf8) + [0x0A] + data.dropFirst()
+        let reference = tabulate(bytes, q, options, shortcut: false)
+        let taken = tabulate(bytes, q, options, shortcut: true)
+        check(taken == reference, "the shortcut tabulates differently:\n\(taken)\nvs consume alone\n\(reference)")
+    }
+
     // MARK: definition
 
     /// Definition loading and what follows it: the bytes up to the first NUL are a definition for
@@ -344,6 +415,20 @@ struct FuzzRegressionTests {
         let inputs = fuzzInputs("matcher") + seedInputs("matcher")
         #expect(!inputs.isEmpty)
         for path in inputs { FuzzHarness.matcher(try fuzzBytes(path)) }
+    }
+
+    @Test func everyTabulationInputPasses() throws {
+        let inputs = fuzzInputs("tabulation") + seedInputs("tabulation")
+        #expect(!inputs.isEmpty)
+        for path in inputs { FuzzHarness.tabulation(try fuzzBytes(path)) }
+    }
+
+    /// Every selector of the tabulation harness over rows of every awkward shape.
+    @Test func everyTabulationSelectorAgrees() {
+        let rows = Array(("Согласен;\"Не согласен \";;2;Несогалсен;\"а;б\";\"x\"\"y\";\"Со\nгласен\";согласна\r\n"
+            + "Полностью согласен;Согласен\r;;;\n\n  ;Не согласен;Согласен;Согласен;Согласен;Согласен;Согласен;Согласен;Согласен;Согласен;x\n").utf8)
+            + [0xD0, 0x3B, 0x0A] + Array("Согласен".utf8)
+        for selector in 0...127 { FuzzHarness.tabulation([UInt8(selector)] + rows) }
     }
 
     @Test func everyDefinitionInputPasses() throws {
@@ -532,7 +617,7 @@ struct FuzzRegressionInputLimitTests {
         let longPlan = HeaderMatcher(questionnaire: monitoring).plan(["id", long, long, long])
         #expect(Date().timeIntervalSince(start) < 20)
         #expect(longPlan.problems.count == 3)
-        var cells = CellMatcher(scale: try #require(monitoring.scales.first))
+        let cells = CellMatcher(scale: try #require(monitoring.scales.first))
         start = Date()
         for _ in 0..<5 { #expect(cells.match(long) == .invalid(suggestion: nil)) }
         #expect(Date().timeIntervalSince(start) < 20)

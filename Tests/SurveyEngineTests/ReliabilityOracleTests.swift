@@ -57,6 +57,45 @@ struct ReliabilityOracleTests {
         }
     }
 
+    /// Alpha from the covariance matrix of complete rows, two-pass: the textbook computation, independent of
+    /// the accumulator's one-pass sums.
+    func naiveAlpha(_ rows: [[Double]]) -> Double {
+        let k = rows[0].count, n = Double(rows.count)
+        let means = (0..<k).map { j in rows.reduce(0) { $0 + $1[j] } / n }
+        var trace = 0.0, total = 0.0
+        for a in 0..<k {
+            for b in 0..<k {
+                let c = rows.reduce(0) { $0 + ($1[a] - means[a]) * ($1[b] - means[b]) } / (n - 1)
+                total += c
+                if a == b { trace += c }
+            }
+        }
+        return Double(k) / Double(k - 1) * (1 - trace / total)
+    }
+
+    /// Alpha if an item is deleted: over the composite's complete cases, the alpha of the other items,
+    /// reverse keys applied (bfi A1 is reverse-keyed on 1…6: 7 − x).
+    @Test func alphaIfDeletedMatchesTheTextbookComputation() throws {
+        let (header, rows) = try table("bfi.csv")
+        let members = ["A1", "A2", "A3", "A4", "A5"]
+        let q = questionnaire(items: members, reverse: ["A1"], range: 1...6, composites: ["A": members])
+        let composite = tabulate(q, header: header, rows: rows).composites[0]
+        let columns = members.map { name in header.firstIndex(of: name)! }
+        let complete: [[Double]] = rows.compactMap { row in
+            let values = columns.map { Double(row[$0]) }
+            guard values.allSatisfy({ $0 != nil }) else { return nil }
+            return values.enumerated().map { $0 == 0 ? 7 - $1! : $1! }
+        }
+        #expect(complete.count == 2709)
+        #expect(abs(try #require(composite.alpha) - naiveAlpha(complete)) < 1e-9)
+        #expect(composite.alphaIfDeleted.map(\.item) == members)
+        for (j, deleted) in composite.alphaIfDeleted.enumerated() {
+            let expected = naiveAlpha(complete.map { row in row.enumerated().filter { $0.offset != j }.map(\.element) })
+            let alpha = try #require(deleted.alpha)
+            #expect(abs(alpha - expected) < 1e-9, "\(deleted.item): \(alpha) vs \(expected)")
+        }
+    }
+
     @Test func attitudeAllSevenItems() throws {
         let (header, rows) = try table("attitude.csv")
         let items = Array(header.dropFirst())

@@ -260,11 +260,22 @@ extension CSVReader {
     /// - Errors: the first in file order is thrown (a malformed record, or what `consume` threw); parts
     ///   after a failed one stop early.
     /// - `options` applies to each part's reader except encoding and delimiter, which are `layout`'s.
+    ///
+    /// `shortcut`, when given, is offered each part's buffer before each record, as in `forEach(shortcut:)`.
+    ///
+    /// `renumber`, when given, lets every part start at once, with no scan of the file before it: a part
+    /// after the first starts at its candidate split point with provisional numbers (line 1, index 1), and
+    /// once the part before it has ended exactly there, `renumber(&accumulator, lines, records)` shifts what
+    /// the accumulator kept by the true offsets. It returns false when it cannot (say, it holds messages
+    /// with line numbers in their text); the part is then parsed again from its exact start, as is a part
+    /// whose split point was not a record start, or that failed (its error would carry provisional lines).
     public static func parallelForEach<A>(path: String, layout: Layout, parts: Int, options: CSVOptions = .init(),
                                           make: @Sendable () -> A,
+                                          shortcut: (@Sendable (inout A, UnsafePointer<UInt8>, Int, Int) -> (bytes: Int, records: Int))? = nil,
+                                          renumber: (@Sendable (inout A, _ lines: Int, _ records: Int) -> Bool)? = nil,
                                           consume: @Sendable (inout A, CSVRecord) throws -> Void) throws -> [A] {
         try parallelRun(path: path, layout: layout, parts: parts, options: options, verifySplits: true,
-                        make: make, consume: consume).results
+                        make: make, shortcut: shortcut, renumber: renumber, consume: consume).results
     }
 
     /// What `parallelRun` did, for tests: the parts, the parts whose exact start is not the candidate split
@@ -281,6 +292,8 @@ extension CSVReader {
     /// merge and re-parsed; `index` is then exact only up to the first quoted line break.
     static func parallelRun<A>(path: String, layout: Layout, parts: Int, options: CSVOptions, verifySplits: Bool,
                                make: @Sendable () -> A,
+                               shortcut: (@Sendable (inout A, UnsafePointer<UInt8>, Int, Int) -> (bytes: Int, records: Int))? = nil,
+                               renumber: (@Sendable (inout A, Int, Int) -> Bool)? = nil,
                                consume: @Sendable (inout A, CSVRecord) throws -> Void) throws -> (results: [A], stats: ParallelStats) {
         let (fd, _) = try openFile(path)
         defer { close(fd) }
@@ -291,9 +304,13 @@ extension CSVReader {
         var stats = ParallelStats(parts: count)
         var starts = [Position(offset: bounds[0], line: layout.dataStartLine, index: layout.dataStartIndex)]
 
+        // With `renumber`: no phase 1, parts after the first start at their candidates, numbered from 1.
+        if renumber != nil {
+            for k in 1..<max(1, count) { starts.append(Position(offset: bounds[k], line: 1, index: 1)) }
+        }
         // Phase 1: the exact start, line and index of every part. The stretch before the last part is cut
         // into about `parts` pieces (each part's range into equal shares), scanned in parallel.
-        if count > 1 {
+        if count > 1 && renumber == nil {
             let share = (max(1, parts) + count - 2) / (count - 1)
             var pieces = [bounds[0]]
             var endsPart: [Bool] = []
@@ -335,7 +352,7 @@ extension CSVReader {
         let partStarts = starts
         DispatchQueue.concurrentPerform(iterations: count) { k in
             let outcome = runPart(path: path, layout: layout, from: partStarts[k], upper: max(partStarts[k].offset, bounds[k + 1]),
-                                  options: options, make: make, consume: consume) { failures.failed(before: k) }
+                                  options: options, make: make, shortcut: shortcut, consume: consume) { failures.failed(before: k) }
             if case .failed = outcome { failures.fail(k) }
             outcomes[k] = outcome
         }
@@ -347,12 +364,27 @@ extension CSVReader {
         for k in 0..<count {
             var outcome = outcomes.take(k)
             let start = partStarts[k]
-            let wrongStart = start.offset != expected.offset || start.line != expected.line
-                || (verifySplits && start.index != expected.index)
-            if wrongStart { stats.reparses += 1 }
-            if wrongStart || outcome.isCancelled {
+            // Provisionally numbered parts are shifted when they began where the part before ended, and are
+            // otherwise parsed again from there; exactly numbered ones must have begun there.
+            let again: Bool
+            if let renumber, k > 0 {
+                let lines = expected.line - start.line, records = expected.index - start.index
+                if start.offset == expected.offset, case .done(var accumulator, let end) = outcome, renumber(&accumulator, lines, records) {
+                    results.append(accumulator)
+                    expected = Position(offset: end.offset, line: end.line + lines, index: end.index + records)
+                    continue
+                }
+                if start.offset != expected.offset { stats.reparses += 1 }
+                again = true
+            } else {
+                let wrongStart = start.offset != expected.offset || start.line != expected.line
+                    || (verifySplits && start.index != expected.index)
+                if wrongStart { stats.reparses += 1 }
+                again = wrongStart || outcome.isCancelled
+            }
+            if again {
                 outcome = runPart(path: path, layout: layout, from: expected, upper: max(expected.offset, bounds[k + 1]),
-                                  options: options, make: make, consume: consume) { false }
+                                  options: options, make: make, shortcut: shortcut, consume: consume) { false }
             }
             switch outcome {
             case .done(let accumulator, let end):
@@ -381,20 +413,32 @@ extension CSVReader {
 
     private struct Cancelled: Error {}
 
-    /// Parses the records that start in [from.offset, upper) into a fresh accumulator; checks `stop` every
-    /// 1024 records (an earlier part failed: this one's work is moot).
+    /// Parses the records that start in [from.offset, upper) into a fresh accumulator; checks `stop` (an
+    /// earlier part failed: this one's work is moot) every 1024 records and whenever the shortcut is offered.
     private static func runPart<A>(path: String, layout: Layout, from: Position, upper: Int, options: CSVOptions,
-                                   make: () -> A, consume: (inout A, CSVRecord) throws -> Void,
+                                   make: () -> A, shortcut: ((inout A, UnsafePointer<UInt8>, Int, Int) -> (bytes: Int, records: Int))?,
+                                   consume: (inout A, CSVRecord) throws -> Void,
                                    stop: () -> Bool) -> PartOutcome<A> {
         var accumulator = make()
         do {
             let reader = try CSVReader(path: path, layout: layout, range: from.offset..<upper, firstLine: from.line,
                                        firstIndex: from.index, options: options)
             var seen = 0
-            try reader.forEach { record in
-                try consume(&accumulator, record)
-                seen &+= 1
-                if seen & 1023 == 0 && stop() { throw Cancelled() }
+            var stopped = false
+            try withoutActuallyEscaping(stop) { stop in
+                // The shortcut is asked once per buffer and after each record it leaves: a cheap place to check.
+                let taking: CSVReader.Shortcut? = shortcut.map { shortcut in
+                    { bytes, count, limit in
+                        if stop() { stopped = true; return (0, 0) }
+                        return shortcut(&accumulator, bytes, count, limit)
+                    }
+                }
+                try reader.forEach(shortcut: taking) { record in
+                    if stopped { throw Cancelled() }
+                    try consume(&accumulator, record)
+                    seen &+= 1
+                    if seen & 1023 == 0 && stop() { throw Cancelled() }
+                }
             }
             return .done(accumulator, end: Position(offset: reader.endOffset, line: reader.nextLine, index: reader.nextIndex))
         } catch is Cancelled {

@@ -215,12 +215,44 @@ public final class CSVReader {
     /// malformed input, once the records before the problem have been handed over. Records already
     /// delivered are not delivered again by a second call.
     public func forEach(_ body: (CSVRecord) throws -> Void) throws {
+        try forEach(shortcut: nil, body)
+    }
+
+    /// A reader's way past its own parsing, for callers that can take common records straight from the
+    /// decoded bytes: given `bytes[0..<count]` (starting at a record start) and `limit` (records starting
+    /// at or after it belong to the next range), it takes whole records from the start — each one line,
+    /// ended by LF, CRLF or a lone CR followed by a byte before `count` — and returns the bytes and records
+    /// taken; (0, 0) leaves the next record to the reader and `body`. It takes no field longer than
+    /// `shortcutFieldLimit` bytes; a reader whose `maxFieldBytes` is below that does not offer it. The
+    /// buffer stays readable for `shortcutSlack` bytes past `count`, so a shortcut may load whole words.
+    public typealias Shortcut = (_ bytes: UnsafePointer<UInt8>, _ count: Int, _ limit: Int) -> (bytes: Int, records: Int)
+
+    /// The longest field a shortcut may take (it keeps the reader's field limit only above this).
+    public static let shortcutFieldLimit = 512
+    /// Bytes past the data a shortcut may read (not trust): the buffer's slack, less a word.
+    public static let shortcutSlack = slack - 8
+
+    /// `forEach`, offering the buffer to `shortcut` before each record it would parse. Lines, indexes,
+    /// `endOffset` stay exact: the shortcut's records count as one line each.
+    public func forEach(shortcut: Shortcut?, _ body: (CSVRecord) throws -> Void) throws {
+        let shortcut = options.maxFieldBytes >= Self.shortcutFieldLimit ? shortcut : nil
         while true {
             if start >= limitPos { return }  // a range reader: this record belongs to the next range
             if start >= end {
                 if atEOF { return }
                 try fill()
                 continue
+            }
+            if let shortcut {
+                // Only bytes known to decode cleanly (a problem found while decoding is the reader's to report).
+                let available = min(end, invalidAt) &- start
+                let (bytes, records) = available > 0 ? shortcut(buffer + start, available, limitPos == Int.max ? Int.max : limitPos &- start) : (0, 0)
+                if records > 0 {
+                    start &+= bytes
+                    line &+= records
+                    recordIndex &+= records
+                    continue
+                }
             }
             switch try parseRecord() {
             case .record(let next, let lineAfter):

@@ -73,6 +73,177 @@ final class SpellingTables: @unchecked Sendable {
     }
 }
 
+/// The raw cells each column has shown — the bytes between two separators, quotes included — each with its
+/// option index, so that a common record is checked and counted straight from the reader's buffer
+/// (`TabulationPart.take`). Cells are cut at the stops of a 64-byte bitmap (separator, CR, LF), so a cell's
+/// length is known before it is looked up, and the lookup — by length and first word, then the remaining
+/// bytes — is off the chain that finds where the next cell starts. Raw memory owned by one part.
+final class CellTokens: @unchecked Sendable {
+    /// Tokens remembered per column.
+    static let capacity = 40
+    /// Longer cells are not remembered (they go through the reader); well under the reader's
+    /// `shortcutFieldLimit`.
+    static let longest = 256
+
+    struct Token {
+        /// The first word, bytes past the token zeroed.
+        var key: UInt64
+        var result: Int
+        /// Where bytes 8… of the token are in the arena.
+        var rest: Int
+        /// The next token of the same column and length, + 1 (0: none).
+        var next: Int
+    }
+
+    let columns: Int
+    let delimiter: UInt8
+    let delimiterWord: UInt64
+    /// Per column and length (0…longest): the first token + 1 (0: none). Cells of one column mostly differ
+    /// in length, so a lookup is one index and a key compare, rarely a short chain.
+    private let heads: UnsafeMutablePointer<Int>
+    private let tokens: UnsafeMutablePointer<Token>
+    private let used: UnsafeMutablePointer<Int>
+    /// Token bytes past the first word, with a word of slack so comparisons may load whole words.
+    private let arena: UnsafeMutablePointer<UInt8>
+    private var arenaCount = 0
+    /// For rests of 0…32 bytes, the four word masks that keep just the rest's bytes: a rest that short is
+    /// compared in four words without a loop (the loop's varying trip count costs a mispredicted branch
+    /// per cell).
+    private let restMasks: UnsafeMutablePointer<UInt64>
+    /// The option indices of the record being taken, per scored item.
+    let row: UnsafeMutablePointer<Int>
+    let rowCount: Int
+
+    init(columns: Int, scoredItems: Int, delimiter: UInt8) {
+        self.columns = columns
+        self.delimiter = delimiter
+        delimiterWord = UInt64(delimiter) &* 0x0101_0101_0101_0101
+        let headCount = max(1, columns * (Self.longest + 1)), tokenCount = max(1, columns * Self.capacity)
+        heads = .allocate(capacity: headCount)
+        heads.initialize(repeating: 0, count: headCount)
+        tokens = .allocate(capacity: tokenCount)
+        used = .allocate(capacity: max(1, columns))
+        used.initialize(repeating: 0, count: max(1, columns))
+        let arenaSize = tokenCount * Self.longest + 8
+        arena = .allocate(capacity: arenaSize)
+        arena.initialize(repeating: 0, count: arenaSize)
+        restMasks = .allocate(capacity: 33 * 4)
+        for rest in 0...32 {
+            for word in 0..<4 {
+                let bytes = min(8, max(0, rest - 8 * word))
+                restMasks[rest * 4 + word] = bytes == 8 ? ~0 : (1 << UInt64(8 * bytes)) - 1
+            }
+        }
+        rowCount = scoredItems
+        row = .allocate(capacity: max(1, scoredItems))
+    }
+
+    deinit {
+        heads.deallocate()
+        tokens.deallocate()
+        used.deallocate()
+        arena.deallocate()
+        restMasks.deallocate()
+        row.deallocate()
+    }
+
+    /// Whether `byte` ends an unquoted cell: the separator, CR or LF.
+    @inline(__always)
+    func isStop(_ byte: UInt8) -> Bool { byte == delimiter || byte == 0x0A || byte == 0x0D }
+
+    /// Bit k set when `p[k]` is the separator, CR or LF, for k in 0..<64. Per word, a byte of `x` is zero
+    /// exactly when bit 7 of `((x & 0x7F…) + 0x7F…) | x` is clear (no carries between bytes); the eight
+    /// flags are gathered into a byte by one multiply.
+    @inline(__always)
+    func stops(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, high: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawPointer(p)
+        var mask: UInt64 = 0
+        for k in 0..<8 {
+            let w = raw.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self)
+            let a = w ^ delimiterWord, b = w ^ 0x0D0D_0D0D_0D0D_0D0D, c = w ^ 0x0A0A_0A0A_0A0A_0A0A
+            let nonzero = (((a & low7) &+ low7) | a) & (((b & low7) &+ low7) | b) & (((c & low7) &+ low7) | c)
+            // Bit 8j of `flags` is byte j's flag; the multiply gathers bit 8j to bit 56 + j (no two partial
+            // products meet, so nothing carries) and the shift brings the eight to the bottom.
+            let flags = (~nonzero & high) &>> 7
+            mask |= ((flags &* 0x0102_0408_1020_4080) &>> 56) &<< UInt64(k &* 8)
+        }
+        return mask
+    }
+
+    /// The first word of a cell of `length` bytes at `p`, bytes past the cell zeroed.
+    @inline(__always)
+    static func key(_ p: UnsafePointer<UInt8>, length: Int) -> UInt64 {
+        let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        return length >= 8 ? w : w & ((1 &<< UInt64(truncatingIfNeeded: length &* 8)) &- 1)
+    }
+
+    /// The option index remembered for the `length` bytes at `p` in `column`, if any.
+    @inline(__always)
+    func lookup(_ column: Int, _ p: UnsafePointer<UInt8>, length: Int) -> Int? {
+        guard length <= Self.longest else { return nil }
+        var t = heads[column &* (Self.longest &+ 1) &+ length]
+        guard t != 0 else { return nil }
+        let key = Self.key(p, length: length)
+        repeat {
+            let token = tokens[t &- 1]
+            if token.key == key && (length <= 8 || equalRest(arena + token.rest, p + 8, length &- 8)) { return token.result }
+            t = token.next
+        } while t != 0
+        return nil
+    }
+
+    /// Remembers a token (nothing when the column has `capacity` already, or the token is long or holds a
+    /// stop — a quoted separator — so that the bitmap never cuts it whole).
+    func insert(_ column: Int, _ p: UnsafePointer<UInt8>, length: Int, result: Int) {
+        let count = used[column]
+        guard count < Self.capacity, length <= Self.longest, !(0..<length).contains(where: { isStop(p[$0]) }) else { return }
+        let t = column * Self.capacity + count
+        if length > 8 { (arena + arenaCount).update(from: p + 8, count: length - 8) }
+        // Appended to its chain: the spellings seen first are usually the common ones, so they stay in front.
+        tokens[t] = Token(key: Self.key(p, length: length), result: result, rest: arenaCount, next: 0)
+        let head = column * (Self.longest + 1) + length
+        if heads[head] == 0 {
+            heads[head] = t + 1
+        } else {
+            var last = heads[head] - 1
+            while tokens[last].next != 0 { last = tokens[last].next - 1 }
+            tokens[last].next = t + 1
+        }
+        arenaCount += max(0, length - 8)
+        used[column] = count + 1
+    }
+
+    /// Whether the `n` bytes at `a` and `b` are equal; up to 32 in four masked words, branch-free.
+    @inline(__always)
+    private func equalRest(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        guard n <= 32 else { return Self.equal(a, b, n) }
+        let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b), m = restMasks + n &* 4
+        let d0 = (x.loadUnaligned(as: UInt64.self) ^ y.loadUnaligned(as: UInt64.self)) & m[0]
+        let d1 = (x.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ y.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) & m[1]
+        let d2 = (x.loadUnaligned(fromByteOffset: 16, as: UInt64.self) ^ y.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) & m[2]
+        let d3 = (x.loadUnaligned(fromByteOffset: 24, as: UInt64.self) ^ y.loadUnaligned(fromByteOffset: 24, as: UInt64.self)) & m[3]
+        return d0 | d1 | d2 | d3 == 0
+    }
+
+    /// Whether the first `n` bytes at `a` and `b` are equal, a word at a time (both may be read up to the
+    /// next whole word: the arena and the reader's buffer have slack).
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
+        var k = 0
+        var difference: UInt64 = 0
+        while k &+ 8 <= n {
+            difference |= x.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ y.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            k &+= 8
+        }
+        let rest = n &- k
+        let mask: UInt64 = (1 &<< UInt64(truncatingIfNeeded: rest &* 8)) &- 1
+        difference |= (x.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ y.loadUnaligned(fromByteOffset: k, as: UInt64.self)) & mask
+        return difference == 0
+    }
+}
+
 /// Tabulates answer records without building a `Response`: every cell is still checked exactly as `survey
 /// import` checks it (labels, aliases, values, blanks, unknown values named with line and column), but the
 /// common spellings cost a cache hit. One part per thread; parts merge.
@@ -104,8 +275,12 @@ public struct TabulationPart: Sendable {
     private let codes: [Int]
     /// Respondents named so far (only when the file has a respondent column), for the duplicate check.
     private var seen: [String: Int] = [:]
+    /// For `take`: the file's raw cells (nil when records must go through `consume`: the delimiter is not
+    /// known, or a column needs more than a cell check — respondent names, `--by` groups).
+    private let tokens: CellTokens?
 
-    public init(questionnaire q: Questionnaire, roles: [Role], file: String, keep: Int = 1000) {
+    /// `delimiter`: the file's separator, which lets `take` read common records straight from the buffer.
+    public init(questionnaire q: Questionnaire, roles: [Role], file: String, keep: Int = 1000, delimiter: UInt8? = nil) {
         accumulator = TabulationAccumulator(questionnaire: q)
         self.roles = roles
         self.file = file
@@ -118,6 +293,13 @@ public struct TabulationPart: Sendable {
         }
         row = [Int](repeating: -1, count: scored.count)
         codes = roles.map { if case .scored(let position) = $0 { return position }; return -1 }
+        let simple = roles.allSatisfy { role in
+            switch role {
+            case .scored, .freeText, .unnamed: return true
+            case .respondent, .group: return false
+            }
+        }
+        tokens = simple && !roles.isEmpty ? delimiter.map { CellTokens(columns: roles.count, scoredItems: scored.count, delimiter: $0) } : nil
     }
 
     /// The roles of a header's columns, or the header's problems.
@@ -160,6 +342,117 @@ public struct TabulationPart: Sendable {
         }
         spellings.insert(column, bytes, result)
         return result
+    }
+
+    /// Takes the records at the start of `bytes[0..<count]` (decoded UTF-8 from a record start) that need
+    /// nothing but cell checks: one cell per column, every scored cell a spelling that matches, every other
+    /// cell empty, no quote inside quotes, no line break or NUL in a cell, the record's line break within
+    /// `count`. Counts them as `consume` would and returns the bytes and records taken (one line each).
+    /// Stops at the first record that needs more — a problem to name, a comment, an odd shape, the end of
+    /// the buffer — and leaves it to `consume`; takes no record starting at or after `limit`. Reads up to 64
+    /// bytes past `count` (`CSVReader.shortcutSlack`), never trusting them.
+    public mutating func take(_ bytes: UnsafePointer<UInt8>, count: Int, limit: Int) -> (bytes: Int, records: Int) {
+        guard let tokens else { return (0, 0) }
+        let row = tokens.row, width = tokens.rowCount
+        let columns = codes.count
+        let delimiter = tokens.delimiter
+        var at = 0, records = 0
+        // The stops of bytes[blockBase..<blockBase + 64] not yet passed. The reader's buffer has slack past
+        // `count`, so a block may be read whole; stops found past `count` are not trusted.
+        var blockBase = -128, blockStops: UInt64 = 0
+        @inline(__always) func nextStop(_ i: Int) -> Int {
+            let shift = i &- blockBase
+            if shift >= 64 || shift < 0 {
+                blockBase = i
+                blockStops = tokens.stops(bytes + i)
+            } else {
+                blockStops &= ~0 &<< UInt64(truncatingIfNeeded: shift)
+            }
+            while blockStops == 0 {
+                blockBase &+= 64
+                if blockBase >= count { return count }
+                blockStops = tokens.stops(bytes + blockBase)
+            }
+            return blockBase &+ blockStops.trailingZeroBitCount
+        }
+        let codes = self.codes
+        return codes.withUnsafeBufferPointer { codes in
+            record: while at < count && at < limit {
+                row.update(repeating: -1, count: width)
+                var i = at
+                var answered = false
+                for column in 0..<columns {
+                    let stop = nextStop(i)
+                    guard stop < count else { break record }
+                    let position = codes[column]
+                    if position >= 0 {
+                        if let result = tokens.lookup(column, bytes + i, length: stop &- i) {
+                            if result >= 0 {
+                                row[position] = result
+                                answered = true
+                            }
+                            i = stop
+                        } else {
+                            guard let (length, result) = learn(tokens, column, position, bytes + i, count: count &- i),
+                                  result >= -1 else { break record }
+                            if result >= 0 {
+                                row[position] = result
+                                answered = true
+                            }
+                            i &+= length
+                        }
+                    } else if stop != i {
+                        break record  // a comment or a stray value: `consume` deals with it
+                    }
+                    // After the cell: a separator, or the line break after the last.
+                    let b = bytes[i]
+                    if column &+ 1 < columns {
+                        guard b == delimiter else { break record }
+                        i &+= 1
+                    } else if b == 0x0A {
+                        i &+= 1
+                    } else if b == 0x0D {
+                        guard i &+ 1 < count else { break record }
+                        i &+= bytes[i &+ 1] == 0x0A ? 2 : 1
+                    } else {
+                        break record
+                    }
+                }
+                // Rows with nothing in them are not respondents, as in `consume`.
+                if answered {
+                    rows &+= 1
+                    accumulator.add(optionRow: UnsafeBufferPointer(start: row, count: width))
+                }
+                at = i
+                records &+= 1
+            }
+            return (at, records)
+        }
+    }
+
+    /// A cell `take` has not seen in this column: finds its end as the reader would, matches its content
+    /// (validating it as UTF-8), and remembers the token. Nil when the reader must handle it: a quote
+    /// inside quotes, a line break or NUL inside, text after a closing quote, cut by the end of the buffer.
+    private mutating func learn(_ tokens: CellTokens, _ column: Int, _ position: Int, _ p: UnsafePointer<UInt8>,
+                                count: Int) -> (length: Int, result: Int)? {
+        let quote = UInt8(ascii: "\""), limit = min(count, CellTokens.longest + 2)
+        let length: Int, content: UnsafeBufferPointer<UInt8>
+        if count > 0 && p[0] == quote {
+            var k = 1
+            while k < limit && p[k] != quote && p[k] != 0x0A && p[k] != 0x0D && p[k] != 0 { k += 1 }
+            guard k < limit, p[k] == quote, k + 1 < count, tokens.isStop(p[k + 1]) else { return nil }
+            length = k + 1
+            content = UnsafeBufferPointer(start: p + 1, count: k - 1)
+        } else {
+            var k = 0
+            while k < limit && !tokens.isStop(p[k]) && p[k] != 0 { k += 1 }
+            guard k < limit, p[k] != 0 else { return nil }
+            length = k
+            content = UnsafeBufferPointer(start: p, count: k)
+        }
+        let result = optionIndex(column: column, position: position, content)
+        if result >= -1 { tokens.insert(column, p, length: length, result: result) }
+        return (length, result)
     }
 
     /// Checks and counts one data record.
@@ -261,6 +554,14 @@ public struct TabulationPart: Sendable {
     /// Blank as the import path sees it: nothing but white space (a no-break space included).
     @inline(__always)
     private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { isBlankCell(bytes) }
+
+    /// Shifts the line numbers this part kept (it was read with provisional numbers, see
+    /// `CSVReader.parallelForEach(renumber:)`); false when it holds problems, whose messages quote lines.
+    public mutating func renumber(lines: Int) -> Bool {
+        guard problemCount == 0 else { return false }
+        if lines != 0 { seen = seen.mapValues { $0 + lines } }
+        return true
+    }
 
     /// Joins the part that follows this one in the file.
     public mutating func merge(_ next: TabulationPart) {
