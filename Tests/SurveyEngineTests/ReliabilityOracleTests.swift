@@ -146,6 +146,21 @@ struct ReliabilityOracleTests {
 
 @Suite("Tabulation")
 struct TabulationTests {
+    /// A national file has six- and seven-digit counts: the text table widens its count columns (the statement
+    /// gives way) rather than cutting a number.
+    @Test func largeCountsAreNeverCutInTheTextTable() throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-staff-survey")
+        var accumulator = TabulationAccumulator(questionnaire: q)
+        accumulator.add(Response(values: ["s1": 4, "s2": 3]))
+        var tabulation = accumulator.result()
+        tabulation.items[0].options[1].count = 1_234_567
+        tabulation.items[0].answered = 9_876_543
+        let text = TabulationRendering(tabulation, language: .ru).text(width: 100)
+        #expect(text.contains(" 1234567 "), "\(text)")
+        #expect(text.contains(" 9876543 "), "\(text)")
+        for line in text.split(separator: "\n") where line.contains("│") { #expect(TextLayout.width(String(line)) <= 100, "\(line)") }
+    }
+
     @Test(arguments: [
         ([1, 1, 1], [34, 33, 33]),
         ([0, 3, 1, 0], [0, 75, 25, 0]),

@@ -192,13 +192,18 @@ public struct TabulationRendering {
         let options = tabulation.items.first?.options ?? []
         let heads = options.map { abbreviation(labels.option(Option(label: $0.label, value: $0.value), of: scaleOfFirst)) }
         let numberWidth = max(2, String(tabulation.items.map(\.item.number).max() ?? 0).count)
-        let countWidths = heads.map { max(TextLayout.width($0), 3) }
+        // Counts are never cut: a column is as wide as its largest count (a national file has six-digit ones);
+        // the statement text gives way instead.
+        let countWidths = heads.indices.map { o in
+            max(TextLayout.width(heads[o]), 3, tabulation.items.map { o < $0.options.count ? String($0.options[o].count).count : 0 }.max() ?? 0)
+        }
+        let answeredWidth = max(4, String(tabulation.items.map(\.answered).max() ?? 0).count)
         let barHalf = 8
-        let fixed = numberWidth + 2 + countWidths.reduce(0) { $0 + $1 + 2 } + 6 + 6 + 7 + 2 * barHalf + 3
+        let fixed = numberWidth + 2 + countWidths.reduce(0) { $0 + $1 + 2 } + answeredWidth + 2 + 6 + 7 + 2 * barHalf + 3
         let textWidth = max(16, width - fixed)
         var header = TextLayout.pad("№", to: numberWidth, alignRight: true) + "  " + TextLayout.pad(t("Утверждение", "Statement"), to: textWidth)
         for (head, w) in zip(heads, countWidths) { header += "  " + TextLayout.pad(head, to: w, alignRight: true) }
-        header += "  " + TextLayout.pad(t("Отв.", "Ans."), to: 4, alignRight: true)
+        header += "  " + TextLayout.pad(t("Отв.", "Ans."), to: answeredWidth, alignRight: true)
         header += "  " + TextLayout.pad(t("Ср.", "Mean"), to: 4, alignRight: true)
         header += "  " + TextLayout.pad(t("Полож.", "Pos."), to: 6, alignRight: true)
         header += " " + TextLayout.pad(t("не согл.", "disagree"), to: barHalf, alignRight: true) + "│" + t("согл.", "agree")
@@ -207,7 +212,7 @@ public struct TabulationRendering {
             let text = (item.item.reverse ? "↺ " : "") + labels.text(item.item)
             var line = TextLayout.pad(String(item.item.number), to: numberWidth, alignRight: true) + "  " + TextLayout.pad(text, to: textWidth)
             for (option, w) in zip(item.options, countWidths) { line += "  " + TextLayout.pad(String(option.count), to: w, alignRight: true) }
-            line += "  " + TextLayout.pad(String(item.answered), to: 4, alignRight: true)
+            line += "  " + TextLayout.pad(String(item.answered), to: answeredWidth, alignRight: true)
             line += "  " + TextLayout.pad(number(item.mean, digits: 1), to: 4, alignRight: true)
             line += "  " + TextLayout.pad(item.positive.map(percent) ?? "—", to: 6, alignRight: true)
             line += " " + bar(item, half: barHalf)
