@@ -224,13 +224,11 @@ public final class CSVReader {
     /// ended by LF, CRLF or a lone CR followed by a byte before `count` — and returns the bytes and records
     /// taken; (0, 0) leaves the next record to the reader and `body`. It takes no field longer than
     /// `shortcutFieldLimit` bytes; a reader whose `maxFieldBytes` is below that does not offer it. The
-    /// buffer stays readable for `shortcutSlack` bytes past `count`, so a shortcut may load whole words.
+    /// buffer stays readable for 64 bytes past `count` (its slack), so a shortcut may load whole words.
     public typealias Shortcut = (_ bytes: UnsafePointer<UInt8>, _ count: Int, _ limit: Int) -> (bytes: Int, records: Int)
 
     /// The longest field a shortcut may take (it keeps the reader's field limit only above this).
     public static let shortcutFieldLimit = 512
-    /// Bytes past the data a shortcut may read (not trust): the buffer's slack, less a word.
-    public static let shortcutSlack = slack - 8
 
     /// `forEach`, offering the buffer to `shortcut` before each record it would parse. Lines, indexes,
     /// `endOffset` stay exact: the shortcut's records count as one line each.
@@ -485,11 +483,13 @@ public final class CSVReader {
         }
     }
 
-    /// The stop bitmap of `p[0..<64]`: bit k is set when byte k is NUL, CR, LF or the delimiter (`delimiter`
-    /// broadcast to a word). Per word, a byte is zero exactly when bit 7 of `((x & 0x7F…) + 0x7F…) | x` is
-    /// clear; the eight flags are gathered into a byte by three shift-ors.
+    /// The stop bitmap of `p[0..<64]`: bit k is set when byte k is CR, LF or the delimiter (`delimiter`
+    /// broadcast to a word), or NUL when `nul` (the parser stops at NUL to refuse it; the tabulation shortcut
+    /// does not need to). Per word, a byte is zero exactly when bit 7 of `((x & 0x7F…) + 0x7F…) | x` is clear
+    /// (no carries between bytes); bit 8j of the flags is byte j's, and one multiply gathers bit 8j to bit
+    /// 56 + j (no two partial products meet, so nothing carries).
     @inline(__always)
-    static func stopMask(_ p: UnsafeMutablePointer<UInt8>, _ delimiter: UInt64) -> UInt64 {
+    static func stopMask(_ p: UnsafePointer<UInt8>, _ delimiter: UInt64, nul: Bool = true) -> UInt64 {
         let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, high: UInt64 = 0x8080_8080_8080_8080
         let crWord: UInt64 = 0x0D0D_0D0D_0D0D_0D0D, lfWord: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
         let raw = UnsafeRawPointer(p)
@@ -497,12 +497,10 @@ public final class CSVReader {
         for k in 0..<8 {
             let w = raw.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self)
             let a = w ^ delimiter, b = w ^ crWord, c = w ^ lfWord
-            let nonzero = (((w & low7) &+ low7) | w) & (((a & low7) &+ low7) | a) & (((b & low7) &+ low7) | b) & (((c & low7) &+ low7) | c)
-            var flags = (~nonzero & high) &>> 7  // bit 0 of each byte
-            flags |= flags &>> 7
-            flags |= flags &>> 14
-            flags |= flags &>> 28
-            mask |= (flags & 0xFF) &<< UInt64(k &* 8)
+            var nonzero = (((a & low7) &+ low7) | a) & (((b & low7) &+ low7) | b) & (((c & low7) &+ low7) | c)
+            if nul { nonzero &= ((w & low7) &+ low7) | w }
+            let flags = (~nonzero & high) &>> 7
+            mask |= ((flags &* 0x0102_0408_1020_4080) &>> 56) &<< UInt64(k &* 8)
         }
         return mask
     }

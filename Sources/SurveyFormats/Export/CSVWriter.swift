@@ -24,17 +24,13 @@ public struct CSVWriter: Sendable {
         return "'" + cell
     }
 
+    /// `delimiter` must be ASCII (Excel's are `;`, `,` and tab).
     public static func quote(_ cell: String, delimiter: Character) -> String {
-        // On bytes (a Character compare costs a Unicode normalisation check per cell: `sample` spent most of its
-        // time there); the special characters are all ASCII.
-        let needs: Bool
-        if let d = delimiter.asciiValue {
-            needs = cell.utf8.contains { $0 == d || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-                || cell.utf8.first == 0x20 || cell.utf8.last == 0x20
-        } else {
-            needs = cell.contains { $0 == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-                || cell.first == " " || cell.last == " "
-        }
+        guard let d = delimiter.asciiValue else { preconditionFailure("CSVWriter: the delimiter «\(delimiter)» is not ASCII") }
+        // On bytes: a Character compare costs a Unicode normalisation check per cell (`sample` spent most of
+        // its time there), and every character that calls for quotes is ASCII.
+        let needs = cell.utf8.contains { $0 == d || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || cell.utf8.first == 0x20 || cell.utf8.last == 0x20
         return needs ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
     }
 }

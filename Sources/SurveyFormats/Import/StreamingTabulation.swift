@@ -95,7 +95,6 @@ final class CellTokens: @unchecked Sendable {
         var next: Int
     }
 
-    let columns: Int
     let delimiter: UInt8
     let delimiterWord: UInt64
     /// Per column and length (0…longest): the first token + 1 (0: none). Cells of one column mostly differ
@@ -115,7 +114,6 @@ final class CellTokens: @unchecked Sendable {
     let rowCount: Int
 
     init(columns: Int, scoredItems: Int, delimiter: UInt8) {
-        self.columns = columns
         self.delimiter = delimiter
         delimiterWord = UInt64(delimiter) &* 0x0101_0101_0101_0101
         let headCount = max(1, columns * (Self.longest + 1)), tokenCount = max(1, columns * Self.capacity)
@@ -151,25 +149,10 @@ final class CellTokens: @unchecked Sendable {
     @inline(__always)
     func isStop(_ byte: UInt8) -> Bool { byte == delimiter || byte == 0x0A || byte == 0x0D }
 
-    /// Bit k set when `p[k]` is the separator, CR or LF, for k in 0..<64. Per word, a byte of `x` is zero
-    /// exactly when bit 7 of `((x & 0x7F…) + 0x7F…) | x` is clear (no carries between bytes); the eight
-    /// flags are gathered into a byte by one multiply.
+    /// Bit k set when `p[k]` is the separator, CR or LF, for k in 0..<64: the reader's stop bitmap, less NUL
+    /// (a NUL cannot be in a remembered token, so a cell holding one is never found and goes to the reader).
     @inline(__always)
-    func stops(_ p: UnsafePointer<UInt8>) -> UInt64 {
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, high: UInt64 = 0x8080_8080_8080_8080
-        let raw = UnsafeRawPointer(p)
-        var mask: UInt64 = 0
-        for k in 0..<8 {
-            let w = raw.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self)
-            let a = w ^ delimiterWord, b = w ^ 0x0D0D_0D0D_0D0D_0D0D, c = w ^ 0x0A0A_0A0A_0A0A_0A0A
-            let nonzero = (((a & low7) &+ low7) | a) & (((b & low7) &+ low7) | b) & (((c & low7) &+ low7) | c)
-            // Bit 8j of `flags` is byte j's flag; the multiply gathers bit 8j to bit 56 + j (no two partial
-            // products meet, so nothing carries) and the shift brings the eight to the bottom.
-            let flags = (~nonzero & high) &>> 7
-            mask |= ((flags &* 0x0102_0408_1020_4080) &>> 56) &<< UInt64(k &* 8)
-        }
-        return mask
-    }
+    func stops(_ p: UnsafePointer<UInt8>) -> UInt64 { CSVReader.stopMask(p, delimiterWord, nul: false) }
 
     /// The first word of a cell of `length` bytes at `p`, bytes past the cell zeroed.
     @inline(__always)
@@ -350,7 +333,7 @@ public struct TabulationPart: Sendable {
     /// `count`. Counts them as `consume` would and returns the bytes and records taken (one line each).
     /// Stops at the first record that needs more — a problem to name, a comment, an odd shape, the end of
     /// the buffer — and leaves it to `consume`; takes no record starting at or after `limit`. Reads up to 64
-    /// bytes past `count` (`CSVReader.shortcutSlack`), never trusting them.
+    /// bytes past `count` (the reader's buffer has that slack), never trusting them.
     public mutating func take(_ bytes: UnsafePointer<UInt8>, count: Int, limit: Int) -> (bytes: Int, records: Int) {
         guard let tokens else { return (0, 0) }
         let row = tokens.row, width = tokens.rowCount

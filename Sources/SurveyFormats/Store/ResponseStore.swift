@@ -139,8 +139,9 @@ public struct ResponseStore: Sendable {
         return response
     }
 
-    /// `encode(_:batch:)` as bytes appended to `out`, without building the line as a String: what `import`
-    /// pays per row. Byte for byte the same line (a test holds them together).
+    /// One response as its log line, appended to `out` as bytes: keys in order, numbers as `JSONOutput`
+    /// writes them, strings escaped as it does. Built without Strings, because `import` pays it per row; a
+    /// test holds it to the `JSONOutput` rendering of the same object.
     static func encode(_ response: Response, batch: String, into out: inout [UInt8]) {
         @inline(__always) func literal(_ text: StaticString) {
             text.withUTF8Buffer { out.append(contentsOf: $0) }
@@ -203,15 +204,11 @@ public struct ResponseStore: Sendable {
         literal("}\n")
     }
 
+    /// One response as its log line (with the newline).
     static func encode(_ response: Response, batch: String) -> String {
-        JSONOutput.object([
-            ("type", .string("response")), ("batch", .string(batch)),
-            ("respondent", .optional(response.respondent)), ("stage", .optional(response.stage)),
-            ("values", .object(response.values.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
-            ("texts", .object(response.texts.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-        ] + (response.attributes.isEmpty ? [] : [
-            ("attributes", .object(response.attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-        ])).compact() + "\n"
+        var bytes: [UInt8] = []
+        encode(response, batch: batch, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: - Writing

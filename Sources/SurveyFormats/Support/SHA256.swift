@@ -28,11 +28,15 @@ public struct SHA256 {
         for byte in bytes {
             pending.append(byte)
             length &+= 1
-            if pending.count == 64 {
-                compress(pending[...])
-                pending.removeAll(keepingCapacity: true)
-            }
+            if pending.count == 64 { compressPending() }
         }
+    }
+
+    /// Compresses the 64 bytes held in `pending` and empties it.
+    private mutating func compressPending() {
+        let block = pending
+        block.withUnsafeBytes { compress($0.baseAddress!) }
+        pending.removeAll(keepingCapacity: true)
     }
 
     private mutating func update(_ buffer: UnsafeBufferPointer<UInt8>) {
@@ -41,10 +45,10 @@ public struct SHA256 {
         while !pending.isEmpty && index < buffer.count {
             pending.append(buffer[index])
             index += 1
-            if pending.count == 64 { compress(pending[...]); pending.removeAll(keepingCapacity: true) }
+            if pending.count == 64 { compressPending() }
         }
         while index + 64 <= buffer.count {
-            compress(buffer[index..<index + 64])
+            compress(UnsafeRawPointer(buffer.baseAddress! + index))
             index += 64
         }
         pending.append(contentsOf: buffer[index...])
@@ -55,7 +59,10 @@ public struct SHA256 {
         pending.append(0x80)
         while pending.count % 64 != 56 { pending.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { pending.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        for start in stride(from: 0, to: pending.count, by: 64) { compress(pending[start..<start + 64]) }
+        let blocks = pending
+        blocks.withUnsafeBytes { bytes in
+            for start in stride(from: 0, to: bytes.count, by: 64) { compress(bytes.baseAddress! + start) }
+        }
         pending.removeAll()
         return state.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
     }
@@ -67,17 +74,6 @@ public struct SHA256 {
             let digits = Array("0123456789abcdef")
             return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
         }.joined()
-    }
-
-    private mutating func compress<C: RandomAccessCollection>(_ block: C) where C.Element == UInt8, C.Index == Int {
-        let done: Bool? = block.withContiguousStorageIfAvailable { buffer in
-            compress(UnsafeRawPointer(buffer.baseAddress!))
-            return true
-        }
-        if done != true {
-            let copy = Array(block)
-            copy.withUnsafeBytes { compress($0.baseAddress!) }
-        }
     }
 
     /// One 64-byte block. The message schedule lives on the stack and the round constants are read through
