@@ -28,16 +28,18 @@ let listCommand = Command(
 
 /// `survey show ID`: one questionnaire in full.
 let showCommand = Command(
-    name: "show", summary: "Show a questionnaire: scales, areas, items and scoring rules.", usage: "ID [--format text|json]",
+    name: "show", summary: "Show a questionnaire: scales, areas, items and scoring rules.", usage: "ID [--format text|json] [--keys]",
+    discussion: "Test tasks are shown without their keys unless --keys is given (for the methodist, not the teacher).",
     arguments: [("ID", "A questionnaire id (see 'survey list') or the path to its file.")],
-    options: [formatTextJSON], positionals: 1...1,
-    examples: ["survey show preschool-staff-survey", "survey show teacher-deficits --format json"]
+    options: [formatTextJSON, .flag("--keys", "Show which options of the test tasks are correct.")], positionals: 1...1,
+    examples: ["survey show preschool-staff-survey", "survey show teacher-deficits --format json", "survey show teacher-deficits --keys"]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
+    let keys = invocation.has("--keys")
     if invocation.value("--format") == "json" {
-        invocation.console.out(QuestionnaireRendering.showJSON(q).rendered())
+        invocation.console.out(QuestionnaireRendering.showJSON(q, keys: keys).rendered())
     } else {
-        invocation.console.out(QuestionnaireRendering.showText(q, language: invocation.language))
+        invocation.console.out(QuestionnaireRendering.showText(q, language: invocation.language, keys: keys))
     }
     return 0
 }

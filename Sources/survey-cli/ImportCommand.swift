@@ -241,6 +241,21 @@ struct ImportSummary {
         if !blanks.isEmpty {
             out += t("Пропуски (№ — сколько): ", "Blanks (item — count): ") + blanks.map { "\($0.0) — \($0.1)" }.joined(separator: ", ") + "\n"
         }
+        let context = file.questionnaire.context
+        if !context.isEmpty && !file.roles.isEmpty {
+            let given = Set(file.roles.compactMap { role -> Int? in if case .context(let index) = role { return index }; return nil })
+            let missing = context.indices.filter { !given.contains($0) && !context[$0].optional }.map { context[$0].label }
+            if !missing.isEmpty {
+                out += t("Нет столбцов о педагоге: \(missing.joined(separator: ", ")) — все утверждения считаются относящимися к работе\n",
+                         "No columns about the teacher: \(missing.joined(separator: ", ")): every statement is taken to apply\n")
+            }
+        }
+        if !file.notApplicable.isEmpty {
+            let numbers = items.filter { file.notApplicable[$0.id] != nil }.map(\.number)
+            let count = file.notApplicable.values.reduce(0, +)
+            out += t("Не учтены ответы на утверждения, которые не относятся к должности или предмету педагога: \(count) (утверждения \(numberRanges(numbers)))\n",
+                     "Answers to statements that do not concern the teacher's role or subject were left out: \(count) (items \(numberRanges(numbers)))\n")
+        }
         return out
     }
 }

@@ -34,6 +34,9 @@ public final class AnswerFile {
     /// Blank answers per item id, over the rows read.
     public private(set) var blanks: [String: Int] = [:]
     public private(set) var rowsRead = 0
+    /// Answers left out because the statement does not concern the respondent (by the context columns),
+    /// per item id: said once per file, not per cell.
+    public private(set) var notApplicable: [String: Int] = [:]
 
     private let idColumn: String?
     private let stage: String?
@@ -88,6 +91,16 @@ public final class AnswerFile {
         }
     }
 
+    static func explain(_ problem: ContextProblem, _ field: ContextField) -> String {
+        switch problem {
+        case .notYesNo: return "is not «да» or «нет»"
+        case .notNumber: return "is not a number of years"
+        case .outOfRange(let min, let max): return "is outside \(min ?? 0)–\(max ?? 100)"
+        case .unknownChoice(let suggestion):
+            return "is not one of: \(field.options.map(\.label).joined(separator: ", "))" + (suggestion.map { " — did you mean «\($0)»?" } ?? "")
+        }
+    }
+
     private func matchRow(_ record: CSVRecord) -> AnswerRow {
         var response = Response(stage: stage)
         var problems: [Diagnostic] = []
@@ -95,6 +108,20 @@ public final class AnswerFile {
             problems.append(Diagnostic(file: fileName, line: record.line, message: "the row has \(record.count) cells but the header only \(roles.count)"))
         }
         var answered = Set<Int>()
+        // Context first: whether a statement applies depends on it, wherever its column stands.
+        for column in 0..<min(record.count, roles.count) {
+            guard case .context(let index) = roles[column] else { continue }
+            let field = questionnaire.context[index]
+            let raw = cleanFreeText(record.string(column))
+            if raw.isEmpty { continue }
+            switch field.read(raw) {
+            case .success(let stored): response.attributes[field.id] = stored
+            case .failure(let problem):
+                problems.append(Diagnostic(file: fileName, line: record.lineOfField(column), path: "column \(column + 1), «\(field.label)»",
+                                           message: "«\(raw)» " + Self.explain(problem, field)))
+            }
+        }
+        let context = TeacherContext(attributes: response.attributes)
         for column in 0..<min(record.count, roles.count) {
             let line = record.lineOfField(column)
             switch roles[column] {
@@ -104,12 +131,34 @@ public final class AnswerFile {
             case .kept(let name):
                 let value = cleanFreeText(record.string(column))
                 if !value.isEmpty { response.attributes[name] = value }
+            case .context:
+                continue
             case .unnamed:
                 if !record.isEmpty(column) && !record.string(column).allSatisfy(\.isWhitespace) {
                     problems.append(Diagnostic(file: fileName, line: line, path: "column \(column + 1)", message: "a value in a column with no header"))
                 }
             case .item(let index):
                 let item = questionnaire.items[index]
+                if !questionnaire.applies(item, to: context) {
+                    if !record.isEmpty(column) && !isBlankCell(record.bytes(column)) { notApplicable[item.id, default: 0] += 1 }
+                    answered.insert(index)
+                    continue
+                }
+                if let task = item.test {
+                    let raw = cleanFreeText(record.string(column))
+                    if raw.isEmpty { continue }
+                    if let value = task.read(raw) {
+                        response.values[item.id] = value
+                        answered.insert(index)
+                    } else {
+                        problems.append(Diagnostic(
+                            file: fileName, line: line, path: "column \(column + 1), item \(item.number)",
+                            message: "«\(raw)» is not an answer of this test task",
+                            hint: "letters of the chosen options (\(TestTask.letters.prefix(task.options.count).map(String.init).joined(separator: ", ")))"
+                                + (task.choice == .multiple ? ", several separated by commas" : ", one letter")))
+                    }
+                    continue
+                }
                 if matchers[column] == nil {
                     let text = cleanFreeText(record.string(column))
                     if !text.isEmpty { response.texts[item.id] = text; answered.insert(index) }

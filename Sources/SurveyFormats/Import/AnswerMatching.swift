@@ -9,6 +9,8 @@ public enum ColumnRole: Sendable, Equatable {
     case unnamed
     /// A column kept as an attribute (`--keep`, `--by`), by its header as given.
     case kept(String)
+    /// A question about the person (a teacher's «Должность», «Стаж»…): index into the questionnaire's context.
+    case context(Int)
 }
 
 /// A header problem: which column and what is wrong.
@@ -55,6 +57,8 @@ public struct HeaderMatcher: Sendable {
                 role = .unnamed
             } else if let name = keep.first(where: { TextFolding.fold($0) == folded }) {
                 role = .kept(name)
+            } else if let index = contextField(folded) {
+                role = .context(index)
             } else if respondentColumn == nil && idNames.contains(folded) {
                 role = .respondent
                 respondentColumn = column
@@ -86,6 +90,13 @@ public struct HeaderMatcher: Sendable {
             problems.append(HeaderProblem(column: 0, message: "no column named «\(idColumn)» (--id-column)", hint: nil))
         }
         return (roles, problems)
+    }
+
+    /// A context column by its label, an alias or its id, folded («Педагогический стаж» → experience).
+    func contextField(_ folded: String) -> Int? {
+        questionnaire.context.firstIndex { field in
+            ([field.id, field.label] + field.aliases).contains { TextFolding.fold($0) == folded }
+        }
     }
 
     /// «5», «5.», «№5», «Вопрос 5», «5. Текст…» → 5.

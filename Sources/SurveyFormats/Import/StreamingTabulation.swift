@@ -239,6 +239,8 @@ public struct TabulationPart: Sendable {
         case unnamed
         /// The `--by` column: its value names the respondent's group.
         case group
+        /// Read but not tabulated: a context column («Должность»), a test task.
+        case ignored
     }
 
     public private(set) var accumulator: TabulationAccumulator
@@ -279,7 +281,7 @@ public struct TabulationPart: Sendable {
         let simple = roles.allSatisfy { role in
             switch role {
             case .scored, .freeText, .unnamed: return true
-            case .respondent, .group: return false
+            case .respondent, .group, .ignored: return false
             }
         }
         tokens = simple && !roles.isEmpty ? delimiter.map { CellTokens(columns: roles.count, scoredItems: scored.count, delimiter: $0) } : nil
@@ -294,8 +296,10 @@ public struct TabulationPart: Sendable {
             case .respondent: return .respondent
             case .unnamed: return .unnamed
             case .kept: return .group
+            case .context: return .ignored
             case .item(let index):
                 let item = q.items[index]
+                if item.isTest { return .ignored }
                 return position[item.id].map(Role.scored) ?? .freeText(item.id)
             }
         }
@@ -505,6 +509,8 @@ public struct TabulationPart: Sendable {
             case .group:
                 let value = cleanFreeText(String(decoding: bytes, as: UTF8.self))
                 group = value.isEmpty ? nil : value
+            case .ignored:
+                if !isBlank(bytes) { anything = true }
             }
         }
         if record.count > roles.count {
