@@ -12,6 +12,8 @@ struct CLIDeficitTests {
         let items = try #require(q["items"] as? [[String: Any]])
         func row(_ name: String, _ level: Int, _ areas: [String: Int]) -> String {
             ([name] + items.map { item in
+                // Statements only: test tasks and the confidential block are left blank.
+                guard item["scale"] as? String == "self4" else { return "" }
                 let keyed = areas[item["area"] as? String ?? ""] ?? level
                 let raw = (item["reverse"] as? Bool ?? false) ? 5 - keyed : keyed
                 return String(raw)

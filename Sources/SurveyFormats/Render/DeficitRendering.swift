@@ -31,7 +31,7 @@ public struct DeficitRendering {
     }
 
     func levelText(_ area: AreaScore) -> String {
-        area.withheld != nil ? withheldNote(area) : bandName(area.band) + (area.forcedByTest ? t(" (по тесту)", " (by the test)") : "")
+        area.withheld != nil ? withheldNote(area) : bandName(area.band) + (area.forcedByTest ? t(" (тест)", " (test)") : "")
     }
 
     /// «67 % — средний» (all tasks answered), «1 из 3 — тест не завершён», «—» where the area has no tasks.
@@ -140,7 +140,7 @@ public struct DeficitRendering {
         let meterWidth = hasTests ? 0 : 10
         let titleWidth = min(40, max(20, width - (hasTests ? 70 : 50)))
         out += TextLayout.pad(t("Область", "Area"), to: titleWidth) + "  " + TextLayout.pad(t("Балл", "Score"), to: 5, alignRight: true)
-            + "  " + (meterWidth > 0 ? TextLayout.pad("", to: meterWidth) + "  " : "") + TextLayout.pad(t("Уровень по самооценке", "Self-assessed level"), to: 31)
+            + "  " + (meterWidth > 0 ? TextLayout.pad("", to: meterWidth) + "  " : "") + TextLayout.pad(t("Уровень", "Level"), to: 31)
             + (hasTests ? "  " + t("Тест", "Test") : "") + "\n"
         for area in profile.areas {
             var line = TextLayout.pad(labels.area(area.area), to: titleWidth) + "  "
@@ -166,7 +166,8 @@ public struct DeficitRendering {
         } else {
             out += "\n" + t("Что снизило оценку (утверждения и ваш ответ):", "What pulled the score down (statements and your answer):") + "\n"
             for area in deficits {
-                out += "  \(area.priority ?? 0). \(labels.area(area.area)) — \(bandName(area.band).lowercased()), \(score(area.score))\n"
+                out += "  \(area.priority ?? 0). \(labels.area(area.area)) — \(bandName(area.band).lowercased())"
+                    + (area.forcedByTest ? t(" по тесту (\(Int((area.test?.score ?? 0).rounded())) %), самооценка \(score(area.score))", " by the test (\(Int((area.test?.score ?? 0).rounded())) %), self-assessment \(score(area.score))") : ", \(score(area.score))") + "\n"
                 for item in area.weakest.prefix(3) {
                     let answer = answerText(item, profile).map { t(" — ваш ответ: «\($0)»", " — your answer: «\($0)»") } ?? ""
                     out += TextLayout.wrap("— «\(labels.text(item))»" + answer, to: width - 6).map { "     " + $0 + "\n" }.joined()
