@@ -131,7 +131,7 @@ public final class AnswerFile {
             case .kept(let name):
                 let value = cleanFreeText(record.string(column))
                 if !value.isEmpty { response.attributes[name] = value }
-            case .context:
+            case .context, .rowNumber:
                 continue
             case .unnamed:
                 if !record.isEmpty(column) && !record.string(column).allSatisfy(\.isWhitespace) {

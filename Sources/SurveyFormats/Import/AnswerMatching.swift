@@ -11,6 +11,8 @@ public enum ColumnRole: Sendable, Equatable {
     case kept(String)
     /// A question about the person (a teacher's «Должность», «Стаж»…): index into the questionnaire's context.
     case context(Int)
+    /// A row number («№») beside a column that names the person («ФИО»): read past.
+    case rowNumber
 }
 
 /// A header problem: which column and what is wrong.
@@ -25,6 +27,10 @@ public struct HeaderProblem: Sendable, Equatable {
 /// `номер`, `анкета`, `ФИО`, `ребенок`/`ребёнок`, or `--id-column`). Any other column is an error.
 public struct HeaderMatcher: Sendable {
     public static let respondentHeaders = ["id", "respondent", "№", "номер", "анкета", "фио", "ребенок", "ребёнок", "child", "name", "имя"]
+    /// Headers that name a person rather than number a row.
+    static let nameHeaders: Set<String> = ["фио", "ребенок", "ребёнок", "child", "name", "имя", "respondent"]
+    /// Headers that number the rows of a form.
+    static let rowNumberHeaders: Set<String> = ["№", "номер", "id", "анкета"]
     /// Unknown columns get a "did you mean" only while there are fewer problems than this.
     public static let maxSuggestions = 20
 
@@ -48,6 +54,9 @@ public struct HeaderMatcher: Sendable {
         let byNumber = Dictionary(questionnaire.items.enumerated().map { ($1.number, $0) }, uniquingKeysWith: { a, _ in a })
         let byText = Dictionary(questionnaire.items.enumerated().map { (TextFolding.fold($1.text), $0) }, uniquingKeysWith: { a, _ in a })
         let idNames = Set((idColumn.map { [$0] } ?? Self.respondentHeaders).map(TextFolding.fold))
+        // Forms carry both a row number and a name («№», «ФИО»): the name identifies, the number is read past.
+        let folded = header.map(TextFolding.fold)
+        let namesPerson = idColumn == nil && folded.contains { Self.nameHeaders.contains($0) }
         let candidates = questionnaire.items.map(\.id) + questionnaire.items.map(\.text)
 
         for (column, raw) in header.enumerated() {
@@ -59,6 +68,8 @@ public struct HeaderMatcher: Sendable {
                 role = .kept(name)
             } else if let index = contextField(folded) {
                 role = .context(index)
+            } else if namesPerson && Self.rowNumberHeaders.contains(folded) {
+                role = .rowNumber
             } else if respondentColumn == nil && idNames.contains(folded) {
                 role = .respondent
                 respondentColumn = column

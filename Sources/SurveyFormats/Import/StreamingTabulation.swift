@@ -296,7 +296,7 @@ public struct TabulationPart: Sendable {
             case .respondent: return .respondent
             case .unnamed: return .unnamed
             case .kept: return .group
-            case .context: return .ignored
+            case .context, .rowNumber: return .ignored
             case .item(let index):
                 let item = q.items[index]
                 if item.isTest { return .ignored }
