@@ -188,6 +188,10 @@ struct DefinitionLoaderTests {
             #expect(q.testItems.filter { $0.area == area }.count >= 2, "\(area)")
         }
         #expect(q.testItems.count >= 10)
+        // The key must not sit in one place: a teacher answering «а» everywhere should not pass.
+        let keyed = q.testItems.compactMap { $0.test }.flatMap { task in task.options.indices.filter { task.options[$0].correct } }
+        let busiest = Dictionary(grouping: keyed, by: { $0 }).values.map(\.count).max() ?? 0
+        #expect(Double(busiest) / Double(max(1, keyed.count)) < 0.5, "correct options by position: \(keyed)")
         #expect(q.items.filter(\.confidential).allSatisfy { $0.area == nil && !$0.required })
         #expect(q.items.allSatisfy { $0.source != nil }, "every statement and task says where it comes from")
         #expect(q.scoring.bands.contains { $0.deficit })
