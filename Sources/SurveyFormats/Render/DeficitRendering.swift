@@ -166,8 +166,9 @@ public struct DeficitRendering {
         } else {
             out += "\n" + t("Что снизило оценку (утверждения и ваш ответ):", "What pulled the score down (statements and your answer):") + "\n"
             for area in deficits {
-                out += "  \(area.priority ?? 0). \(labels.area(area.area)) — \(bandName(area.band).lowercased())"
-                    + (area.forcedByTest ? t(" по тесту (\(Int((area.test?.score ?? 0).rounded())) %), самооценка \(score(area.score))", " by the test (\(Int((area.test?.score ?? 0).rounded())) %), self-assessment \(score(area.score))") : ", \(score(area.score))") + "\n"
+                let head = "\(area.priority ?? 0). \(labels.area(area.area)) — \(bandName(area.band).lowercased())"
+                    + (area.forcedByTest ? t(" по тесту (\(Int((area.test?.score ?? 0).rounded())) %), самооценка \(score(area.score))", " by the test (\(Int((area.test?.score ?? 0).rounded())) %), self-assessment \(score(area.score))") : ", \(score(area.score))")
+                out += TextLayout.wrap(head, to: width - 4).enumerated().map { ($0.offset == 0 ? "  " : "     ") + $0.element + "\n" }.joined()
                 for item in area.weakest.prefix(3) {
                     let answer = answerText(item, profile).map { t(" — ваш ответ: «\($0)»", " — your answer: «\($0)»") } ?? ""
                     out += TextLayout.wrap("— «\(labels.text(item))»" + answer, to: width - 6).map { "     " + $0 + "\n" }.joined()
