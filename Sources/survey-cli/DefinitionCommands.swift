@@ -83,6 +83,19 @@ let validateCommand = Command(
         }
         firstFileOfID[q.id] = file
         valid += 1
+        // Earlier versions kept for old stores must load too, or their answers could no longer be scored.
+        let folder = (file as NSString).deletingLastPathComponent
+        let versions = ((folder as NSString).appendingPathComponent("versions") as NSString).appendingPathComponent(q.id)
+        if FileIO.isDirectory(versions), let earlier = try? QuestionnaireLibrary(folder: versions).files() {
+            for path in earlier {
+                let old = DefinitionLoader.load(path: path)
+                problems += old.problems
+                if let version = old.questionnaire, version.id != q.id || version.version == q.version {
+                    problems.append(Diagnostic(file: path, path: "$.version", message: "an earlier version of \"\(q.id)\" must have its id and another version than \"\(q.version)\""))
+                }
+                checkedCatalogues += 1
+            }
+        }
         // A catalogue beside the definition is checked against it.
         let catalogue = CatalogueLoader.path(for: q.id, folder: (file as NSString).deletingLastPathComponent)
         if FileIO.exists(catalogue) {

@@ -209,7 +209,7 @@ public struct DeficitRendering {
     public func profileMarkdown(_ profile: DeficitProfile, change: ProfileChange?) -> String {
         let heading = profileHeading(profile)
         var out = "# " + heading[0] + "\n\n" + heading.dropFirst().joined(separator: "  \n") + "\n\n"
-        out += "| " + t("Область", "Area") + " | " + t("Балл (0–100)", "Score (0–100)") + " | " + t("Уровень по самооценке", "Self-assessed level")
+        out += "| " + t("Область", "Area") + " | " + t("Балл (0–100)", "Score (0–100)") + " | " + t("Уровень", "Level")
             + " | " + t("Тест", "Test") + " | " + t("Приоритет", "Priority") + " |\n|---|---:|---|---|---:|\n"
         for area in profile.areas {
             out += "| \(labels.area(area.area)) | \(score(area.score))\(area.borderline ? " ≈" : "") | \(levelText(area)) | \(testText(area.test)) | \(area.priority.map(String.init) ?? "") |\n"
@@ -230,7 +230,7 @@ public struct DeficitRendering {
     public func profileHTML(_ profile: DeficitProfile, change: ProfileChange?) -> String {
         let heading = profileHeading(profile)
         var body = "<h1>\(htmlEscape(heading[0]))</h1>" + heading.dropFirst().map { "<p class=\"meta\">\(htmlEscape($0))</p>" }.joined()
-        body += "<table><thead><tr><th>\(t("Область", "Area"))</th><th>\(t("Балл", "Score"))</th><th></th><th>\(t("Уровень по самооценке", "Self-assessed level"))</th><th>\(t("Тест", "Test"))</th><th>\(t("Приоритет", "Priority"))</th></tr></thead><tbody>"
+        body += "<table><thead><tr><th>\(t("Область", "Area"))</th><th>\(t("Балл", "Score"))</th><th></th><th>\(t("Уровень", "Level"))</th><th>\(t("Тест", "Test"))</th><th>\(t("Приоритет", "Priority"))</th></tr></thead><tbody>"
         for area in profile.areas {
             let pct = area.score ?? 0
             body += "<tr><td>\(htmlEscape(labels.area(area.area)))</td><td class=\"n\">\(score(area.score))\(area.borderline ? " ≈" : "")</td>"
