@@ -57,7 +57,10 @@ struct CLIDeficitTests {
         #expect(route["horizon"] as? String == "2030-11")
         let steps = try #require(route["steps"] as? [[String: Any]])
         #expect(!steps.isEmpty)
-        for key in ["area", "activity", "form", "start", "end", "product", "mentor"] { #expect(steps.allSatisfy { $0.keys.contains(key) }, "\(key)") }
+        for key in ["area", "activity", "form", "start", "end", "product", "mentor", "task", "result", "reportingForm", "responsible", "status", "note", "alternatives"] {
+            #expect(steps.allSatisfy { $0.keys.contains(key) }, "\(key)")
+        }
+        #expect(steps.allSatisfy { $0["status"] as? String == "planned" })
         #expect(steps.allSatisfy { $0["area"] as? String == "ict" })
         #expect(steps.allSatisfy { ($0["start"] as? String ?? "") >= "2026-12" && ($0["end"] as? String ?? "9") <= "2030-11" })
         // Борисова is strong in ИКТ: she is the proposed mentor of the mentoring step.

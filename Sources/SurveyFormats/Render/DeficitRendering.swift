@@ -266,18 +266,39 @@ public struct DeficitRendering {
             [String(index + 1),
              "\(labels.area(step.area)) — \(bandName(step.band).lowercased())",
              taskText(step),
-             "\(step.activity.title) (\(formWithHours(step.activity)))",
+             "\(step.activity.title) (\(formWithHours(step.activity)))" + alternativesText(step).map { "; " + $0 } .joined(),
              "\(step.start) — \(step.end)",
-             step.mentor ?? (step.activity.kind == .mentoring ? t("назначается", "to be assigned") : "—"),
-             step.activity.product, ""]
+             step.responsible ?? (step.activity.kind == .mentoring ? t("назначается", "to be assigned") : "—"),
+             step.activity.result,
+             step.activity.product + (step.activity.reportingForm.isEmpty ? "" : " — " + step.activity.reportingForm),
+             markText(step)]
         }
     }
 
-    /// The task of a step: to do what the weakest statement says (a «Мне трудно …» statement is the difficulty to overcome).
+    /// The task of a step: the weak statement as the state to reach, or the missed test task to master.
     func taskText(_ step: RouteStep) -> String {
         guard let item = step.task else { return t("Устранить дефицит", "Close the deficit") }
-        // The statement, quoted, is the state to reach: «Я проектирую урок…»; a difficulty is to be overcome.
+        if item.test != nil { return t("Освоить то, о чём задание теста: «", "Master what the test task asks: «") + labels.text(item) + "»" }
         return (item.reverse ? t("Цель: преодолеть «", "Aim: overcome «") : t("Цель: «", "Aim: «")) + labels.text(item) + "»"
+    }
+
+    func alternativesText(_ step: RouteStep) -> [String] {
+        step.alternatives.isEmpty ? [] : [t("или: ", "or: ") + step.alternatives.map { "\($0.title) (\(formWithHours($0)))" }.joined(separator: t("; или: ", "; or: "))]
+    }
+
+    func statusName(_ status: StepStatus) -> String {
+        switch status {
+        case .planned: t("запланировано", "planned")
+        case .done: t("выполнено", "done")
+        case .overdue: t("просрочено", "overdue")
+        case .cancelled: t("отменено", "cancelled")
+        }
+    }
+
+    /// The completion mark: empty while planned, else the status with the note.
+    func markText(_ step: RouteStep) -> String {
+        guard step.status != .planned || step.note != nil else { return "" }
+        return statusName(step.status) + (step.note.map { ": " + $0 } ?? "")
     }
 
     /// The form with its hours, unless the form already names them («Курсы ДПО, 36 ч»).
@@ -287,24 +308,74 @@ public struct DeficitRendering {
 
     var routeHeader: [String] {
         ["№", t("Дефицит", "Deficit"), t("Задача", "Task"), t("Мероприятие и форма", "Activity and form"), t("Сроки", "Term"),
-         t("Наставник / сопровождающий", "Mentor"), t("Продукт / форма отчётности", "Product"), t("Отметка о выполнении", "Done")]
+         t("Наставник / ответственный", "Mentor / responsible"), t("Планируемый результат", "Planned result"),
+         t("Продукт и форма отчётности", "Product and reporting form"), t("Отметка о выполнении", "Completion mark")]
     }
 
+    func postponementText(_ p: Postponement, _ route: Route) -> String {
+        let why: String
+        switch p.reason {
+        case .laterPriority:
+            why = t("первый год держит только " + labels.language.count(route.rules.programmePriorities, ru: ("первый приоритет", "первых приоритета", "первых приоритетов"), en: ("priority", "priorities")) + " — область перенесена на следующий год маршрута",
+                    "the first year holds only the top \(route.rules.programmePriorities) priorities: moved to a later year of the route")
+        case .hoursLimit:
+            why = t("в первые месяцы уже \(route.rules.maxHoursPerMonth) ч работы по маршруту в месяц — шаги сдвинуты",
+                    "the first months already hold \(route.rules.maxHoursPerMonth) hours a month: steps moved on")
+        case .formalLimit:
+            why = t("не больше \(route.rules.maxFormalPerYear) курсов ДПО за 12 месяцев — курс сдвинут",
+                    "at most \(route.rules.maxFormalPerYear) formal courses in twelve months: the course moved on")
+        }
+        return "\(labels.area(p.area)) (" + t("приоритет", "priority") + " \(p.priority)) — " + t("с", "from") + " \(p.from): " + why
+    }
+
+    func limitsText(_ route: Route) -> String {
+        t("Нагрузка: в первый год — " + labels.language.count(route.rules.programmePriorities, ru: ("первый приоритет", "первых приоритета", "первых приоритетов"), en: ("priority", "priorities")) + "; не больше " + labels.language.count(route.rules.maxFormalPerYear, ru: ("курса", "курсов", "курсов"), en: ("course", "courses")) + " ДПО за 12 месяцев; не больше \(route.rules.maxHoursPerMonth) ч в месяц",
+          "Workload: the first year holds the top \(route.rules.programmePriorities) priorities; at most \(route.rules.maxFormalPerYear) formal courses in twelve months; at most \(route.rules.maxHoursPerMonth) hours a month")
+    }
+
+    /// The deficit areas of the route, in priority order (for the reflective analysis).
+    func routeAreas(_ route: Route) -> [Area] {
+        var seen = Set<String>()
+        return route.steps.sorted { $0.priority < $1.priority }.map(\.area).filter { seen.insert($0.id).inserted }
+    }
+
+    func reflection(_ route: Route, _ area: Area) -> [String] { route.reflections.filter { $0.area == area.id }.map(\.text) }
+
     public func routeJSON(_ route: Route) -> JSONOutput {
-        .object([
+        func activityJSON(_ a: Activity) -> JSONOutput {
+            .object([("id", .string(a.id)), ("activity", .string(a.title)), ("form", .string(a.form)), ("kind", .string(a.kind.rawValue)),
+                     ("hours", .integer(a.hours)), ("months", .integer(a.months)), ("product", .string(a.product))])
+        }
+        return .object([
             ("respondent", .optional(route.respondent)), ("questionnaire", .string(questionnaire.id)),
             ("horizon", .string(route.horizonEnd.description)), ("start", .string(route.start.description)),
             ("programmeEnd", .string(route.programmeEnd.description)),
-            ("steps", .array(route.steps.map { step in
+            ("selfDetermination", .object([("desiredImage", .optional(route.desiredImage)), ("selfEducationTheme", .optional(route.selfEducationTheme))])),
+            ("limits", .object([("programmePriorities", .integer(route.rules.programmePriorities)), ("maxFormalPerYear", .integer(route.rules.maxFormalPerYear)),
+                                ("maxHoursPerMonth", .integer(route.rules.maxHoursPerMonth))])),
+            ("steps", .array(route.steps.enumerated().map { index, step in
                 .object([
+                    ("number", .integer(index + 1)),
                     ("area", .string(step.area.id)), ("band", .string(step.band.id)), ("priority", .integer(step.priority)),
-                    ("activity", .string(step.activity.title)), ("form", .string(step.activity.form)), ("kind", .string(step.activity.kind.rawValue)),
-                    ("hours", .integer(step.activity.hours)), ("start", .string(step.start.description)), ("end", .string(step.end.description)),
+                    ("activity", .string(step.activity.title)), ("activityId", .string(step.activity.id)),
+                    ("form", .string(step.activity.form)), ("kind", .string(step.activity.kind.rawValue)),
+                    ("hours", .integer(step.activity.hours)), ("months", .integer(step.activity.months)),
+                    ("start", .string(step.start.description)), ("end", .string(step.end.description)),
                     ("phase", .string(step.inProgramme ? "programme" : "iom")),
                     ("product", .string(step.activity.product)), ("mentor", .optional(step.mentor)),
-                    ("task", .optional(step.task == nil ? nil : taskText(step))),
+                    ("task", .optional(step.task == nil ? nil : taskText(step))), ("taskId", .optional(step.task?.id)),
+                    ("addresses", .array(([step.task?.id].compactMap { $0 } + step.alsoAddresses).map(JSONOutput.string))),
+                    ("result", .string(step.activity.result)), ("reportingForm", .string(step.activity.reportingForm)),
+                    ("responsible", .optional(step.responsible)), ("status", .string(step.status.rawValue)), ("note", .optional(step.note)),
+                    ("alternatives", .array(step.alternatives.map(activityJSON))),
                 ])
             })),
+            ("postponed", .array(route.postponed.map { p in
+                .object([("area", .string(p.area.id)), ("priority", .integer(p.priority)), ("reason", .string(p.reason.rawValue)),
+                         ("from", .string(p.from.description))])
+            })),
+            ("reflections", .array(route.reflections.map { .object([("area", .string($0.area)), ("text", .string($0.text))]) })),
+            ("progress", .object([("done", .integer(route.progress.done)), ("steps", .integer(route.progress.of))])),
             ("offers", .array(route.offers.map { .object([("area", .string($0.area.id)), ("score", .optional($0.score))]) })),
         ])
     }
@@ -315,41 +386,102 @@ public struct DeficitRendering {
            "Mentoring programme: \(route.start) — \(route.programmeEnd); route until \(route.horizonEnd)")]
     }
 
+    func progressText(_ route: Route) -> String {
+        let (done, of) = route.progress
+        let overdue = route.steps.filter { $0.status == .overdue }.count
+        return t("Выполнено шагов: \(done) из \(of)", "Steps done: \(done) of \(of)")
+            + (overdue > 0 ? t(", просрочено: \(overdue)", ", overdue: \(overdue)") : "")
+    }
+
     public func routeText(_ route: Route, catalogue: ActivityCatalogue, width: Int = 100) -> String {
         var out = routeHeading(route).joined(separator: "\n") + "\n"
         if route.steps.isEmpty { out += "\n" + t("Дефицитов нет — маршрут не нужен.", "No deficits: no route needed.") + "\n" }
+        else {
+            out += progressText(route) + "\n\n" + t("Самоопределение", "Self-determination") + "\n"
+            if let image = route.desiredImage { for line in TextLayout.wrap(t("Желаемый образ: ", "Desired image: ") + image, to: width - 2) { out += "  " + line + "\n" } }
+            if let theme = route.selfEducationTheme { for line in TextLayout.wrap(t("Тема самообразования: ", "Self-education theme: ") + theme, to: width - 2) { out += "  " + line + "\n" } }
+            for line in TextLayout.wrap(limitsText(route), to: width - 2) { out += "  " + line + "\n" }
+        }
         var lastPhase: Bool?
         for (index, step) in route.steps.enumerated() {
             if lastPhase != step.inProgramme {
-                out += "\n" + (step.inProgramme ? t("Программа наставничества", "Mentoring programme") : t("Долгосрочный маршрут", "Long-term route")) + "\n"
+                out += "\n" + (step.inProgramme ? t("Первый год: программа наставничества", "First year: mentoring programme") : t("Следующие шаги маршрута", "Later steps of the route")) + "\n"
                 lastPhase = step.inProgramme
             }
-            out += "\(index + 1). \(step.start) — \(step.end)  \(labels.area(step.area)) (\(bandName(step.band).lowercased()))\n"
-            for line in TextLayout.wrap("\(step.activity.title). \(formWithHours(step.activity)).", to: width - 5) { out += "   " + line + "\n" }
+            let mark = step.status == .planned ? "" : "  [" + statusName(step.status) + "]"
+            out += "\(index + 1). \(step.start) — \(step.end)  \(labels.area(step.area)) (\(bandName(step.band).lowercased()))\(mark)\n"
             for line in TextLayout.wrap(taskText(step), to: width - 5) { out += "   " + line + "\n" }
-            out += "   " + t("Продукт: ", "Product: ") + step.activity.product + "\n"
+            for line in TextLayout.wrap("\(step.activity.title). \(formWithHours(step.activity)).", to: width - 5) { out += "   " + line + "\n" }
+            if !step.activity.result.isEmpty { for line in TextLayout.wrap(t("Результат: ", "Result: ") + step.activity.result, to: width - 5) { out += "   " + line + "\n" } }
+            for line in TextLayout.wrap(t("Продукт: ", "Product: ") + step.activity.product + (step.activity.reportingForm.isEmpty ? "" : t("; отчётность: ", "; reporting: ") + step.activity.reportingForm), to: width - 5) { out += "   " + line + "\n" }
             if step.activity.kind == .mentoring { out += "   " + t("Наставник: ", "Mentor: ") + (step.mentor ?? t("назначается куратором", "assigned by the curator")) + "\n" }
+            else if let who = step.responsible { out += "   " + t("Ответственный: ", "Responsible: ") + who + "\n" }
+            for alternative in alternativesText(step) { for line in TextLayout.wrap(alternative, to: width - 5) { out += "   " + line + "\n" } }
+            if let note = step.note { for line in TextLayout.wrap(t("Отметка: ", "Mark: ") + note, to: width - 5) { out += "   " + line + "\n" } }
+        }
+        if !route.postponed.isEmpty {
+            out += "\n" + t("Отложено:", "Postponed:") + "\n"
+            for p in route.postponed { for (i, line) in TextLayout.wrap(postponementText(p, route), to: width - 4).enumerated() { out += (i == 0 ? "  – " : "    ") + line + "\n" } }
+        }
+        if !route.steps.isEmpty {
+            out += "\n" + t("Рефлексивный анализ по дефицитам:", "Reflective analysis per deficit:") + "\n"
+            for area in routeAreas(route) {
+                let texts = reflection(route, area)
+                out += "  \(labels.area(area)): " + (texts.isEmpty ? t("(заполняется педагогом по итогам шагов)", "(written by the teacher after the steps)") : texts.joined(separator: " / ")) + "\n"
+            }
         }
         if !route.offers.isEmpty {
-            out += "\n" + t("Ваш ресурс для коллег: ", "What you can offer colleagues: ") + route.offers.map { labels.area($0.area) }.joined(separator: "; ")
-            out += "\n   " + catalogue.strength.title + " — " + catalogue.strength.form + "\n"
+            out += "\n" + t("Ваш ресурс для коллег:", "What you can offer colleagues:") + "\n"
+            for offer in route.offers {
+                let o = catalogue.offer(for: offer.area.id)
+                for line in TextLayout.wrap("\(labels.area(offer.area)): \(o.title) — \(o.form)", to: width - 4) { out += "  " + line + "\n" }
+            }
         }
         return out
     }
 
+    func routeSections(_ route: Route) -> (selfDetermination: [String], postponed: [String], reflections: [(String, String)]) {
+        let sd = [route.desiredImage.map { t("Желаемый образ: ", "Desired image: ") + $0 }, route.selfEducationTheme.map { t("Тема самообразования: ", "Self-education theme: ") + $0 }, route.steps.isEmpty ? nil : limitsText(route)].compactMap { $0 }
+        let reflections = routeAreas(route).map { area in
+            (labels.area(area), reflection(route, area).joined(separator: " / "))
+        }
+        return (sd, route.postponed.map { postponementText($0, route) }, reflections)
+    }
+
     public func routeMarkdown(_ route: Route) -> String {
         var out = "# " + routeHeading(route)[0] + "\n\n" + routeHeading(route)[1] + "\n\n"
+        let sections = routeSections(route)
+        if !route.steps.isEmpty { out += progressText(route) + "\n\n## " + t("Самоопределение", "Self-determination") + "\n\n" + sections.selfDetermination.map { "- \($0)\n" }.joined() + "\n" }
         out += "| " + routeHeader.joined(separator: " | ") + " |\n|" + routeHeader.map { _ in "---" }.joined(separator: "|") + "|\n"
         for row in stepRows(route) { out += "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+        if !sections.postponed.isEmpty { out += "\n## " + t("Отложено", "Postponed") + "\n\n" + sections.postponed.map { "- \($0)\n" }.joined() }
+        if !sections.reflections.isEmpty {
+            out += "\n## " + t("Рефлексивный анализ", "Reflective analysis") + "\n\n"
+            for (area, text) in sections.reflections { out += "- **\(area)**: " + (text.isEmpty ? "…" : text) + "\n" }
+        }
         return out
     }
 
     public func routeHTML(_ route: Route) -> String {
         var body = "<h1>\(htmlEscape(routeHeading(route)[0]))</h1><p class=\"meta\">\(htmlEscape(routeHeading(route)[1]))</p>"
+        let sections = routeSections(route)
+        if !route.steps.isEmpty {
+            body += "<p class=\"meta\">\(htmlEscape(progressText(route)))</p>"
+            body += "<h2>\(t("Самоопределение", "Self-determination"))</h2><ul>" + sections.selfDetermination.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>"
+        }
         body += "<table><thead><tr>" + routeHeader.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for row in stepRows(route) { body += "<tr>" + row.enumerated().map { $0 == 0 ? "<td class=\"n\">\($1)</td>" : "<td>\(htmlEscape($1))</td>" }.joined() + "</tr>" }
+        for (row, step) in zip(stepRows(route), route.steps) {
+            body += "<tr class=\"\(step.status.rawValue)\">" + row.enumerated().map { $0 == 0 ? "<td class=\"n\">\($1)</td>" : "<td>\(htmlEscape($1))</td>" }.joined() + "</tr>"
+        }
         body += "</tbody></table>"
-        return htmlPage(title: routeHeading(route)[0], language: labels.language, body: body, extraStyle: "@page { size: A4 landscape; } body { max-width: 80rem; }")
+        if !sections.postponed.isEmpty { body += "<h2>\(t("Отложено", "Postponed"))</h2><ul>" + sections.postponed.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>" }
+        if !sections.reflections.isEmpty {
+            body += "<h2>\(t("Рефлексивный анализ", "Reflective analysis"))</h2><dl>"
+            for (area, text) in sections.reflections { body += "<dt>\(htmlEscape(area))</dt><dd>\(text.isEmpty ? "&nbsp;" : htmlEscape(text))</dd>" }
+            body += "</dl>"
+        }
+        return htmlPage(title: routeHeading(route)[0], language: labels.language, body: body,
+                        extraStyle: "@page { size: A4 landscape; } body { max-width: 80rem; } tr.done td { background: #e6f2e6; } tr.overdue td { background: #fbe3e0; } tr.cancelled td { color: #888; text-decoration: line-through; } dd { border-bottom: 1px solid #999; min-height: 1.5rem; }")
     }
 
     // MARK: - Group
