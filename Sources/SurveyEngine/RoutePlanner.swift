@@ -255,6 +255,8 @@ public struct RouteStep: Sendable, Equatable {
     public var status: StepStatus
     /// The product or comment given when the step was marked, or why it was cancelled.
     public var note: String?
+    /// Cancelled because a re-diagnosis found the deficit closed.
+    public var closedByDiagnosis = false
 
     public init(area: Area, band: Band, priority: Int, activity: Activity, start: YearMonth, end: YearMonth, mentor: String? = nil,
                 inProgramme: Bool, task: Item? = nil, alsoAddresses: [String] = [], alternatives: [Activity] = [],
@@ -294,6 +296,13 @@ public struct Postponement: Sendable, Equatable {
     public var reason: Reason
     /// The first month of the area's steps.
     public var from: YearMonth
+
+    public init(area: Area, priority: Int, reason: Reason, from: YearMonth) {
+        self.area = area
+        self.priority = priority
+        self.reason = reason
+        self.from = from
+    }
 }
 
 /// An individual educational route: steps for every deficit, the programme's and the horizon's ends, what was

@@ -170,7 +170,11 @@ struct DeficitEngineTests {
             Self.response("Григорьева", level: 3, areas: ["ict": 2]),
             Self.response("Дмитриева", level: 3, areas: ["ict": 4, "health": 4]),
             Self.response("Егорова", level: 3, areas: ["health": 4]),
-        ].map { DeficitProfile($0, questionnaire: Self.q) }
+        ].map { r in
+            var r = r
+            r.attributes = ["consent": "yes", "experience": "10", "school": "1"]
+            return DeficitProfile(r, questionnaire: Self.q)
+        }
         var rules = Self.catalogue.planning
         rules.maxMenteesPerMentor = 2
         rules.maxMentorsPerMentee = 2
@@ -192,6 +196,67 @@ struct DeficitEngineTests {
         let ict = group.areas.first { $0.area.id == "ict" }!
         #expect(ict.deficits == 4 && ict.groupSeminar)
         #expect(group.withRoute == 4)
+    }
+
+    static func teacher(_ name: String, _ areas: [String: Double], subject: String = "math", school: String = "1", consent: Bool = true,
+                        experience: Int = 10, age: Int = 40, role: String = "teacher") -> DeficitProfile {
+        var r = response(name, level: 3, areas: areas)
+        r.attributes = ["role": role, "subject": subject, "school": school, "consent": consent ? "yes" : "no",
+                        "experience": String(experience), "age": String(age)]
+        return DeficitProfile(r, questionnaire: q)
+    }
+
+    /// The curator's checks: consent, experience, same subject in subject-bound areas, same school, young first.
+    @Test func pairsACuratorWouldApprove() {
+        var rules = Self.catalogue.planning
+        rules.maxMenteesPerMentor = 1
+        let profiles = [
+            Self.teacher("Молодая", ["methods": 1, "ict": 1], experience: 1, age: 24),
+            Self.teacher("Опытная", ["methods": 1], experience: 20, age: 50),
+            Self.teacher("Без согласия", ["methods": 4, "ict": 4], consent: false),
+            Self.teacher("Музыкант", ["methods": 4, "ict": 4], subject: "music"),
+            Self.teacher("Новичок", ["methods": 4, "ict": 4], experience: 2),
+            Self.teacher("Другая школа", ["methods": 4, "ict": 4], school: "2"),
+            Self.teacher("Математик", ["methods": 4], subject: "math"),
+        ]
+        let group = GroupAnalysis(profiles: profiles, questionnaire: Self.q, rules: rules)
+        // Nobody without consent, under three years, or from another school is proposed.
+        #expect(!group.pairs.contains { ["Без согласия", "Новичок", "Другая школа"].contains($0.mentor) })
+        // Methods is subject-bound: only the maths teacher mentors a maths teacher there, and the young specialist
+        // gets her first (capacity 1), the experienced one stays uncovered.
+        let methods = group.pairs.filter { $0.areas.contains("methods") }
+        #expect(methods.map(\.mentor) == ["Математик"])
+        #expect(methods.first?.mentee == "Молодая" && methods.first?.youngSpecialist == true && methods.first?.sharedSubject == "math")
+        #expect(group.uncovered.contains { $0.mentee == "Опытная" && $0.area == "methods" })
+        // ICT is not subject-bound: the music teacher may mentor it.
+        #expect(group.pairs.contains { $0.mentee == "Молодая" && $0.mentor == "Музыкант" && $0.areas == ["ict"] })
+        #expect(group.pairs.allSatisfy { $0.school == "1" && ($0.mentorExperience ?? 0) >= 3 })
+        // Across schools the other school's teacher becomes a candidate.
+        let district = GroupAnalysis(profiles: profiles, questionnaire: Self.q, rules: rules, acrossSchools: true)
+        #expect(district.pairs.contains { $0.mentor == "Другая школа" })
+        #expect(!district.pairs.contains { $0.mentor == "Без согласия" })
+    }
+
+    /// Pairing looks at candidates per area, subject and school: 20,000 teachers stay about linear.
+    @Test func pairingScalesToADistrict() {
+        let rules = Self.catalogue.planning
+        func district(_ n: Int) -> [DeficitProfile] {
+            let weak = Self.teacher("w", ["methods": 1, "ict": 2]), strong = Self.teacher("s", ["methods": 4, "ict": 4])
+            return (0..<n).map { i in
+                var p = i % 3 == 0 ? strong : weak
+                p.respondent = "T\(i)"
+                p.context.school = "S\(i % (n / 50))"
+                p.context.subject = ["math", "russian", "history"][i % 7 % 3]
+                return p
+            }
+        }
+        let clock = ContinuousClock()
+        let small = clock.measure { _ = GroupAnalysis(profiles: district(2_000), questionnaire: Self.q, rules: rules) }
+        let large = clock.measure { _ = GroupAnalysis(profiles: district(20_000), questionnaire: Self.q, rules: rules) }
+        // Quadratic would be 100 times; allow generous noise for a shared machine.
+        #expect(large < small * 30, "2k: \(small), 20k: \(large)")
+        let group = GroupAnalysis(profiles: district(2_000), questionnaire: Self.q, rules: rules)
+        #expect(group.pairs.count > 500)
     }
 
     @Test func reDiagnosisShowsChangeAndClosedDeficits() throws {

@@ -486,6 +486,29 @@ public struct DeficitRendering {
 
     // MARK: - Group
 
+    /// Why a pair was formed, as a curator reads it.
+    public func pairReasons(_ pair: GroupAnalysis.MentorPair) -> [String] {
+        var reasons: [String] = []
+        let scores = pair.mentorScores.map { String(Int($0.rounded())) }.joined(separator: ", ")
+        reasons.append(t("ресурс в области (балл \(scores))", "strength in the area (score \(scores))"))
+        reasons.append(t("согласие на наставничество", "consent to mentor"))
+        if let years = pair.mentorExperience {
+            reasons.append(t("стаж ", "experience ") + labels.language.count(years, ru: ("год", "года", "лет"), en: ("year", "years")))
+        }
+        if let subject = pair.sharedSubject {
+            let name = subject == "preschool" ? t("дошкольное образование", "pre-school") : (questionnaire.contextField("subject")?.display(subject) ?? subject)
+            reasons.append(t("тот же предмет (уровень): ", "same subject (level): ") + name)
+        }
+        if let school = pair.school { reasons.append(t("та же школа: ", "same school: ") + school) }
+        if pair.youngSpecialist { reasons.append(t("молодой специалист — в паре в первую очередь", "young specialist: paired first")) }
+        if pair.reverse { reasons.append(t("реверсивное наставничество: наставник моложе", "reverse mentoring: the mentor is younger")) }
+        return reasons
+    }
+
+    func pairLine(_ pair: GroupAnalysis.MentorPair) -> String {
+        "\(pair.mentor) → \(pair.mentee): " + pair.areas.compactMap { questionnaire.area($0).map(labels.area) }.joined(separator: "; ")
+    }
+
     public func groupJSON(_ group: GroupAnalysis) -> JSONOutput {
         .object([
             ("questionnaire", .string(questionnaire.id)),
@@ -496,17 +519,27 @@ public struct DeficitRendering {
                          ("alpha", .optional(group.reliability.first { $0.area == a.area.id }?.alpha)),
                          ("alphaComplete", .optional(group.reliability.first { $0.area == a.area.id }?.complete))])
             })),
-            ("mentors", .array(group.pairs.map { .object([("mentee", .string($0.mentee)), ("mentor", .string($0.mentor)), ("areas", .array($0.areas.map(JSONOutput.string)))]) })),
+            ("mentors", .array(group.pairs.map { pair in
+                .object([("mentee", .string(pair.mentee)), ("mentor", .string(pair.mentor)), ("areas", .array(pair.areas.map(JSONOutput.string))),
+                         ("mentorScores", .array(pair.mentorScores.map(JSONOutput.number))), ("mentorExperience", .optional(pair.mentorExperience)),
+                         ("sharedSubject", .optional(pair.sharedSubject)), ("school", .optional(pair.school)),
+                         ("youngSpecialist", .bool(pair.youngSpecialist)), ("reverse", .bool(pair.reverse)),
+                         ("why", .array(pairReasons(pair).map(JSONOutput.string)))])
+            })),
             ("uncovered", .array(group.uncovered.map { .object([("mentee", .string($0.mentee)), ("area", .string($0.area))]) })),
             ("indicators", .object([
                 ("diagnosed", .integer(group.teachers)), ("withRoute", .integer(group.withRoute)),
                 ("shareWithRoute", .optional(group.teachers > 0 ? Double(group.withRoute) / Double(group.teachers) : nil)),
                 ("inMentoring", .integer(group.inMentoring)),
                 ("shareInMentoring", .optional(group.withRoute > 0 ? Double(group.inMentoring) / Double(group.withRoute) : nil)),
+                ("youngSpecialists", .integer(group.youngSpecialists)), ("youngInMentoring", .integer(group.youngInMentoring)),
+                ("stepsDone", .integer(group.stepsDone.done)), ("steps", .integer(group.stepsDone.of)),
+                ("shareStepsDone", .optional(group.stepsDone.of > 0 ? Double(group.stepsDone.done) / Double(group.stepsDone.of) : nil)),
             ])),
             ("teachers", .array(group.profiles.map { p in
                 .object([("respondent", .optional(p.respondent)),
-                         ("scores", .object(p.areas.map { ($0.area.id, .optional($0.score)) }))])
+                         ("scores", .object(p.areas.map { ($0.area.id, .optional($0.score)) })),
+                         ("routeProgress", p.respondent.flatMap { group.progress[$0] }.map { .object([("done", .integer($0.done)), ("steps", .integer($0.of))]) } ?? .null)])
             })),
         ])
     }
@@ -539,7 +572,7 @@ public struct DeficitRendering {
             out += questionnaire.areas.map { area in
                 let scored = profile.areas.first { $0.area.id == area.id }
                 return TextLayout.pad(score(scored?.score), to: 3, alignRight: true) + marker(scored)
-            }.joined(separator: " ") + "\n"
+            }.joined(separator: " ") + (profile.respondent.flatMap { group.progress[$0] }.map { t("  ИОМ: \($0.done) из \($0.of)", "  route: \($0.done) of \($0.of)") } ?? "") + "\n"
         }
         out += t("▓ выраженный дефицит, ▒ частичный, ★ ресурс\n\n", "▓ severe deficit, ▒ partial, ★ strength\n\n")
         out += t("Области:", "Areas:") + "\n"
@@ -559,10 +592,18 @@ public struct DeficitRendering {
         out += "\n" + t("Наставнические пары:", "Mentor pairs:") + "\n"
         if group.pairs.isEmpty { out += "  " + t("нет педагогов с ресурсом в нужных областях", "no teacher is strong where others are deficient") + "\n" }
         for pair in group.pairs {
-            out += "  \(pair.mentor) → \(pair.mentee): " + pair.areas.compactMap { questionnaire.area($0).map(labels.area) }.joined(separator: "; ") + "\n"
+            out += "  " + pairLine(pair) + "\n"
+            for line in TextLayout.wrap(t("почему: ", "why: ") + pairReasons(pair).joined(separator: "; "), to: width - 4) { out += "    " + line + "\n" }
         }
         if !group.uncovered.isEmpty {
-            out += t("Без наставника внутри школы: ", "No mentor in the school for: ") + group.uncovered.map { "\($0.mentee) (\(questionnaire.area($0.area).map(labels.area) ?? $0.area))" }.joined(separator: ", ") + "\n"
+            out += t("Без наставника внутри школы:", "No mentor in the school for:") + "\n"
+            var order: [String] = []
+            var byMentee: [String: [String]] = [:]
+            for (mentee, area) in group.uncovered {
+                if byMentee[mentee] == nil { order.append(mentee) }
+                byMentee[mentee, default: []].append(questionnaire.area(area).map(labels.area) ?? area)
+            }
+            for mentee in order { for line in TextLayout.wrap("\(mentee): " + (byMentee[mentee] ?? []).joined(separator: "; "), to: width - 4) { out += "  " + line + "\n" } }
         }
         out += "\n" + t("Показатели:", "Indicators:") + "\n"
         let routeShare = group.teachers > 0 ? Int((Double(group.withRoute) / Double(group.teachers) * 100).rounded()) : 0
@@ -571,6 +612,16 @@ public struct DeficitRendering {
         let mentoringShare = group.withRoute > 0 ? Int((Double(group.inMentoring) / Double(group.withRoute) * 100).rounded()) : 0
         out += t("  доля педагогов с дефицитами, включённых в наставничество: \(group.inMentoring) из \(group.withRoute), \(mentoringShare) %\n",
                  "  teachers with deficits who have a mentor: \(group.inMentoring) of \(group.withRoute), \(mentoringShare) %\n")
+        if group.youngSpecialists > 0 {
+            let share = Int((Double(group.youngInMentoring) / Double(group.youngSpecialists) * 100).rounded())
+            out += t("  доля молодых специалистов в наставничестве: \(group.youngInMentoring) из \(group.youngSpecialists), \(share) %\n",
+                     "  young specialists in mentoring: \(group.youngInMentoring) of \(group.youngSpecialists), \(share) %\n")
+        }
+        if group.stepsDone.of > 0 {
+            let share = Int((Double(group.stepsDone.done) / Double(group.stepsDone.of) * 100).rounded())
+            out += t("  доля выполненных шагов ИОМ: \(group.stepsDone.done) из \(group.stepsDone.of), \(share) %\n",
+                     "  route steps done: \(group.stepsDone.done) of \(group.stepsDone.of), \(share) %\n")
+        }
         return out
     }
 
@@ -580,15 +631,20 @@ public struct DeficitRendering {
         for p in group.profiles {
             out += "| \(p.respondent ?? "—") | " + questionnaire.areas.map { a in let s = p.areas.first { $0.area.id == a.id }; return score(s?.score) + marker(s).trimmingCharacters(in: .whitespaces) }.joined(separator: " | ") + " |\n"
         }
-        out += "\n## " + t("Наставнические пары", "Mentor pairs") + "\n\n" + group.pairs.map { "- \($0.mentor) → \($0.mentee): \($0.areas.compactMap { questionnaire.area($0).map(labels.area) }.joined(separator: "; "))\n" }.joined()
+        out += "\n## " + t("Наставнические пары", "Mentor pairs") + "\n\n" + group.pairs.map { "- " + pairLine($0) + " (" + pairReasons($0).joined(separator: "; ") + ")\n" }.joined()
         return out
     }
 
     public func groupHTML(_ group: GroupAnalysis) -> String {
-        var body = "<h1>\(t("Дефициты педагогов: сводка по школе", "Teachers' deficits: the school"))</h1><p class=\"meta\">\(htmlEscape(labels.title)) · \(t("педагогов", "teachers")): \(group.teachers)</p>"
+        htmlPage(title: t("Дефициты педагогов", "Teachers' deficits"), language: labels.language, body: groupHTMLBody(group), extraStyle: "@page { size: A4 landscape; } th { font-size: .75rem; }")
+    }
+
+    func groupHTMLBody(_ group: GroupAnalysis, heading: String? = nil) -> String {
+        var body = "<h1>\(htmlEscape(heading ?? t("Дефициты педагогов: сводка по школе", "Teachers' deficits: the school")))</h1><p class=\"meta\">\(htmlEscape(labels.title)) · \(t("педагогов", "teachers")): \(group.teachers)</p>"
         body += "<table><thead><tr><th>\(t("Педагог", "Teacher"))</th>" + questionnaire.areas.map { "<th>\(htmlEscape(labels.area($0)))</th>" }.joined() + "</tr></thead><tbody>"
         for p in group.profiles {
-            body += "<tr><td>\(htmlEscape(p.respondent ?? "—"))</td>"
+            let routeDone = p.respondent.flatMap { group.progress[$0] }.map { " <small>(" + t("ИОМ: \($0.done) из \($0.of)", "route: \($0.done) of \($0.of)") + ")</small>" } ?? ""
+            body += "<tr><td>\(htmlEscape(p.respondent ?? "—"))\(routeDone)</td>"
             for area in questionnaire.areas {
                 let s = p.areas.first { $0.area.id == area.id }
                 let colour = bandColour(s?.band)
@@ -598,7 +654,65 @@ public struct DeficitRendering {
         }
         body += "<tr><th>\(t("Доля с дефицитом", "Share with deficit"))</th>" + group.areas.map { "<th>\(Int(($0.share * 100).rounded())) %\($0.groupSeminar ? " ●" : "")</th>" }.joined() + "</tr>"
         body += "</tbody></table><p class=\"meta\">● \(t("групповой семинар вместо индивидуальных шагов", "a group seminar instead of individual steps"))</p>"
-        body += "<h2>\(t("Наставнические пары", "Mentor pairs"))</h2><ul>" + group.pairs.map { "<li>\(htmlEscape($0.mentor)) → \(htmlEscape($0.mentee)): \(htmlEscape($0.areas.compactMap { questionnaire.area($0).map(labels.area) }.joined(separator: "; ")))</li>" }.joined() + "</ul>"
-        return htmlPage(title: t("Дефициты педагогов", "Teachers' deficits"), language: labels.language, body: body, extraStyle: "@page { size: A4 landscape; } th { font-size: .75rem; }")
+        body += "<h2>\(t("Наставнические пары", "Mentor pairs"))</h2><ul>" + group.pairs.map { "<li>\(htmlEscape(pairLine($0)))<br><small>\(htmlEscape(t("почему: ", "why: ") + pairReasons($0).joined(separator: "; ")))</small></li>" }.joined() + "</ul>"
+        return body
+    }
+
+    // MARK: - District (group --by)
+
+    func summaryRow(_ name: String, _ g: GroupAnalysis) -> [String] {
+        let steps = g.stepsDone
+        return [name, String(g.teachers), String(g.withRoute), String(g.inMentoring), String(g.pairs.count),
+                g.youngSpecialists > 0 ? "\(g.youngInMentoring)/\(g.youngSpecialists)" : "—",
+                steps.of > 0 ? "\(Int((Double(steps.done) / Double(steps.of) * 100).rounded())) %" : "—"]
+    }
+
+    var summaryHeader: [String] {
+        [t("Группа", "Group"), t("Педагогов", "Teachers"), t("С ИОМ", "With route"), t("В наставничестве", "In mentoring"), t("Пар", "Pairs"),
+         t("Молодые в наставничестве", "Young in mentoring"), t("Шагов выполнено", "Steps done")]
+    }
+
+    /// One block per group (school) and a district summary.
+    public func districtText(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by label: String, width: Int = 100) -> String {
+        var out = ""
+        for (name, group) in blocks {
+            out += "══ \(label): \(name) ══\n" + groupText(group, width: width) + "\n"
+        }
+        out += t("Сводка по району", "District summary") + " (" + label + ")\n"
+        let rows = [summaryHeader] + blocks.map { summaryRow($0.name, $0.group) } + [summaryRow(t("Всего", "Total"), total)]
+        let widths = summaryHeader.indices.map { c in rows.map { TextLayout.width($0[c]) }.max() ?? 0 }
+        for (i, row) in rows.enumerated() {
+            out += row.enumerated().map { c, cell in TextLayout.pad(cell, to: min(widths[c], 30), alignRight: c > 0) }.joined(separator: "  ") + "\n"
+            if i == 0 || i == rows.count - 2 { out += widths.map { String(repeating: "─", count: min($0, 30)) }.joined(separator: "  ") + "\n" }
+        }
+        return out
+    }
+
+    public func districtJSON(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by field: String) -> JSONOutput {
+        func summary(_ g: GroupAnalysis) -> JSONOutput {
+            .object([("teachers", .integer(g.teachers)), ("withRoute", .integer(g.withRoute)), ("inMentoring", .integer(g.inMentoring)),
+                     ("pairs", .integer(g.pairs.count)), ("youngSpecialists", .integer(g.youngSpecialists)), ("youngInMentoring", .integer(g.youngInMentoring)),
+                     ("stepsDone", .integer(g.stepsDone.done)), ("steps", .integer(g.stepsDone.of))])
+        }
+        return .object([("questionnaire", .string(questionnaire.id)), ("by", .string(field)),
+                        ("blocks", .array(blocks.map { .object([("group", .string($0.name)), ("summary", summary($0.group)), ("analysis", groupJSON($0.group))]) })),
+                        ("summary", summary(total))])
+    }
+
+    public func districtMarkdown(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by label: String) -> String {
+        var out = blocks.map { "\n## \(label): \($0.name)\n\n" + groupMarkdown($0.group) }.joined()
+        out += "\n## " + t("Сводка по району", "District summary") + "\n\n| " + summaryHeader.joined(separator: " | ") + " |\n|" + summaryHeader.map { _ in "---" }.joined(separator: "|") + "|\n"
+        for row in blocks.map({ summaryRow($0.name, $0.group) }) + [summaryRow(t("Всего", "Total"), total)] { out += "| " + row.joined(separator: " | ") + " |\n" }
+        return out
+    }
+
+    public func districtHTML(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by label: String) -> String {
+        var body = blocks.map { groupHTMLBody($0.group, heading: "\(label): \($0.name)") }.joined()
+        body += "<h1>\(t("Сводка по району", "District summary"))</h1><table><thead><tr>" + summaryHeader.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in blocks.map({ summaryRow($0.name, $0.group) }) + [summaryRow(t("Всего", "Total"), total)] {
+            body += "<tr>" + row.enumerated().map { $0 == 0 ? "<td>\(htmlEscape($1))</td>" : "<td class=\"n\">\(htmlEscape($1))</td>" }.joined() + "</tr>"
+        }
+        body += "</tbody></table>"
+        return htmlPage(title: t("Дефициты педагогов: район", "Teachers' deficits: district"), language: labels.language, body: body, extraStyle: "@page { size: A4 landscape; } th { font-size: .75rem; }")
     }
 }
