@@ -105,6 +105,8 @@ public struct GroupAnalysis: Sendable {
         let name: String
         let context: TeacherContext
         let scores: [String: Double]
+        /// Bucket key per strong area.
+        let keys: [String: String]
     }
 
     /// Greedy pairing over candidates, not all pairs. Mentors are bucketed by (area, subject for subject-bound
@@ -116,15 +118,16 @@ public struct GroupAnalysis: Sendable {
                             acrossSchools: Bool) -> ([MentorPair], [(mentee: String, area: String)]) {
         let bound = Set(rules.subjectBoundAreas)
         let capacity = rules.maxMenteesPerMentor
-        func bucketKey(_ area: String, _ context: TeacherContext) -> String? {
+        func bucketKey(_ area: String, _ context: TeacherContext, school: String) -> String? {
             var key = area
             if bound.contains(area) {
                 guard let subject = subjectKey(context) else { return nil }
                 key += "\u{1F}" + subject
             }
-            if !acrossSchools { key += "\u{1F}" + (context.school.map(TextFolding.fold) ?? "") }
+            if !acrossSchools { key += "\u{1F}" + school }
             return key
         }
+        func schoolKey(_ context: TeacherContext) -> String { acrossSchools ? "" : (context.school.map(TextFolding.fold) ?? "") }
         var mentors: [String: Mentor] = [:]
         var buckets: [String: [String]] = [:]
         for profile in profiles {
@@ -133,12 +136,15 @@ public struct GroupAnalysis: Sendable {
             var scores: [String: Double] = [:]
             for area in profile.strengths { scores[area.area.id] = area.score ?? 0 }
             guard !scores.isEmpty else { continue }
-            mentors[name] = Mentor(name: name, context: profile.context, scores: scores)
-            for area in scores.keys { if let key = bucketKey(area, profile.context) { buckets[key, default: []].append(name) } }
+            let school = schoolKey(profile.context)
+            var keys: [String: String] = [:]
+            for area in scores.keys { if let key = bucketKey(area, profile.context, school: school) { keys[area] = key; buckets[key, default: []].append(name) } }
+            mentors[name] = Mentor(name: name, context: profile.context, scores: scores, keys: keys)
         }
         for key in buckets.keys {
+            let area = String(key.prefix { $0 != "\u{1F}" })
             buckets[key]?.sort { a, b in
-                let sa = mentors[a]?.scores[String(key.prefix { $0 != "\u{1F}" })] ?? 0, sb = mentors[b]?.scores[String(key.prefix { $0 != "\u{1F}" })] ?? 0
+                let sa = mentors[a]?.scores[area] ?? 0, sb = mentors[b]?.scores[area] ?? 0
                 return sa != sb ? sa > sb : a < b
             }
         }
@@ -157,12 +163,15 @@ public struct GroupAnalysis: Sendable {
         for (mentee, young, _) in mentees {
             guard let name = mentee.respondent else { continue }
             var open = mentee.deficits.map(\.area.id)
+            let school = schoolKey(mentee.context)
+            var wanted: [String: String] = [:]
+            for area in open { wanted[area] = bucketKey(area, mentee.context, school: school) }
             var assigned = 0
             var used = Set<String>()
             while !open.isEmpty && assigned < rules.maxMentorsPerMentee {
                 var candidates: [String] = []
                 for area in open {
-                    guard let key = bucketKey(area, mentee.context), let list = buckets[key] else { continue }
+                    guard let key = wanted[area], let list = buckets[key] else { continue }
                     var i = cursor[key] ?? 0
                     while i < list.count && load[list[i], default: 0] >= capacity { i += 1 }
                     cursor[key] = i
@@ -175,8 +184,8 @@ public struct GroupAnalysis: Sendable {
                 }
                 func covers(_ who: String) -> [String] {
                     open.filter { area in
-                        guard mentors[who]?.scores[area] != nil, let ctx = mentors[who]?.context else { return false }
-                        return bucketKey(area, ctx) == bucketKey(area, mentee.context)
+                        guard let key = mentors[who]?.keys[area] else { return false }
+                        return key == wanted[area]
                     }
                 }
                 let best = Set(candidates).map { who -> (String, [String], Int, Double) in
