@@ -141,12 +141,9 @@ public struct GroupAnalysis: Sendable {
             for area in scores.keys { if let key = bucketKey(area, profile.context, school: school) { keys[area] = key; buckets[key, default: []].append(name) } }
             mentors[name] = Mentor(name: name, context: profile.context, scores: scores, keys: keys)
         }
-        for key in buckets.keys {
+        for (key, list) in buckets {
             let area = String(key.prefix { $0 != "\u{1F}" })
-            buckets[key]?.sort { a, b in
-                let sa = mentors[a]?.scores[area] ?? 0, sb = mentors[b]?.scores[area] ?? 0
-                return sa != sb ? sa > sb : a < b
-            }
+            buckets[key] = list.map { ($0, mentors[$0]?.scores[area] ?? 0) }.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }.map(\.0)
         }
         var cursor: [String: Int] = [:]
         var load: [String: Int] = [:]
