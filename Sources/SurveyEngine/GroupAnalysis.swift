@@ -99,14 +99,11 @@ public struct GroupAnalysis: Sendable {
         return context.subject
     }
 
-    /// Who may mentor in an area: a strength there, written consent (seed 004 §3), at least the minimum
-    /// experience; in a subject-bound area the mentee's subject or level.
+    /// A possible mentor: written consent (seed 004 §3), at least the minimum experience, a strength somewhere;
+    /// in a subject-bound area only for a mentee of the same subject or level.
     struct Mentor {
         let name: String
         let context: TeacherContext
-        let scores: [String: Double]
-        /// Bucket key per strong area.
-        let keys: [String: String]
     }
 
     /// Greedy pairing over candidates, not all pairs. Mentors are bucketed by (area, subject for subject-bound
@@ -118,35 +115,58 @@ public struct GroupAnalysis: Sendable {
                             acrossSchools: Bool) -> ([MentorPair], [(mentee: String, area: String)]) {
         let bound = Set(rules.subjectBoundAreas)
         let capacity = rules.maxMenteesPerMentor
-        func bucketKey(_ area: String, _ context: TeacherContext, school: String) -> String? {
+        let areaIndex = Dictionary(areaOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        // Bucket ids: (area, subject for subject-bound areas, school unless across schools) → Int, hashed once
+        // per teacher and area; everything after works on integers (names hash slowly, Cyrillic more so).
+        var bucketIDs: [String: Int] = [:]
+        func bucket(_ area: String, _ context: TeacherContext, school: String) -> Int? {
             var key = area
             if bound.contains(area) {
                 guard let subject = subjectKey(context) else { return nil }
                 key += "\u{1F}" + subject
             }
             if !acrossSchools { key += "\u{1F}" + school }
-            return key
+            if let id = bucketIDs[key] { return id }
+            bucketIDs[key] = bucketIDs.count
+            return bucketIDs.count - 1
         }
         func schoolKey(_ context: TeacherContext) -> String { acrossSchools ? "" : (context.school.map(TextFolding.fold) ?? "") }
-        var mentors: [String: Mentor] = [:]
-        var buckets: [String: [String]] = [:]
+        // Mentors, by index; per mentor the bucket of each area (by area index) and the score there.
+        var mentors: [Mentor] = []
+        var mentorBucket: [[Int?]] = []
+        var mentorScore: [[Double?]] = []
+        var index: [String: Int] = [:]
+        var members: [[Int]] = []
         for profile in profiles {
             guard let name = profile.respondent, profile.context.consent == true,
-                  let experience = profile.context.experience, experience >= rules.mentorMinExperience else { continue }
-            var scores: [String: Double] = [:]
-            for area in profile.strengths { scores[area.area.id] = area.score ?? 0 }
-            guard !scores.isEmpty else { continue }
+                  let experience = profile.context.experience, experience >= rules.mentorMinExperience, index[name] == nil else { continue }
+            var scores = [Double?](repeating: nil, count: areaOrder.count)
+            for area in profile.strengths { if let a = areaIndex[area.area.id] { scores[a] = area.score ?? 0 } }
+            guard scores.contains(where: { $0 != nil }) else { continue }
             let school = schoolKey(profile.context)
-            var keys: [String: String] = [:]
-            for area in scores.keys { if let key = bucketKey(area, profile.context, school: school) { keys[area] = key; buckets[key, default: []].append(name) } }
-            mentors[name] = Mentor(name: name, context: profile.context, scores: scores, keys: keys)
+            var buckets = [Int?](repeating: nil, count: areaOrder.count)
+            let me = mentors.count
+            for (a, score) in scores.enumerated() where score != nil {
+                guard let b = bucket(areaOrder[a], profile.context, school: school) else { continue }
+                buckets[a] = b
+                while members.count <= b { members.append([]) }
+                members[b].append(me)
+            }
+            index[name] = me
+            mentors.append(Mentor(name: name, context: profile.context))
+            mentorBucket.append(buckets)
+            mentorScore.append(scores)
         }
-        for (key, list) in buckets {
-            let area = String(key.prefix { $0 != "\u{1F}" })
-            buckets[key] = list.map { ($0, mentors[$0]?.scores[area] ?? 0) }.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }.map(\.0)
+        // Strongest first in each bucket, then by name.
+        for b in members.indices {
+            guard let a = members[b].first.flatMap({ m in mentorBucket[m].firstIndex(of: b) }) else { continue }
+            members[b].sort { x, y in
+                let sx = mentorScore[x][a] ?? 0, sy = mentorScore[y][a] ?? 0
+                return sx != sy ? sx > sy : mentors[x].name < mentors[y].name
+            }
         }
-        var cursor: [String: Int] = [:]
-        var load: [String: Int] = [:]
+        var cursor = [Int](repeating: 0, count: members.count)
+        var load = [Int](repeating: 0, count: mentors.count)
         var pairs: [MentorPair] = []
         var uncovered: [(String, String)] = []
         let mentees = profiles.filter { $0.respondent != nil && !$0.deficits.isEmpty }.map { profile in
@@ -159,55 +179,66 @@ public struct GroupAnalysis: Sendable {
         let look = 6
         for (mentee, young, _) in mentees {
             guard let name = mentee.respondent else { continue }
-            var open = mentee.deficits.map(\.area.id)
+            let myself = index[name]
+            var open = mentee.deficits.compactMap { areaIndex[$0.area.id] }
             let school = schoolKey(mentee.context)
-            var wanted: [String: String] = [:]
-            for area in open { wanted[area] = bucketKey(area, mentee.context, school: school) }
+            var wanted = [Int?](repeating: nil, count: areaOrder.count)
+            for a in open {
+                var key = areaOrder[a]
+                if bound.contains(key) {
+                    guard let subject = subjectKey(mentee.context) else { continue }
+                    key += "\u{1F}" + subject
+                }
+                if !acrossSchools { key += "\u{1F}" + school }
+                wanted[a] = bucketIDs[key]
+            }
             var assigned = 0
-            var used = Set<String>()
+            var used: [Int] = []
             while !open.isEmpty && assigned < rules.maxMentorsPerMentee {
-                var candidates: [String] = []
-                for area in open {
-                    guard let key = wanted[area], let list = buckets[key] else { continue }
-                    var i = cursor[key] ?? 0
-                    while i < list.count && load[list[i], default: 0] >= capacity { i += 1 }
-                    cursor[key] = i
+                var candidates: [Int] = []
+                for a in open {
+                    guard let b = wanted[a], b < members.count else { continue }
+                    let list = members[b]
+                    var i = cursor[b]
+                    while i < list.count && load[list[i]] >= capacity { i += 1 }
+                    cursor[b] = i
                     var taken = 0
                     while i < list.count && taken < look {
-                        let who = list[i]
-                        if load[who, default: 0] < capacity && who != name && !used.contains(who) { candidates.append(who); taken += 1 }
+                        let m = list[i]
+                        if load[m] < capacity && m != myself && !used.contains(m) && !candidates.contains(m) { candidates.append(m); taken += 1 }
                         i += 1
                     }
                 }
-                func covers(_ who: String) -> [String] {
-                    open.filter { area in
-                        guard let key = mentors[who]?.keys[area] else { return false }
-                        return key == wanted[area]
-                    }
+                var best: (m: Int, covers: [Int], load: Int, strength: Double)?
+                for m in candidates {
+                    let covers = open.filter { a in mentorBucket[m][a] != nil && mentorBucket[m][a] == wanted[a] }
+                    guard !covers.isEmpty else { continue }
+                    let strength = covers.compactMap { mentorScore[m][$0] }.reduce(0, +)
+                    let better: Bool
+                    if let current = best {
+                        if covers.count != current.covers.count { better = covers.count > current.covers.count }
+                        else if load[m] != current.load { better = load[m] < current.load }
+                        else if strength != current.strength { better = strength > current.strength }
+                        else { better = mentors[m].name < mentors[current.m].name }
+                    } else { better = true }
+                    if better { best = (m, covers, load[m], strength) }
                 }
-                let best = Set(candidates).map { who -> (String, [String], Int, Double) in
-                    let c = covers(who)
-                    return (who, c, load[who, default: 0], c.compactMap { mentors[who]?.scores[$0] }.reduce(0, +))
-                }.filter { !$0.1.isEmpty }.min { a, b in
-                    if a.1.count != b.1.count { return a.1.count > b.1.count }
-                    if a.2 != b.2 { return a.2 < b.2 }
-                    if a.3 != b.3 { return a.3 > b.3 }
-                    return a.0 < b.0
-                }
-                guard let (who, covered, _, _) = best, let mentor = mentors[who] else { break }
-                let areas = areaOrder.filter(covered.contains)
+                guard let chosen = best else { break }
+                let mentor = mentors[chosen.m]
+                let areas = chosen.covers.sorted().map { areaOrder[$0] }
                 let subject = areas.contains(where: bound.contains) ? subjectKey(mentee.context) : nil
                 let reverse = areas.allSatisfy { $0 == "ict" || $0 == "digital" }
                     && (mentor.context.age ?? .max) < (mentee.context.age ?? .min)
-                pairs.append(MentorPair(mentee: name, mentor: who, areas: areas, mentorScores: areas.compactMap { mentor.scores[$0] },
+                pairs.append(MentorPair(mentee: name, mentor: mentor.name, areas: areas,
+                                        mentorScores: chosen.covers.sorted().compactMap { mentorScore[chosen.m][$0] },
                                         mentorExperience: mentor.context.experience, sharedSubject: subject,
                                         school: acrossSchools ? nil : mentee.context.school, youngSpecialist: young, reverse: reverse))
-                load[who, default: 0] += 1
-                used.insert(who)
+                load[chosen.m] += 1
+                used.append(chosen.m)
                 assigned += 1
-                open.removeAll(where: covered.contains)
+                open.removeAll(where: chosen.covers.contains)
             }
-            uncovered += open.map { (name, $0) }
+            uncovered += open.map { (name, areaOrder[$0]) }
         }
         return (pairs, uncovered)
     }

@@ -283,7 +283,7 @@ let groupCommand = Command(
             let stored: String? = field.id == "school" ? p.context.school : field.id == "subject" ? p.context.subject : p.context.role
             return stored.map(field.display) ?? invocation.language.t("(не указано)", "(not given)")
         }
-        let blocks = Dictionary(grouping: profiles, by: value).sorted { $0.key < $1.key }.map { (name: $0.key, group: analysis($0.value)) }
+        let blocks = Dictionary(grouping: profiles, by: value).sorted { $0.key.localizedStandardCompare($1.key) == .orderedAscending }.map { (name: $0.key, group: analysis($0.value)) }
         var total = analysis([])
         total.profiles = profiles
         total.pairs = blocks.flatMap(\.group.pairs)

@@ -592,7 +592,7 @@ public struct DeficitRendering {
         out += "\n" + t("Наставнические пары:", "Mentor pairs:") + "\n"
         if group.pairs.isEmpty { out += "  " + t("нет педагогов с ресурсом в нужных областях", "no teacher is strong where others are deficient") + "\n" }
         for pair in group.pairs {
-            out += "  " + pairLine(pair) + "\n"
+            for (i, line) in TextLayout.wrap(pairLine(pair), to: width - 4).enumerated() { out += (i == 0 ? "  " : "    ") + line + "\n" }
             for line in TextLayout.wrap(t("почему: ", "why: ") + pairReasons(pair).joined(separator: "; "), to: width - 4) { out += "    " + line + "\n" }
         }
         if !group.uncovered.isEmpty {
@@ -667,8 +667,8 @@ public struct DeficitRendering {
                 steps.of > 0 ? "\(Int((Double(steps.done) / Double(steps.of) * 100).rounded())) %" : "—"]
     }
 
-    var summaryHeader: [String] {
-        [t("Группа", "Group"), t("Педагогов", "Teachers"), t("С ИОМ", "With route"), t("В наставничестве", "In mentoring"), t("Пар", "Pairs"),
+    func summaryHeader(_ label: String) -> [String] {
+        [label, t("Педагогов", "Teachers"), t("С ИОМ", "With route"), t("В наставничестве", "In mentoring"), t("Пар", "Pairs"),
          t("Молодые в наставничестве", "Young in mentoring"), t("Шагов выполнено", "Steps done")]
     }
 
@@ -679,8 +679,8 @@ public struct DeficitRendering {
             out += "══ \(label): \(name) ══\n" + groupText(group, width: width) + "\n"
         }
         out += t("Сводка по району", "District summary") + " (" + label + ")\n"
-        let rows = [summaryHeader] + blocks.map { summaryRow($0.name, $0.group) } + [summaryRow(t("Всего", "Total"), total)]
-        let widths = summaryHeader.indices.map { c in rows.map { TextLayout.width($0[c]) }.max() ?? 0 }
+        let rows = [summaryHeader(label)] + blocks.map { summaryRow($0.name, $0.group) } + [summaryRow(t("Всего", "Total"), total)]
+        let widths = summaryHeader(label).indices.map { c in rows.map { TextLayout.width($0[c]) }.max() ?? 0 }
         for (i, row) in rows.enumerated() {
             out += row.enumerated().map { c, cell in TextLayout.pad(cell, to: min(widths[c], 30), alignRight: c > 0) }.joined(separator: "  ") + "\n"
             if i == 0 || i == rows.count - 2 { out += widths.map { String(repeating: "─", count: min($0, 30)) }.joined(separator: "  ") + "\n" }
@@ -701,14 +701,14 @@ public struct DeficitRendering {
 
     public func districtMarkdown(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by label: String) -> String {
         var out = blocks.map { "\n## \(label): \($0.name)\n\n" + groupMarkdown($0.group) }.joined()
-        out += "\n## " + t("Сводка по району", "District summary") + "\n\n| " + summaryHeader.joined(separator: " | ") + " |\n|" + summaryHeader.map { _ in "---" }.joined(separator: "|") + "|\n"
+        out += "\n## " + t("Сводка по району", "District summary") + "\n\n| " + summaryHeader(label).joined(separator: " | ") + " |\n|" + summaryHeader(label).map { _ in "---" }.joined(separator: "|") + "|\n"
         for row in blocks.map({ summaryRow($0.name, $0.group) }) + [summaryRow(t("Всего", "Total"), total)] { out += "| " + row.joined(separator: " | ") + " |\n" }
         return out
     }
 
     public func districtHTML(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by label: String) -> String {
         var body = blocks.map { groupHTMLBody($0.group, heading: "\(label): \($0.name)") }.joined()
-        body += "<h1>\(t("Сводка по району", "District summary"))</h1><table><thead><tr>" + summaryHeader.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        body += "<h1>\(t("Сводка по району", "District summary"))</h1><table><thead><tr>" + summaryHeader(label).map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in blocks.map({ summaryRow($0.name, $0.group) }) + [summaryRow(t("Всего", "Total"), total)] {
             body += "<tr>" + row.enumerated().map { $0 == 0 ? "<td>\(htmlEscape($1))</td>" : "<td class=\"n\">\(htmlEscape($1))</td>" }.joined() + "</tr>"
         }
