@@ -51,6 +51,8 @@ public struct GroupAnalysis: Sendable {
     public var uncovered: [(mentee: String, area: String)]
     /// Cronbach's alpha per area over these teachers (set by the caller, who has the responses).
     public var reliability: [AreaReliability] = []
+    /// The rules the pairs were formed under (to say so in reports).
+    public var rules = PlanningRules()
     /// Per teacher the route's progress (steps done, steps not cancelled), set by the caller who has the routes.
     public var progress: [String: (done: Int, of: Int)] = [:]
 
@@ -74,6 +76,7 @@ public struct GroupAnalysis: Sendable {
 
     public init(profiles: [DeficitProfile], questionnaire q: Questionnaire, rules: PlanningRules, acrossSchools: Bool = false) {
         self.profiles = profiles
+        self.rules = rules
         let n = profiles.count
         var deficits = [String: Int](), strengths = [String: Int](), scored = [String: Int]()
         for profile in profiles {

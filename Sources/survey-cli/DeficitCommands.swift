@@ -274,7 +274,8 @@ let groupCommand = Command(
     func analysis(_ profiles: [DeficitProfile]) -> GroupAnalysis {
         var group = GroupAnalysis(profiles: profiles, questionnaire: q, rules: catalogue.planning, acrossSchools: across)
         for (name, value) in progress { group.progress[pseudonyms[name] ?? name] = value }
-        group.progress = group.progress.filter { name, _ in profiles.contains { $0.respondent == name } }
+        let names = Set(profiles.compactMap(\.respondent))
+        group.progress = group.progress.filter { name, _ in names.contains(name) }
         return group
     }
     let rendering = DeficitRendering(q, language: invocation.language)

@@ -597,6 +597,10 @@ public struct DeficitRendering {
         }
         if !group.uncovered.isEmpty {
             out += t("Без наставника внутри школы:", "No mentor in the school for:") + "\n"
+            for line in TextLayout.wrap(t("(нет свободного педагога с ресурсом в области, согласием и стажем от " + labels.language.count(group.rules.mentorMinExperience, ru: ("года", "лет", "лет"), en: ("year", "years")) + "; в предметной и методической областях — того же предмета или уровня)",
+                                          "(no teacher with capacity left, a strength in the area, consent and \(group.rules.mentorMinExperience) years' experience; in the subject and methodical areas, of the same subject or level)"), to: width - 2) {
+                out += "  " + line + "\n"
+            }
             var order: [String] = []
             var byMentee: [String: [String]] = [:]
             for (mentee, area) in group.uncovered {

@@ -27,7 +27,8 @@ public struct RouteJournal: Sendable {
     /// The events of one respondent (names compared folded), in order.
     public func events(of respondent: String, questionnaire q: Questionnaire) throws(FileError) -> [RouteEvent] {
         let key = TextFolding.fold(respondent)
-        return try lines(q).filter { TextFolding.fold($0.respondent) == key }.map(\.event)
+        // Only the respondent's lines are decoded into routes.
+        return try rawLines().filter { ($0["respondent"] as? String).map(TextFolding.fold) == key }.compactMap { Self.decode($0, q)?.event }
     }
 
     /// Every complete line, in order; lines that do not parse are skipped.
