@@ -198,6 +198,23 @@ struct DeficitEngineTests {
         #expect(group.withRoute == 4)
     }
 
+    /// A school that allows fewer hours a month: the first year's steps no longer fit the programme, and the
+    /// route says the hours limit moved them.
+    @Test func aTighterHoursLimitPostponesWithThatReason() {
+        var catalogue = Self.catalogue
+        catalogue.planning.maxHoursPerMonth = 4
+        catalogue.activities = catalogue.activities.filter { $0.hoursPerMonth <= 4 }
+        let profile = DeficitProfile(Self.response("Т", level: 3, areas: ["ict": 1, "health": 1, "digital": 1]), questionnaire: Self.q)
+        let route = RoutePlanner(catalogue: catalogue).route(for: profile, start: YearMonth(year: 2026, month: 9))
+        var month = route.start
+        while month <= route.horizonEnd {
+            #expect(route.hours(in: month) <= 4)
+            month = month.adding(months: 1)
+        }
+        #expect(route.postponed.contains { $0.reason == .hoursLimit }, "\(route.postponed) \(route.steps.map { "\($0.activity.id) \($0.start)-\($0.end) \($0.activity.hoursPerMonth)" })")
+        #expect(Set(route.steps.map(\.area.id)) == ["ict", "health", "digital"])
+    }
+
     static func teacher(_ name: String, _ areas: [String: Double], subject: String = "math", school: String = "1", consent: Bool = true,
                         experience: Int = 10, age: Int = 40, role: String = "teacher") -> DeficitProfile {
         var r = response(name, level: 3, areas: areas)
