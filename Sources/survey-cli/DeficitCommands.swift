@@ -181,6 +181,10 @@ let routeCommand = Command(
         try append(event)
     }
     living = LivingRoute(try events(), today: today)
+    if let given = try month("--start"), let planned = living, planned.route.start != given {
+        invocation.console.err(invocation.language.t("Маршрут уже составлен с \(planned.route.start); --start его не меняет.",
+                                                     "The route was planned from \(planned.route.start); --start does not change it.") + "\n")
+    }
     guard let planned = living else { throw .failed("the route of «\(respondent)» could not be read back from \(journal.path)") }
     func stepNumber(_ option: String) throws(CLIError) -> Int? {
         guard let text = invocation.value(option) else { return nil }
