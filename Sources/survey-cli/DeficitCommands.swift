@@ -288,7 +288,16 @@ let groupCommand = Command(
             let stored: String? = field.id == "school" ? p.context.school : field.id == "subject" ? p.context.subject : p.context.role
             return stored.map(field.display) ?? invocation.language.t("(не указано)", "(not given)")
         }
-        let blocks = Dictionary(grouping: profiles, by: value).sorted { $0.key.localizedStandardCompare($1.key) == .orderedAscending }.map { (name: $0.key, group: analysis($0.value)) }
+        // Pairs are formed over everyone (within schools unless --across-schools), then shown in the mentee's block.
+        let all = analysis(profiles)
+        let blocks = Dictionary(grouping: profiles, by: value).sorted { $0.key.localizedStandardCompare($1.key) == .orderedAscending }.map { entry in
+            var group = GroupAnalysis(profiles: entry.value, questionnaire: q, rules: catalogue.planning, acrossSchools: across)
+            let names = Set(entry.value.compactMap(\.respondent))
+            group.pairs = all.pairs.filter { names.contains($0.mentee) }
+            group.uncovered = all.uncovered.filter { names.contains($0.mentee) }
+            group.progress = all.progress.filter { names.contains($0.key) }
+            return (name: entry.key, group: group)
+        }
         var total = analysis([])
         total.profiles = profiles
         total.pairs = blocks.flatMap(\.group.pairs)
