@@ -162,6 +162,12 @@ public struct Item: Sendable, Equatable {
     /// Negatively worded: disagreeing is the good answer, so values are keyed `min + max − x`.
     public var reverse: Bool
     public var required: Bool
+    /// Monitoring: what the child observably does at each level (level value → indicator), so that a level
+    /// is judged against this criterion's own description, not only the scale's generic one.
+    public var indicators: [Int: String] = [:]
+    /// Other codes accepted for this item in an answer file's header, such as an ASCII spelling of a code
+    /// whose letter cp1251 cannot hold («5-A.1» for «5-Ә.1»).
+    public var aliases: [String] = []
 
     public init(
         id: String, number: Int, text: String, scale: String?, area: String? = nil,

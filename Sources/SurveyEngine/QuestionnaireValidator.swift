@@ -158,6 +158,37 @@ public enum QuestionnaireValidator {
                 if let scale = q.scale(of: item), scale.kind != .levels {
                     report("$.items[\(i)].scale", "monitoring criteria are rated on a level scale; \"\(scale.id)\" is \(scale.kind.rawValue)")
                 }
+                // Seed 002: «тремя индикаторами, заданными каждому критерию» — one observable indicator per level.
+                if let scale = q.scale(of: item), scale.kind == .levels {
+                    let levels = scale.options.map { Int($0.value) }
+                    let missing = levels.filter { (item.indicators[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+                    if !missing.isEmpty {
+                        report("$.items[\(i)].indicators", "criterion \"\(item.id)\" needs an indicator for each of the \(levels.count) levels; missing: \(missing.map { "\"\($0)\"" }.joined(separator: ", "))")
+                    }
+                    for level in item.indicators.keys.sorted() where !levels.contains(level) {
+                        report("$.items[\(i)].indicators.\(level)", "\"\(scale.id)\" has no level \(level)")
+                    }
+                }
+            }
+        }
+        if q.kind != .monitoring {
+            for (i, item) in q.items.enumerated() where !item.indicators.isEmpty {
+                report("$.items[\(i)].indicators", "indicators are for monitoring criteria")
+            }
+        }
+        // Aliases name an item in a header: no alias may fold like another item's id, text or alias.
+        var spellings: [String: String] = [:]
+        for item in q.items {
+            for spelling in [item.id, item.text] where spellings[TextFolding.fold(spelling)] == nil { spellings[TextFolding.fold(spelling)] = item.id }
+        }
+        for (i, item) in q.items.enumerated() {
+            for (a, alias) in item.aliases.enumerated() {
+                let key = TextFolding.fold(alias)
+                if key.isEmpty { report("$.items[\(i)].aliases[\(a)]", "an empty alias"); continue }
+                if let owner = spellings[key], owner != item.id {
+                    report("$.items[\(i)].aliases[\(a)]", "alias \"\(alias)\" already names item \"\(owner)\"")
+                }
+                spellings[key] = item.id
             }
         }
         if q.kind == .deficits && !q.scoring.bands.isEmpty && !q.scoring.bands.contains(where: \.deficit) {

@@ -181,9 +181,25 @@ struct TreeReader {
         let area = o.string("area", &self, required: false)
         let reverse = o.bool("reverse", &self, required: false) ?? false
         let required = o.bool("required", &self, required: false) ?? true
+        let indicators = indicatorMap(o.member("indicators", &self, required: false), "\(path).indicators")
+        let aliases = o.array("aliases", &self, required: false) { r, node, path in r.string(node, path) }
         o.finish(&self)
         guard let id, let number, let text, scaleIsValid else { return nil }
-        return Item(id: id, number: number, text: text, scale: scale, area: area, reverse: reverse, required: required)
+        var item = Item(id: id, number: number, text: text, scale: scale, area: area, reverse: reverse, required: required)
+        item.indicators = indicators
+        item.aliases = aliases ?? []
+        return item
+    }
+
+    /// `"indicators": {"1": "…", "2": "…", "3": "…"}`: keys are level values.
+    mutating func indicatorMap(_ node: JSONNode?, _ path: String) -> [Int: String] {
+        var map: [Int: String] = [:]
+        for (key, text) in stringMap(node, path) {
+            if let level = Int(key), String(level) == key { map[level] = text } else {
+                report("\(path).\(key)", "an indicator is keyed by a level value (\"1\", \"2\", \"3\"), not \"\(key)\"")
+            }
+        }
+        return map
     }
 
     mutating func scoring(_ node: JSONNode, _ path: String, items: [Item]) -> ScoringRules {

@@ -516,7 +516,9 @@ private struct TakeScreen {
                 for (i, line) in lines.enumerated() {
                     screen += (i == 0 ? lead : "     ") + (isChosen ? style.chosen(line) : line) + "\n"
                 }
-                if let descriptor = option.descriptor, !descriptor.isEmpty {
+                // A criterion's own indicator for the level says what to observe; the scale's generic
+                // descriptor is the fallback.
+                if let descriptor = item.indicators[Int(option.value)] ?? option.descriptor, !descriptor.isEmpty {
                     for line in TextLayout.wrap(descriptor, to: width - 5) { screen += "     " + style.dim(line) + "\n" }
                 }
             }
@@ -615,7 +617,7 @@ private struct LineTake {
         if let scale = q.scale(of: item) {
             for (number, option) in scale.options.enumerated() {
                 text += "  \(number + 1) — " + labels.option(option, of: scale)
-                if let descriptor = option.descriptor, !descriptor.isEmpty { text += ": " + descriptor }
+                if let descriptor = item.indicators[Int(option.value)] ?? option.descriptor, !descriptor.isEmpty { text += ": " + descriptor }
                 text += "\n"
             }
             if !item.required { text += t("  (необязательный: пустая строка — пропустить)\n", "  (optional: an empty line skips)\n") }

@@ -44,7 +44,22 @@ struct CLIDefinitionTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("Физическая культура"))
         #expect(result.stdout.contains("5-Ф.1"))
-        #expect(result.stdout.contains("84 критерия"))
+        #expect(result.stdout.contains("91 критерий"))
+    }
+
+    @Test func showJSONGivesEachCriterionItsIndicators() throws {
+        let result = try survey(["show", "preschool-monitoring", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let items = try #require((try json(result.stdout) as? [String: Any])?["items"] as? [[String: Any]])
+        #expect(items.count >= 84)
+        for item in items {
+            let indicators = try #require(item["indicators"] as? [String: String], "\(item["id"] ?? "")")
+            #expect(indicators.keys.sorted() == ["1", "2", "3"])
+        }
+        let first = try #require(items.first { $0["id"] as? String == "5-Ф.2" }?["indicators"] as? [String: String])
+        #expect(first["1"]?.contains("по показу взрослого") == true)
+        let text = try survey(["show", "preschool-monitoring"]).stdout
+        #expect(text.contains("III — уверенно прыгает разными способами"), "the text lists the indicators too")
     }
 
     @Test func showByPathWorks() throws {

@@ -161,6 +161,8 @@ struct CLITakePipedTests {
                                 stdin: lines.joined(separator: "\n") + "\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Критерий 1 из \(items.count) (\(items[0]))"))
+        // Each level is shown with the criterion's own indicator, not only the scale's generic descriptor.
+        #expect(result.stdout.contains("1 — I: ходит и бегает вместе с группой по показу взрослого"), "\(result.stdout.prefix(600))")
         let response = try #require(try storedResponses("preschool-monitoring", data: dir).first)
         #expect(response.respondent == "Петя С.")
         #expect(response.stage == "start")

@@ -44,7 +44,8 @@ public enum QuestionnaireRendering {
                 ("id", .string(item.id)), ("number", .integer(item.number)), ("text", .string(item.text)),
                 ("scale", .optional(item.scale)), ("area", .optional(item.area)), ("reverse", .bool(item.reverse)),
                 ("required", .bool(item.required)),
-            ])
+            ] + (item.indicators.isEmpty ? [] : [("indicators", .object(item.indicators.keys.sorted().map { (String($0), JSONOutput.string(item.indicators[$0] ?? "")) }))])
+              + (item.aliases.isEmpty ? [] : [("aliases", .array(item.aliases.map(JSONOutput.string)))]))
         })
         let rules = q.scoring
         let scoring = JSONOutput.object([
@@ -112,6 +113,16 @@ public enum QuestionnaireRendering {
                 let lines = TextLayout.wrap(text, to: max(20, width - head.count - 2))
                 out += "  " + head + lines[0] + "\n"
                 for line in lines.dropFirst() { out += "  " + String(repeating: " ", count: head.count) + line + "\n" }
+                if let scale = q.scale(of: item) {
+                    let indent = String(repeating: " ", count: head.count + 2)
+                    for option in scale.options {
+                        guard let indicator = item.indicators[Int(option.value)] else { continue }
+                        let mark = labels.option(option, of: scale).split(separator: " ").first.map(String.init) ?? option.label
+                        let lines = TextLayout.wrap("\(mark) — \(indicator)", to: max(20, width - indent.count - 4))
+                        out += indent + "  " + lines[0] + "\n"
+                        for line in lines.dropFirst() { out += indent + "    " + line + "\n" }
+                    }
+                }
             }
         }
         if !q.scoring.bands.isEmpty {
