@@ -235,7 +235,8 @@ struct DefinitionLoaderTests {
         #expect(q.areas.allSatisfy { $0.domain != nil })
         let levels = try #require(q.scales.first { $0.kind == .levels })
         #expect(levels.options.map(\.value) == [1, 2, 3])
-        #expect(q.items.allSatisfy { $0.scale == levels.id })
+        #expect(q.scoredItems.allSatisfy { $0.scale == levels.id })
+        #expect(q.items.filter(\.isFreeText).map(\.id) == ["measures"], "the teacher's measures, free text")
     }
 }
 

@@ -42,7 +42,9 @@ public struct HeaderMatcher: Sendable {
         var problems: [HeaderProblem] = []
         var itemColumn: [Int: Int] = [:]
         var respondentColumn: Int?
-        let byID = Dictionary(questionnaire.items.enumerated().map { (TextFolding.fold($1.id), $0) }, uniquingKeysWith: { a, _ in a })
+        // Ids and the aliases a definition declares (an ASCII code for a letter cp1251 cannot hold, «Мероприятия»).
+        let byID = Dictionary(questionnaire.items.enumerated().flatMap { index, item in ([item.id] + item.aliases).map { (TextFolding.fold($0), index) } },
+                              uniquingKeysWith: { a, _ in a })
         let byNumber = Dictionary(questionnaire.items.enumerated().map { ($1.number, $0) }, uniquingKeysWith: { a, _ in a })
         let byText = Dictionary(questionnaire.items.enumerated().map { (TextFolding.fold($1.text), $0) }, uniquingKeysWith: { a, _ in a })
         let idNames = Set((idColumn.map { [$0] } ?? Self.respondentHeaders).map(TextFolding.fold))

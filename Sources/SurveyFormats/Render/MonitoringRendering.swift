@@ -51,6 +51,7 @@ public struct MonitoringRendering {
                     })),
                 ])
             })),
+            ("movement", ObservationSheetRendering(self).movementJSON(analysis.movement)),
         ])
     }
 
@@ -75,6 +76,7 @@ public struct MonitoringRendering {
 
     public func summaryText(_ summaries: [StageSummary]) -> String {
         var out = labels.title + "\n"
+        if summaries.contains(where: { $0.children > 0 }) { out += ObservationSheetRendering(self).movementLine(analysis.movement) + "\n" }
         let levelHeads = analysis.levels.options.map { labels.option($0, of: analysis.levels) }
         for s in summaries {
             out += "\n" + t("Этап: \(stageName(s.stage)) — детей: \(s.children)", "Stage: \(stageName(s.stage)) — children: \(s.children)") + "\n"

@@ -78,7 +78,7 @@ public enum QuestionnaireRendering {
         let labels = Labels(q, language)
         let t = language.t
         var out = "\(labels.title)\n"
-        out += "\(q.id) · \(labels.kindName(q.kind)) · \(t("версия", "version")) \(q.version) · \(labels.itemCount(q.items.count))\n"
+        out += "\(q.id) · \(labels.kindName(q.kind)) · \(t("версия", "version")) \(q.version) · \(labels.itemCount(q.kind == .monitoring ? q.scoredItems.count : q.items.count))\n"
         if let description = q.description, language.rawValue == q.language {
             out += "\n" + TextLayout.wrap(description, to: width).joined(separator: "\n") + "\n"
         }

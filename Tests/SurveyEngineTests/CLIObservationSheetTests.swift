@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+@testable import SurveyEngine
+@testable import SurveyFormats
+
+/// Two stage sheets of a class where children arrive and leave, through `survey import` and
+/// `survey monitor --sheet`: every footer count and percent, the children's order, the movement.
+@Suite("CLI: observation sheet and movement")
+struct CLIObservationSheetTests {
+    static let q = try! QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-monitoring")
+    static let criteria = q.scoredItems.map(\.id)
+
+    /// Children at each stage: 1–10 in September; 9 and 10 leave, 11 and 12 arrive by January.
+    static let children: [String: [Int]] = ["start": Array(1...10), "mid": Array(1...8) + [11, 12]]
+    static let stageIndex = ["start": 0, "mid": 1]
+
+    /// A deterministic level, or nil for a blank cell.
+    static func level(_ child: Int, _ criterion: Int, _ stage: Int) -> Int? {
+        if (child * 5 + criterion + stage) % 17 == 0 { return nil }
+        return min(3, (child * 7 + criterion * 3) % 3 + 1 + (stage > 0 && (child + criterion) % 4 == 0 ? 1 : 0))
+    }
+
+    /// Percents by the largest remainder, computed here independently of the engine.
+    static func percents(_ counts: [Int], of total: Int) -> [Int] {
+        guard total > 0 else { return counts.map { _ in 0 } }
+        let exact = counts.map { Double($0) * 100 / Double(total) }
+        var result = exact.map { Int($0.rounded(.down)) }
+        let order = counts.indices.sorted { (exact[$0] - Double(result[$0])) > (exact[$1] - Double(result[$1])) + 1e-9 }
+        for index in order.prefix(100 - result.reduce(0, +)) { result[index] += 1 }
+        return result
+    }
+
+    static func importStages(into dir: String) throws {
+        for (stage, kids) in children {
+            var lines = ["Ребёнок;" + criteria.joined(separator: ";") + ";Мероприятия"]
+            // Written in a shuffled order: the sheet must sort them naturally.
+            for c in kids.reversed() {
+                let cells = criteria.indices.map { i in level(c, i, stageIndex[stage]!).map { ["I", "II", "III"][$0 - 1] } ?? "" }
+                lines.append("Ребёнок \(c);" + cells.joined(separator: ";") + ";" + (c == 3 ? "Игры с мячом, \(stage)" : ""))
+            }
+            try lines.joined(separator: "\r\n").write(toFile: dir + "/\(stage).csv", atomically: true, encoding: .utf8)
+            let result = try survey(["import", "preschool-monitoring", dir + "/\(stage).csv", "--stage", stage, "--data", dir + "/d"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+    }
+
+    @Test func everyFooterCountAndPercentOfTwoStages() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.importStages(into: dir)
+        for (stage, kids) in Self.children {
+            let s = Self.stageIndex[stage]!
+            let result = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", stage, "--format", "json", "--data", dir + "/d"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let sheet = try #require(try json(result.stdout) as? [String: Any])
+            #expect(sheet["children"] as? Int == kids.count)
+            let rows = try #require(sheet["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["child"] as? String ?? "" } == kids.sorted().map { "Ребёнок \($0)" }, "natural order: 3 before 10")
+            let footer = try #require(sheet["criteria"] as? [[String: Any]])
+            #expect(footer.count == Self.criteria.count)
+            for (i, row) in footer.enumerated() {
+                let levels = kids.map { Self.level($0, i, s) }
+                let counts = (1...3).map { v in levels.filter { $0 == v }.count }
+                let missing = levels.filter { $0 == nil }.count
+                let expected = Self.percents(counts + [missing], of: kids.count)
+                #expect(row["counts"] as? [String: Int] == ["1": counts[0], "2": counts[1], "3": counts[2]], "\(stage) \(Self.criteria[i])")
+                #expect(row["percents"] as? [String: Int] == ["1": expected[0], "2": expected[1], "3": expected[2]], "\(stage) \(Self.criteria[i])")
+                #expect(row["missing"] as? Int == missing && row["missingPercent"] as? Int == expected[3])
+            }
+            // The same numbers in the CSV's footer rows, as Excel shows them.
+            let csv = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", stage, "--format", "csv", "--data", dir + "/d"]).stdout
+            let records = csv.components(separatedBy: "\r\n").map { $0.components(separatedBy: ";") }
+            #expect(records[0].prefix(3) == ["№", "Ребёнок", "5-Ф.1"])
+            for (v, roman) in ["I", "II", "III"].enumerated() {
+                let countRow = try #require(records.first { $0.count > 1 && $0[1] == "\(roman), детей" })
+                let percentRow = try #require(records.first { $0.count > 1 && $0[1] == "\(roman), %" })
+                for (i, code) in Self.criteria.enumerated() {
+                    // Columns are grouped by domain, so found by their code.
+                    let column = try #require(records[0].firstIndex(of: code))
+                    let levels = kids.map { Self.level($0, i, s) }
+                    let counts = (1...3).map { x in levels.filter { $0 == x }.count }
+                    #expect(countRow[column] == String(counts[v]), "\(code)")
+                    #expect(percentRow[column] == String(Self.percents(counts + [levels.filter { $0 == nil }.count], of: kids.count)[v]), "\(code)")
+                }
+            }
+            // The teacher's measures are a column of the sheet.
+            let third = try #require(rows.first { $0["child"] as? String == "Ребёнок 3" })
+            #expect(third["measures"] as? [String] == ["Игры с мячом, \(stage)"])
+        }
+    }
+
+    @Test func movementCountsArrivalsAndDepartures() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.importStages(into: dir)
+        let summary = try #require(try json(try survey(["monitor", "preschool-monitoring", "--format", "json", "--data", dir + "/d"]).stdout) as? [String: Any])
+        let movement = try #require(summary["movement"] as? [String: Any])
+        #expect(movement["start"] as? Int == 10 && movement["arrived"] as? Int == 2 && movement["left"] as? Int == 2 && movement["end"] as? Int == 10)
+        #expect(movement["arrivedChildren"] as? [String] == ["Ребёнок 11", "Ребёнок 12"])
+        #expect(movement["leftChildren"] as? [String] == ["Ребёнок 9", "Ребёнок 10"])
+        let text = try survey(["monitor", "preschool-monitoring", "--data", dir + "/d"]).stdout
+        #expect(text.contains("Движение детей: на начало 10, прибыли 2 (Ребёнок 11, Ребёнок 12), выбыли 2 (Ребёнок 9, Ребёнок 10), на конец 10"), "\(text.prefix(400))")
+        // Percents of a stage are of the children assessed at it: 10 in January, not the 12 ever seen.
+        let mid = try #require((summary["stages"] as? [[String: Any]])?.last)
+        #expect(mid["children"] as? Int == 10)
+        let anonymous = try survey(["monitor", "preschool-monitoring", "--anonymize", "--data", dir + "/d"]).stdout
+        #expect(!anonymous.contains("Ребёнок 11") && anonymous.contains("прибыли 2"), "pseudonyms with --anonymize")
+    }
+
+    @Test func theSheetPrintsInEveryFormatAndBlank() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.importStages(into: dir)
+        let html = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "mid", "--format", "html", "--data", dir + "/d"])
+        #expect(html.status == 0 && html.stdout.contains("@page { size: A4 landscape") && html.stdout.contains("<table class=\"sheet\">"))
+        #expect(!html.stdout.contains("<pre"), "a real table, not preformatted text")
+        #expect(html.stdout.contains("<th colspan=\"7\">Развитие речи</th>"), "codes grouped by area")
+        let text = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "mid", "--data", dir + "/d"])
+        #expect(text.stdout.contains("ФИЗИЧЕСКОЕ РАЗВИТИЕ") && text.stdout.contains("III, %"))
+        let md = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "mid", "--format", "md", "--data", dir + "/d"])
+        #expect(md.stdout.contains("| 1 | Ребёнок 1 |"))
+        #expect(try survey(["monitor", "preschool-monitoring", "--sheet", "--data", dir + "/d"]).status == 64, "a sheet needs --stage")
+        let none = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "final", "--data", dir + "/d"])
+        #expect(none.status == 1 && none.stderr.contains("--blank"))
+
+        // A blank sheet: N numbered rows, footer rows to count by hand, the indicators; its CSV imports once filled.
+        let blank = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "final", "--blank", "4", "--format", "html"])
+        #expect(blank.status == 0 && blank.stdout.components(separatedBy: "<tr class=\"blank\">").count - 1 == 4 * 5)
+        #expect(blank.stdout.contains("по показу взрослого"), "the blank sheet shows the indicators")
+        let blankText = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "final", "--blank", "3"]).stdout
+        #expect(blankText.contains("III — уверенно прыгает разными способами"))
+        let blankCSV = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "final", "--blank", "2", "--format", "csv"]).stdout
+        var lines = blankCSV.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 3)
+        lines[1] = "Ребёнок 5;" + Self.criteria.map { _ in "II" }.joined(separator: ";") + ";"
+        lines.remove(at: 2)
+        try lines.joined(separator: "\r\n").write(toFile: dir + "/filled.csv", atomically: true, encoding: .utf8)
+        let imported = try survey(["import", "preschool-monitoring", dir + "/filled.csv", "--stage", "final", "--data", dir + "/d"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+    }
+}
+
+@Suite("Natural order")
+struct NaturalOrderTests {
+    @Test func numbersCompareByValue() {
+        #expect(NaturalOrder.less("Ребёнок 3", "Ребёнок 10"))
+        #expect(!NaturalOrder.less("Ребёнок 10", "Ребёнок 3"))
+        #expect(NaturalOrder.less("Айгерим К. №2", "айгерим К. №11"))
+        #expect(["№10", "№2", "№1"].sorted(by: NaturalOrder.less) == ["№1", "№2", "№10"])
+    }
+}
