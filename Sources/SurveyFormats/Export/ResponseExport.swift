@@ -4,11 +4,13 @@ import SurveyEngine
 /// Stored responses written back out: a wide CSV that `survey import` reads unchanged, or JSON.
 public enum ResponseExport {
     /// One row per response: the respondent (when any has one), then one column per item by id.
-    public static func csv(_ responses: [Response], questionnaire q: Questionnaire, values: Bool, excel: Bool) -> String {
-        var writer = CSVWriter(delimiter: excel ? ";" : ",", bom: excel)
+    /// `codes` are the item columns' headers (the ids, or for cp1251 their recoverable forms).
+    public static func csv(_ responses: [Response], questionnaire q: Questionnaire, values: Bool, excel: Bool, codes: [String]? = nil,
+                           delimiter: Character? = nil) -> String {
+        var writer = CSVWriter(delimiter: delimiter ?? (excel ? ";" : ","), bom: excel)
         let named = responses.contains { $0.respondent != nil }
         let idHeader = q.kind == .monitoring ? "ребёнок" : "respondent"
-        writer.row((named ? [idHeader] : []) + q.items.map(\.id), defuse: Set(0...q.items.count))
+        writer.row((named ? [idHeader] : []) + (codes ?? q.items.map(\.id)), defuse: Set(0...q.items.count))
         let defuse = Set((named ? [0] : []) + q.items.enumerated().filter { $0.element.isFreeText }.map { $0.offset + (named ? 1 : 0) })
         for response in responses {
             var cells = named ? [response.respondent ?? ""] : []

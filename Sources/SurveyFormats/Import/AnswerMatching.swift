@@ -62,6 +62,27 @@ public struct HeaderMatcher: Sendable {
                 respondentColumn = column
             } else if let index = byID[folded] ?? byText[folded] ?? Self.number(in: folded).flatMap({ byNumber[$0] }) {
                 role = .item(index)
+            } else if raw.contains("?"), questionnaire.items.contains(where: { !$0.id.unicodeScalars.allSatisfy(OutputEncoding.cp1251.canEncode) }) {
+                // A code whose letter cp1251 could not hold («5-?.1» for «5-Ә.1»): taken when only one item reads so.
+                let found = CodeRecovery.candidates(raw, in: questionnaire)
+                if found.count == 1 {
+                    role = .item(found[0])
+                } else if !found.isEmpty {
+                    let names = found.map { index in
+                        let item = questionnaire.items[index]
+                        let ascii = item.aliases.first { $0.allSatisfy(\.isASCII) }
+                        return "«\(item.id)»" + (ascii.map { " (\($0))" } ?? "")
+                    }
+                    problems.append(HeaderProblem(column: column + 1, message: "«\(raw)» could be \(names.joined(separator: " or ")): a letter was lost when the file was saved in cp1251",
+                                                  hint: "write the code as its ASCII alias, or save the file as UTF-8 (Excel: «CSV UTF-8»)"))
+                    roles.append(.unnamed)
+                    continue
+                } else {
+                    problems.append(HeaderProblem(column: column + 1, message: "unknown column «\(raw)»: «?» stands for a letter lost when the file was saved in cp1251, and no item of '\(questionnaire.id)' reads so",
+                                                  hint: "save the file as UTF-8 (Excel: «CSV UTF-8») or write the code with the ASCII alias from 'survey show \(questionnaire.id)'"))
+                    roles.append(.unnamed)
+                    continue
+                }
             }
             guard let role else {
                 // A suggestion compares the header with every item; past the first few unknown columns (a
