@@ -88,7 +88,10 @@ extension MonitoringAnalysis {
             let banded = !levels.isEmpty && Double(levels.count) >= rule.minAnswered * Double(scored.count)
             let band = banded ? mean.flatMap { questionnaire.scoring.band(for: $0) } : nil
             if let band { overall[band.id, default: 0] += 1 } else { overallMissing += 1 }
-            let measures = freeText.compactMap { response.texts[$0.id] }.filter { !$0.isEmpty }
+            let measures = freeText.compactMap { item -> String? in
+                guard let text = response.texts[item.id], !text.isEmpty else { return nil }
+                return item.domain.flatMap { d in questionnaire.domains.first { $0.id == d } }.map { "\($0.title): \(text)" } ?? text
+            }
 
             var domainMeans: [String: [Double]] = [:]
             for area in questionnaire.areas {

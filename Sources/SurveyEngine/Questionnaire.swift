@@ -168,6 +168,8 @@ public struct Item: Sendable, Equatable {
     /// Other codes accepted for this item in an answer file's header, such as an ASCII spelling of a code
     /// whose letter cp1251 cannot hold («5-A.1» for «5-Ә.1»).
     public var aliases: [String] = []
+    /// Monitoring: a free-text item for one domain (the teacher's measures for «Физическое развитие»).
+    public var domain: String?
 
     public init(
         id: String, number: Int, text: String, scale: String?, area: String? = nil,

@@ -171,6 +171,14 @@ public enum QuestionnaireValidator {
                 }
             }
         }
+        for (i, item) in q.items.enumerated() {
+            guard let domain = item.domain else { continue }
+            if !item.isFreeText { report("$.items[\(i)].domain", "only a free-text item (the teacher's measures) names a domain; a criterion's domain is its area's") }
+            if !q.domains.contains(where: { $0.id == domain }) {
+                let hint = TextFolding.nearest(domain, among: q.domains.map(\.id)).map { " (did you mean \"\($0)\"?)" } ?? ""
+                report("$.items[\(i)].domain", "unknown domain \"\(domain)\"\(hint)")
+            }
+        }
         if q.kind != .monitoring {
             for (i, item) in q.items.enumerated() where !item.indicators.isEmpty {
                 report("$.items[\(i)].indicators", "indicators are for monitoring criteria")

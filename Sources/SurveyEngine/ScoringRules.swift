@@ -7,6 +7,8 @@ public struct ScoringRules: Sendable, Equatable {
     public var area: AreaRule?
     /// Bands over an area score: POMP 0–100 for deficits, the mean level for monitoring.
     public var bands: [Band]
+    /// Monitoring: how many generated suggestions a development card lists.
+    public var suggestions = SuggestionRule()
 
     public init(composites: [Composite] = [], area: AreaRule? = nil, bands: [Band] = []) {
         self.composites = composites
@@ -77,5 +79,16 @@ public struct Band: Sendable, Equatable {
         self.deficit = deficit
         self.strength = strength
         self.description = description
+    }
+}
+
+/// The generated suggestions of a development card are few, so the teacher's own measures stay the plan:
+/// the weakest criteria, at most `perDomain` in a domain and `total` in all.
+public struct SuggestionRule: Sendable, Equatable {
+    public var perDomain: Int
+    public var total: Int
+    public init(perDomain: Int = 2, total: Int = 7) {
+        self.perDomain = perDomain
+        self.total = total
     }
 }

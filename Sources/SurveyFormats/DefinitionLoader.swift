@@ -183,11 +183,13 @@ struct TreeReader {
         let required = o.bool("required", &self, required: false) ?? true
         let indicators = indicatorMap(o.member("indicators", &self, required: false), "\(path).indicators")
         let aliases = o.array("aliases", &self, required: false) { r, node, path in r.string(node, path) }
+        let domain = o.string("domain", &self, required: false)
         o.finish(&self)
         guard let id, let number, let text, scaleIsValid else { return nil }
         var item = Item(id: id, number: number, text: text, scale: scale, area: area, reverse: reverse, required: required)
         item.indicators = indicators
         item.aliases = aliases ?? []
+        item.domain = domain
         return item
     }
 
@@ -238,8 +240,17 @@ struct TreeReader {
             guard let id, let label, let from, let to else { return nil }
             return Band(id: id, label: label, from: from, to: to, deficit: deficit, strength: strength, description: description)
         }
+        var suggestions = SuggestionRule()
+        if let member = o.member("suggestions", &self, required: false), var g = object(member, "\(path).suggestions") {
+            suggestions.perDomain = g.integer("perDomain", &self, required: false) ?? suggestions.perDomain
+            suggestions.total = g.integer("total", &self, required: false) ?? suggestions.total
+            g.finish(&self)
+            if suggestions.perDomain < 0 || suggestions.total < 0 { report("\(path).suggestions", "counts of suggestions cannot be negative") }
+        }
         o.finish(&self)
-        return ScoringRules(composites: composites ?? [], area: area, bands: bands ?? [])
+        var rules = ScoringRules(composites: composites ?? [], area: area, bands: bands ?? [])
+        rules.suggestions = suggestions
+        return rules
     }
 
     mutating func translation(_ node: JSONNode, _ path: String) -> Translation? {

@@ -32,11 +32,11 @@ struct CLIObservationSheetTests {
 
     static func importStages(into dir: String) throws {
         for (stage, kids) in children {
-            var lines = ["Ребёнок;" + criteria.joined(separator: ";") + ";Мероприятия"]
+            var lines = ["Ребёнок;" + criteria.joined(separator: ";") + ";Мероприятия;Мероприятия (физическое развитие)"]
             // Written in a shuffled order: the sheet must sort them naturally.
             for c in kids.reversed() {
                 let cells = criteria.indices.map { i in level(c, i, stageIndex[stage]!).map { ["I", "II", "III"][$0 - 1] } ?? "" }
-                lines.append("Ребёнок \(c);" + cells.joined(separator: ";") + ";" + (c == 3 ? "Игры с мячом, \(stage)" : ""))
+                lines.append("Ребёнок \(c);" + cells.joined(separator: ";") + ";" + (c == 3 ? "Игры с мячом, \(stage);Прыжки через скакалку, \(stage)" : ";"))
             }
             try lines.joined(separator: "\r\n").write(toFile: dir + "/\(stage).csv", atomically: true, encoding: .utf8)
             let result = try survey(["import", "preschool-monitoring", dir + "/\(stage).csv", "--stage", stage, "--data", dir + "/d"])
@@ -85,7 +85,7 @@ struct CLIObservationSheetTests {
             }
             // The teacher's measures are a column of the sheet.
             let third = try #require(rows.first { $0["child"] as? String == "Ребёнок 3" })
-            #expect(third["measures"] as? [String] == ["Игры с мячом, \(stage)"])
+            #expect(third["measures"] as? [String] == ["Игры с мячом, \(stage)", "Физическое развитие: Прыжки через скакалку, \(stage)"])
         }
     }
 
@@ -105,6 +105,41 @@ struct CLIObservationSheetTests {
         #expect(mid["children"] as? Int == 10)
         let anonymous = try survey(["monitor", "preschool-monitoring", "--anonymize", "--data", dir + "/d"]).stdout
         #expect(!anonymous.contains("Ребёнок 11") && anonymous.contains("прибыли 2"), "pseudonyms with --anonymize")
+    }
+
+    @Test func theCardShowsTheTeachersMeasuresPerStageAndFewSuggestions() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.importStages(into: dir)
+        let card = try #require(try json(try survey(["monitor", "preschool-monitoring", "--child", "Ребёнок 3", "--format", "json", "--data", dir + "/d"]).stdout) as? [String: Any])
+        let measures = try #require(card["measures"] as? [[String: Any]])
+        #expect(measures.map { "\($0["stage"] ?? "")|\($0["domain"] as? String ?? "-")|\($0["text"] ?? "")" } == [
+            "start|-|Игры с мячом, start", "start|physical|Прыжки через скакалку, start",
+            "mid|-|Игры с мячом, mid", "mid|physical|Прыжки через скакалку, mid"])
+        // Suggestions are few: at most 2 per domain, 7 in all (the definition's scoring.suggestions), and marked.
+        let work = try #require(card["plannedWork"] as? [[String: Any]])
+        #expect(!work.isEmpty && work.count <= 7)
+        #expect(work.allSatisfy { $0["suggested"] as? Bool == true && ($0["indicator"] as? String)?.isEmpty == false })
+        let perDomain = Dictionary(grouping: work, by: { $0["domain"] as? String ?? "" })
+        #expect(perDomain.values.allSatisfy { $0.count <= 2 })
+        #expect(perDomain.count == min(5, work.count), "every weak domain gets one before any gets two")
+        // The level it aims at is the criterion's own indicator one level up.
+        let q = Self.q
+        for w in work {
+            let item = try #require(q.item(w["id"] as? String ?? ""))
+            #expect(w["indicator"] as? String == item.indicators[Int(w["target"] as? Double ?? 0)])
+        }
+
+        let text = try survey(["monitor", "preschool-monitoring", "--child", "Ребёнок 3", "--data", dir + "/d"]).stdout
+        #expect(text.contains("Мероприятия педагога"))
+        #expect(text.contains("    Физическое развитие: Прыжки через скакалку, mid"))
+        #expect(text.contains("    Общие: Игры с мячом, start"))
+        #expect(text.contains("Предложения программы"))
+        // «Ознакомление с окружающим миром» sits under the domain the definition gives it (social), everywhere.
+        let social = try #require(text.range(of: "ФОРМИРОВАНИЕ СОЦИАЛЬНО-ЭМОЦИОНАЛЬНЫХ НАВЫКОВ"))
+        let world = try #require(text.range(of: "Ознакомление с окружающим миром"))
+        #expect(world.lowerBound > social.lowerBound)
+        #expect(!text.contains("сейчас I, цель II"), "no boilerplate line per criterion")
     }
 
     @Test func theSheetPrintsInEveryFormatAndBlank() throws {

@@ -162,6 +162,17 @@ struct DefinitionLoaderTests {
         #expect(load(extra).problems.contains { $0.message.contains("no level 4") })
     }
 
+    @Test func aMeasuresItemNamesAKnownDomain() throws {
+        let base = Self.monitoringWithIndicators.replacingOccurrences(of: #""areas": [{"id": "music", "title": "Музыка"}"#,
+            with: #""domains": [{"id": "creative", "title": "Творческие"}], "areas": [{"id": "music", "title": "Музыка", "domain": "creative"}"#)
+        let measures = base.replacingOccurrences(of: #""items": ["#, with: #""items": [{"id": "m-creative", "number": 9, "text": "Мероприятия", "scale": null, "required": false, "domain": "creativ"}, "#)
+        let problem = try #require(load(measures).problems.first)
+        #expect(problem.path == "$.items[0].domain" && problem.message.contains("did you mean \"creative\""), "\(problem)")
+        #expect(load(measures.replacingOccurrences(of: #""domain": "creativ""#, with: #""domain": "creative""#)).problems.isEmpty)
+        let onCriterion = base.replacingOccurrences(of: #""area": "music","#, with: #""area": "music", "domain": "creative","#)
+        #expect(load(onCriterion).problems.contains { $0.message.contains("only a free-text item") })
+    }
+
     @Test func anAliasMayNotNameAnotherItem() throws {
         let clash = Self.monitoringWithIndicators.replacingOccurrences(of: #""aliases": ["5-A.1"]"#, with: #""aliases": ["5-ш.29"]"#)
         let problem = try #require(load(clash).problems.first)
@@ -236,7 +247,7 @@ struct DefinitionLoaderTests {
         let levels = try #require(q.scales.first { $0.kind == .levels })
         #expect(levels.options.map(\.value) == [1, 2, 3])
         #expect(q.scoredItems.allSatisfy { $0.scale == levels.id })
-        #expect(q.items.filter(\.isFreeText).map(\.id) == ["measures"], "the teacher's measures, free text")
+        #expect(q.items.filter(\.isFreeText).map(\.id) == ["measures"] + q.domains.map { "measures-\($0.id)" }, "the teacher's measures, free text, general and per domain")
     }
 }
 

@@ -68,7 +68,14 @@ public struct MonitoringRendering {
             })),
             ("regressions", .array(card.regressions.map { .object([("id", .string($0.item.id)), ("from", .string($0.from)), ("to", .string($0.to))]) })),
             ("stuckAtLowest", .array(card.stuckAtLowest.map { .object([("id", .string($0.item.id)), ("stages", .array($0.stages.map(JSONOutput.string)))]) })),
-            ("plannedWork", .array(card.plannedWork.map { .object([("id", .string($0.item.id)), ("text", .string($0.item.text)), ("level", .integer($0.level)), ("target", .number($0.target.value))]) })),
+            ("plannedWork", .array(card.plannedWork.map { w in
+                .object([("id", .string(w.item.id)), ("text", .string(w.item.text)), ("domain", .optional(Optional(domainID(of: w.item)).flatMap { $0.isEmpty ? nil : $0 })),
+                         ("level", .integer(w.level)), ("target", .number(w.target.value)),
+                         ("indicator", .optional(w.item.indicators[Int(w.target.value)])), ("suggested", .bool(true))])
+            })),
+            ("measures", .array(card.ratedStages.flatMap { stage in (card.measures[stage.id] ?? []).map { entry in
+                JSONOutput.object([("stage", .string(stage.id)), ("domain", .optional(entry.item.domain)), ("item", .string(entry.item.id)), ("text", .string(entry.text))])
+            } })),
         ])
     }
 
@@ -150,12 +157,47 @@ public struct MonitoringRendering {
         if !card.stuckAtLowest.isEmpty {
             out += t("⚠ На уровне I два этапа подряд: ", "⚠ At level I at two stages: ") + card.stuckAtLowest.map(\.item.id).joined(separator: ", ") + "\n"
         }
-        if !card.plannedWork.isEmpty {
-            out += "\n" + t("Планируемая индивидуальная работа:", "Planned individual work:") + "\n"
-            for work in card.plannedWork {
-                out += "  — \(work.item.id) «\(labels.text(work.item))»: " + t("сейчас \(roman(work.level)), цель \(roman(Int(work.target.value)))", "now \(roman(work.level)), aim \(roman(Int(work.target.value)))")
-                if let descriptor = work.target.descriptor { out += " — \(descriptor)" }
-                out += "\n"
+        out += measuresText(card)
+        out += suggestionsText(card)
+        return out
+    }
+
+    /// The domain a free-text measures item or a criterion belongs to ("" for none).
+    func domainID(of item: Item) -> String { item.domain ?? item.area.flatMap(q.area)?.domain ?? "" }
+    func domainTitle(_ id: String) -> String {
+        q.domains.first { $0.id == id }.map { labels.name($0.id, fallback: $0.title) } ?? t("Общие", "General")
+    }
+    /// Domains in the definition's order, then "general".
+    var domainOrder: [String] { q.domains.map(\.id) + [""] }
+
+    /// The teacher's measures, per stage and domain (the seed's card: columns are the stages' corrective work).
+    func measuresText(_ card: DevelopmentCard) -> String {
+        var out = "\n" + t("Мероприятия педагога (коррекционная работа после этапа):", "The teacher's measures (corrective work after each stage):") + "\n"
+        for stage in card.ratedStages {
+            let filled = card.measures[stage.id] ?? []
+            out += "  " + stageName(stage) + ":" + (filled.isEmpty ? t(" не записаны", " none recorded") : "") + "\n"
+            for key in domainOrder {
+                for entry in filled where domainID(of: entry.item) == key {
+                    out += TextLayout.wrap(domainTitle(key) + ": " + entry.text, to: 96).enumerated().map { ($0.offset == 0 ? "    " : "      ") + $0.element }.joined(separator: "\n") + "\n"
+                }
+            }
+        }
+        return out
+    }
+
+    /// Generated suggestions, marked as such: the few weakest criteria per domain at the latest stage.
+    func suggestionsText(_ card: DevelopmentCard) -> String {
+        guard !card.plannedWork.isEmpty, let latest = card.ratedStages.last else { return "" }
+        var out = "\n" + t("Предложения программы (по самым слабым критериям, \(stageName(latest).lowercased()) этап; педагог решает сам):",
+                           "Suggestions (the weakest criteria, \(stageName(latest)) stage; the teacher decides):") + "\n"
+        for key in domainOrder {
+            let work = card.plannedWork.filter { domainID(of: $0.item) == key }
+            guard !work.isEmpty else { continue }
+            out += "  " + domainTitle(key) + "\n"
+            for w in work {
+                let aim = w.item.indicators[Int(w.target.value)] ?? w.target.descriptor ?? ""
+                let line = "\(w.item.id) «\(labels.text(w.item))»: \(roman(w.level)) → \(roman(Int(w.target.value)))" + (aim.isEmpty ? "" : " — " + aim)
+                out += TextLayout.wrap(line, to: 94).enumerated().map { ($0.offset == 0 ? "    — " : "      ") + $0.element }.joined(separator: "\n") + "\n"
             }
         }
         return out
