@@ -266,7 +266,7 @@ public struct ObservationSheetRendering {
     static let style = """
     @page { size: A4 landscape; margin: 10mm; }
     body { max-width: none; margin: 1rem; }
-    table.sheet { font-size: .72rem; width: auto; }
+    table.sheet { font-size: .72rem; width: auto; margin-bottom: 1rem; }
     table.sheet th, table.sheet td { padding: .15rem .25rem; }
     table.sheet th.code { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: 500; }
     table.sheet td.name { white-space: nowrap; min-width: 9rem; }
@@ -282,7 +282,7 @@ public struct ObservationSheetRendering {
         var body = "<h1>\(htmlEscape(labels.title))</h1><p class=\"meta\">\(htmlEscape(heading(sheet, stage: sheet.stage, blank: nil)))</p>"
         if let movement { body += "<p class=\"meta\">\(htmlEscape(movementLine(movement)))</p>" }
         for section in sections {
-            body += "<section class=\"part\"><h2>\(htmlEscape(section.title))</h2>" + sectionTable(section, sheet: sheet, blank: nil) + "</section>"
+            body += "<section class=\"part\"><h2>\(htmlEscape(section.title))</h2>" + sectionTables(section, sheet: sheet, blank: nil) + "</section>"
         }
         body += "<section class=\"part\"><h2>\(htmlEscape(t("Итог по ребёнку и распределение по уровням", "Each child, and the distribution by level")))</h2>"
         body += summaryTable(sheet) + distributionTable(sheet) + "</section>"
@@ -293,7 +293,7 @@ public struct ObservationSheetRendering {
         var body = "<h1>\(htmlEscape(labels.title))</h1><p class=\"meta\">\(htmlEscape(heading(nil, stage: stage, blank: rows)))</p>"
         body += "<p class=\"meta\">" + htmlEscape(t("Дата: ____________  Группа: ____________  Педагог: ______________________", "Date: ____________  Group: ____________  Teacher: ______________________")) + "</p>"
         for section in sections {
-            body += "<section class=\"part\"><h2>\(htmlEscape(section.title))</h2>" + sectionTable(section, sheet: nil, blank: rows) + "</section>"
+            body += "<section class=\"part\"><h2>\(htmlEscape(section.title))</h2>" + sectionTables(section, sheet: nil, blank: rows) + "</section>"
         }
         body += "<section class=\"part\"><h2>\(htmlEscape(t("Критерии и индикаторы", "Criteria and indicators")))</h2><table class=\"legend\"><thead><tr><th>\(t("Код", "Code"))</th><th>\(t("Критерий", "Criterion"))</th>"
         body += levels.options.map { "<th>\(htmlEscape(levelLabel($0)))</th>" }.joined() + "</tr></thead><tbody>"
@@ -308,31 +308,59 @@ public struct ObservationSheetRendering {
         return htmlPage(title: labels.title + " — " + stageTitle(stage), language: labels.language, body: body, extraStyle: Self.style)
     }
 
-    func sectionTable(_ section: Section, sheet: ObservationSheet?, blank: Int?) -> String {
+    /// The most criterion columns one printed table holds on A4 landscape; a wider domain is split between
+    /// areas into several tables, the domain's mean and level on the last.
+    static let columnsPerPrintedTable = 21
+
+    func sectionTables(_ section: Section, sheet: ObservationSheet?, blank: Int?) -> String {
+        var parts: [[Area]] = [[]]
+        var width = 0
+        for area in section.areas {
+            let n = section.items.filter { $0.area == area.id }.count
+            if width + n > Self.columnsPerPrintedTable && !(parts.last ?? []).isEmpty { parts.append([]); width = 0 }
+            parts[parts.count - 1].append(area)
+            width += n
+        }
+        return parts.enumerated().map { index, areas in
+            var part = section
+            part.areas = areas
+            part.items = section.items.filter { item in areas.contains { $0.id == item.area } }
+            return sectionTable(part, sheet: sheet, blank: blank, totals: index == parts.count - 1)
+        }.joined()
+    }
+
+    func sectionTable(_ section: Section, sheet: ObservationSheet?, blank: Int?, totals: Bool = true) -> String {
         var html = "<table class=\"sheet\"><thead><tr><th rowspan=\"2\">№</th><th rowspan=\"2\">\(t("Ф. И. ребёнка", "Child"))</th>"
         for area in section.areas {
             let n = section.items.filter { $0.area == area.id }.count
             if n > 0 { html += "<th colspan=\"\(n)\">\(htmlEscape(labels.area(area)))</th>" }
         }
-        html += "<th rowspan=\"2\">\(t("Средний уровень", "Mean level"))</th><th rowspan=\"2\">\(t("Уровень", "Level"))</th></tr><tr>"
+        if totals { html += "<th rowspan=\"2\">\(t("Средний уровень", "Mean level"))</th><th rowspan=\"2\">\(t("Уровень", "Level"))</th>" }
+        html += "</tr><tr>"
         html += section.items.map { "<th class=\"code\" title=\"\(htmlEscape(labels.text($0)))\">\(htmlEscape($0.id))</th>" }.joined() + "</tr></thead><tbody>"
         if let sheet {
             for (index, row) in sheet.rows.enumerated() {
                 html += "<tr><td class=\"n\">\(index + 1)</td><td class=\"name\">\(htmlEscape(row.child))</td>"
                 html += section.items.map { "<td class=\"lvl\">\(cell(row.levels[$0.id]))</td>" }.joined()
-                html += "<td class=\"n\">\(decimal(section.id.flatMap { row.domainMeans[$0] }))</td><td class=\"lvl\">\(bandMark(section.id.flatMap { row.domainBands[$0] }))</td></tr>"
+                if totals { html += "<td class=\"n\">\(decimal(section.id.flatMap { row.domainMeans[$0] }))</td><td class=\"lvl\">\(bandMark(section.id.flatMap { row.domainBands[$0] }))</td>" }
+                html += "</tr>"
             }
         } else {
             for index in 0..<(blank ?? 0) {
-                html += "<tr class=\"blank\"><td class=\"n\">\(index + 1)</td><td class=\"name\"></td>" + section.items.map { _ in "<td class=\"lvl\"></td>" }.joined() + "<td></td><td></td></tr>"
+                html += "<tr class=\"blank\"><td class=\"n\">\(index + 1)</td><td class=\"name\"></td>" + section.items.map { _ in "<td class=\"lvl\"></td>" }.joined() + (totals ? "<td></td><td></td>" : "") + "</tr>"
             }
         }
         html += "</tbody><tfoot>"
         let tallies = section.items.map { item in sheet?.criteria.first { $0.item.id == item.id }?.tally }
+        let tail = totals ? "<td></td><td></td></tr>" : "</tr>"
         for option in levels.options {
             let key = formatNumber(option.value)
-            html += "<tr><td></td><td>\(htmlEscape(levelLabel(option) + t(", детей", ", children")))</td>" + tallies.map { "<td>\($0.map { String($0.counts[key] ?? 0) } ?? "")</td>" }.joined() + "<td></td><td></td></tr>"
-            html += "<tr><td></td><td>\(htmlEscape(levelLabel(option))), %</td>" + tallies.map { "<td>\($0.map { String($0.percents[key] ?? 0) } ?? "")</td>" }.joined() + "<td></td><td></td></tr>"
+            html += "<tr><td></td><td>\(htmlEscape(levelLabel(option) + t(", детей", ", children")))</td>" + tallies.map { "<td>\($0.map { String($0.counts[key] ?? 0) } ?? "")</td>" }.joined() + tail
+            html += "<tr><td></td><td>\(htmlEscape(levelLabel(option))), %</td>" + tallies.map { "<td>\($0.map { String($0.percents[key] ?? 0) } ?? "")</td>" }.joined() + tail
+        }
+        if tallies.contains(where: { ($0?.missing ?? 0) > 0 }) {
+            html += "<tr><td></td><td>\(htmlEscape(t("нет оценки", "not rated")))</td>" + tallies.map { "<td>\($0.map { String($0.missing) } ?? "")</td>" }.joined() + tail
+            html += "<tr><td></td><td>\(htmlEscape(t("нет оценки, %", "not rated, %")))</td>" + tallies.map { "<td>\($0.map { String($0.missingPercent) } ?? "")</td>" }.joined() + tail
         }
         return html + "</tfoot></table>"
     }
