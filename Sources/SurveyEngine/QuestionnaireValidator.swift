@@ -49,8 +49,12 @@ public enum QuestionnaireValidator {
 
         // Items.
         if q.items.isEmpty { report("$.items", "no items") }
-        duplicates(q.items.map(\.id)) { i, id in report("$.items[\(i)].id", "duplicate item id \"\(id)\"") }
-        duplicates(q.items.map(\.number)) { i, n in report("$.items[\(i)].number", "duplicate item number \(n)") }
+        if q.variants.isEmpty {
+            duplicates(q.items.map(\.id)) { i, id in report("$.items[\(i)].id", "duplicate item id \"\(id)\"") }
+            duplicates(q.items.map(\.number)) { i, n in report("$.items[\(i)].number", "duplicate item number \(n)") }
+        } else {
+            checkVariants(q, report: report)
+        }
         let scaleIDs = q.scales.map(\.id), areaIDs = q.areas.map(\.id)
         for (i, item) in q.items.enumerated() {
             let path = "$.items[\(i)]"
@@ -78,6 +82,39 @@ public enum QuestionnaireValidator {
     }
 
     // MARK: - Scales
+
+    /// Variants (groups taught in Russian or in Kazakh): an area may belong to one variant; within each
+    /// variant — its own areas plus the common ones — codes and numbers are unique, so two variant areas
+    /// that claim the same code for one group clash.
+    private static func checkVariants(_ q: Questionnaire, report: (String, String) -> Void) {
+        duplicates(q.variants.map(\.id)) { i, id in report("$.variants[\(i)].id", "duplicate variant id \"\(id)\"") }
+        for (v, variant) in q.variants.enumerated() where !isSafeIdentifier(variant.id) {
+            report("$.variants[\(v)].id", "variant id \"\(variant.id)\" must be letters, digits, '-', '_' or '.'")
+        }
+        let variantIDs = Set(q.variants.map(\.id))
+        for (a, area) in q.areas.enumerated() {
+            if let variant = area.variant, !variantIDs.contains(variant) {
+                report("$.areas[\(a)].variant", "unknown variant \"\(variant)\"\(hint(variant, q.variants.map(\.id)))")
+            }
+        }
+        var reported = Set<String>()
+        for variant in q.variants {
+            let active = q.items.indices.filter { q.isActive(q.items[$0], in: variant.id) }
+            func clash<T: Hashable>(_ key: (Item) -> T, _ field: String, _ describe: (T) -> String) {
+                var first: [T: Int] = [:]
+                for i in active {
+                    let k = key(q.items[i])
+                    guard let earlier = first[k] else { first[k] = i; continue }
+                    let path = "$.items[\(i)].\(field)"
+                    guard reported.insert(path).inserted else { continue }
+                    let areas = [q.items[earlier].area, q.items[i].area].map { "\"\($0 ?? "—")\"" }
+                    report(path, "duplicate item \(field) \(describe(k)) in variant \"\(variant.id)\": areas \(areas[0]) and \(areas[1]) clash")
+                }
+            }
+            clash(\.id, "id") { "\"\($0)\"" }
+            clash(\.number, "number") { "\($0)" }
+        }
+    }
 
     private static func checkScale(_ scale: ResponseScale, path: String, report: (String, String) -> Void) {
         if scale.options.isEmpty {

@@ -15,6 +15,8 @@ public enum DefinitionLoader {
     public struct Outcome: Sendable {
         public var questionnaire: Questionnaire?
         public var problems: [Diagnostic]
+        /// Every questionnaire the file gives: one, or one per variant (the first is `questionnaire`).
+        public var variants: [Questionnaire] = []
         public var isValid: Bool { questionnaire != nil && problems.isEmpty }
     }
 
@@ -24,7 +26,7 @@ public enum DefinitionLoader {
             let bytes = try FileIO.readAll(path: path, limit: maxFileSize)
             return decode(bytes, file: name)
         } catch {
-            return Outcome(questionnaire: nil, problems: [Diagnostic(file: path, message: error.description)])
+            return Outcome(questionnaire: nil, problems: [Diagnostic(file: path, message: error.description)], variants: [])
         }
     }
 
@@ -35,20 +37,30 @@ public enum DefinitionLoader {
             root = try JSONTreeParser.parse(bytes)
         } catch {
             let (line, column) = lines.position(of: error.offset)
-            return Outcome(questionnaire: nil, problems: [Diagnostic(file: file, line: line, column: column, message: error.message)])
+            return Outcome(questionnaire: nil, problems: [Diagnostic(file: file, line: line, column: column, message: error.message)], variants: [])
         }
         var reader = TreeReader()
         let questionnaire = reader.questionnaire(root)
         var problems = reader.problems
         if let questionnaire, problems.isEmpty {
             problems = QuestionnaireValidator.problems(in: questionnaire).map { ($0.path, $0.message) }
+            // Each variant must be a valid questionnaire on its own too (paths are the variant's, so only
+            // problems the whole file does not already show are added, at the variants' list).
+            if problems.isEmpty {
+                for (v, variant) in questionnaire.variants.enumerated() {
+                    for problem in QuestionnaireValidator.problems(in: questionnaire.variant(variant)) {
+                        problems.append(("$.variants[\(v)]", "variant \"\(variant.id)\": \(problem.path): \(problem.message)"))
+                    }
+                }
+            }
         }
         let diagnostics = problems.map { path, message in
             let offset = reader.offset(nearest: path)
             let (line, column) = lines.position(of: offset)
             return Diagnostic(file: file, line: line, column: column, path: path, message: message)
         }
-        return Outcome(questionnaire: diagnostics.isEmpty ? questionnaire : nil, problems: diagnostics)
+        return Outcome(questionnaire: diagnostics.isEmpty ? questionnaire?.resolvedVariants.first : nil, problems: diagnostics,
+                       variants: diagnostics.isEmpty ? questionnaire?.resolvedVariants ?? [] : [])
     }
 }
 
@@ -92,6 +104,14 @@ struct TreeReader {
         let areas = o.array("areas", &self, required: false) { r, node, path in r.area(node, path) }
         let stages = o.array("stages", &self, required: false) { r, node, path in r.stage(node, path) }
         let items = o.array("items", &self) { r, node, path in r.item(node, path) }
+        let variants = o.array("variants", &self, required: false) { r, node, path -> Variant? in
+            guard var v = r.object(node, path) else { return nil }
+            let id = v.string("id", &r), title = v.string("title", &r)
+            let questionnaireTitle = v.string("questionnaireTitle", &r, required: false)
+            v.finish(&r)
+            guard let id, let title else { return nil }
+            return Variant(id: id, title: title, questionnaireTitle: questionnaireTitle)
+        }
         var scoring = ScoringRules()
         if let node = o.member("scoring", &self, required: false) {
             scoring = self.scoring(node, "$.scoring", items: items ?? [])
@@ -107,10 +127,12 @@ struct TreeReader {
         }
         o.finish(&self)
         guard let id, let kind, let title, let scales, let items else { return nil }
-        return Questionnaire(
+        var q = Questionnaire(
             id: id, version: version, kind: kind, title: title, language: language, description: description,
             scales: scales, domains: domains ?? [], areas: areas ?? [], stages: stages ?? [], items: items,
             scoring: scoring, translations: translations)
+        q.variants = variants ?? []
+        return q
     }
 
     mutating func scale(_ node: JSONNode, _ path: String) -> ResponseScale? {
@@ -150,9 +172,12 @@ struct TreeReader {
         guard var o = object(node, path) else { return nil }
         let id = o.string("id", &self), title = o.string("title", &self)
         let domain = o.string("domain", &self, required: false)
+        let variant = o.string("variant", &self, required: false)
         o.finish(&self)
         guard let id, let title else { return nil }
-        return Area(id: id, title: title, domain: domain)
+        var area = Area(id: id, title: title, domain: domain)
+        area.variant = variant
+        return area
     }
 
     mutating func stage(_ node: JSONNode, _ path: String) -> Stage? {

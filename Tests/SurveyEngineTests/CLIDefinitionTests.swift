@@ -15,7 +15,8 @@ struct CLIDefinitionTests {
             kinds[entry["id"] as? String ?? ""] = entry["kind"] as? String
         }
         #expect(kinds == ["preschool-staff-survey": "likert", "preschool-parent-survey": "likert",
-                          "teacher-deficits": "deficits", "preschool-monitoring": "monitoring"])
+                          "teacher-deficits": "deficits", "preschool-monitoring": "monitoring",
+                          "preschool-monitoring-kk": "monitoring"])
     }
 
     @Test func showJSONHasTheContractShape() throws {
@@ -60,6 +61,27 @@ struct CLIDefinitionTests {
         #expect(first["1"]?.contains("по показу взрослого") == true)
         let text = try survey(["show", "preschool-monitoring"]).stdout
         #expect(text.contains("III — уверенно прыгает разными способами"), "the text lists the indicators too")
+    }
+
+    @Test func theKazakhMediumVariantStudiesRussianInsteadOfKazakh() throws {
+        let kk = try #require(try json(try survey(["show", "preschool-monitoring-kk", "--format", "json"]).stdout) as? [String: Any])
+        let ru = try #require(try json(try survey(["show", "preschool-monitoring", "--format", "json"]).stdout) as? [String: Any])
+        func areas(_ q: [String: Any]) -> [String] { (q["areas"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String } }
+        #expect(areas(ru).contains("Казахский язык") && !areas(ru).contains("Русский язык"))
+        #expect(areas(kk).contains("Русский язык") && !areas(kk).contains("Казахский язык"))
+        #expect(areas(kk).count == 12 && areas(kk).firstIndex(of: "Русский язык") == areas(ru).firstIndex(of: "Казахский язык"), "in the same place")
+        let items = (kk["items"] as? [[String: Any]] ?? [])
+        let code = try #require(items.first { $0["id"] as? String == "5-К.24" })
+        #expect((code["text"] as? String)?.contains("на русском языке") == true)
+        #expect(Set(items.compactMap { $0["id"] as? String }).count == items.count, "codes unique within the variant")
+
+        // A Kazakh-medium group's sheet goes to its own questionnaire and prints «Русский язык».
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "Ребёнок;5-К.22;5-К.24;5-Ф.1\r\nАйдана;I;II;III\r\n".write(toFile: dir + "/kk.csv", atomically: true, encoding: .utf8)
+        #expect(try survey(["import", "preschool-monitoring-kk", dir + "/kk.csv", "--stage", "start", "--data", dir]).status == 0)
+        let sheet = try survey(["monitor", "preschool-monitoring-kk", "--sheet", "--stage", "start", "--data", dir]).stdout
+        #expect(sheet.contains("Русский язык: 5-К.22 … 5-К.28") && !sheet.contains("Казахский язык"))
     }
 
     @Test func showByPathWorks() throws {

@@ -173,6 +173,31 @@ struct DefinitionLoaderTests {
         #expect(load(onCriterion).problems.contains { $0.message.contains("only a free-text item") })
     }
 
+    @Test func variantAreasThatClashAreRefused() throws {
+        let variants = Self.monitoringWithIndicators
+            .replacingOccurrences(of: #""areas": [{"id": "music", "title": "Музыка"}, {"id": "world", "title": "Мир"}]"#,
+                                  with: #""variants": [{"id": "ru", "title": "Русские группы"}, {"id": "kk", "title": "Казахские группы"}], "areas": [{"id": "music", "title": "Музыка", "variant": "ru"}, {"id": "world", "title": "Мир", "variant": "kk"}]"#)
+            .replacingOccurrences(of: #""id": "5-Ә.1", "number": 2"#, with: #""id": "5-Ш.29", "number": 1"#)
+            .replacingOccurrences(of: #""aliases": ["5-A.1"],"#, with: "")
+        // The same code and number in areas of different variants: each group has its own criterion 1.
+        #expect(load(variants).problems.isEmpty, "\(load(variants).problems.map(\.description))")
+        let outcome = load(variants)
+        #expect(outcome.variants.map(\.id) == ["m", "m-kk"])
+        #expect(outcome.variants.map { $0.items.map(\.text) } == [["Поёт"], ["Называет имя"]])
+        // Both areas in one variant: the code is claimed twice for the same group.
+        let clash = variants.replacingOccurrences(of: #""variant": "kk""#, with: #""variant": "ru""#)
+        let problem = try #require(load(clash).problems.first)
+        #expect(problem.path == "$.items[1].id" && problem.message.contains("in variant \"ru\": areas \"music\" and \"world\" clash"), "\(problem)")
+        // A common area clashes with every variant's.
+        let common = variants.replacingOccurrences(of: #", "variant": "kk""#, with: "")
+        #expect(load(common).problems.contains { $0.message.contains("clash") })
+        let unknown = variants.replacingOccurrences(of: #""variant": "kk""#, with: #""variant": "kz""#)
+        #expect(load(unknown).problems.contains { $0.path == "$.areas[1].variant" && $0.message.contains("did you mean \"kk\"") })
+        // Without variants a repeated code stays a plain duplicate.
+        let plain = Self.monitoringWithIndicators.replacingOccurrences(of: #""id": "5-Ә.1""#, with: #""id": "5-Ш.29""#)
+        #expect(load(plain).problems.contains { $0.message.contains("duplicate item id") })
+    }
+
     @Test func anAliasMayNotNameAnotherItem() throws {
         let clash = Self.monitoringWithIndicators.replacingOccurrences(of: #""aliases": ["5-A.1"]"#, with: #""aliases": ["5-ш.29"]"#)
         let problem = try #require(load(clash).problems.first)
