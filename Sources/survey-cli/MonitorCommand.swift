@@ -5,12 +5,14 @@ import SurveyFormats
 /// `survey monitor ID`: class summaries per stage and dynamics, or a child's development card.
 let monitorCommand = Command(
     name: "monitor", summary: "Child monitoring: observation sheets, class summaries per stage, movement, dynamics, development cards.",
-    usage: "ID [--stage start|mid|final] [--sheet [--blank N]] [--child NAME | --all-children] [--format text|md|csv|json|html] [--out FILE]",
+    usage: "ID [--stage start|mid|final] [--sheet [--blank N] | --report] [--child NAME | --all-children] [--format text|md|csv|json|html] [--out FILE]",
     discussion: """
     The class summary is the sheet's footer rows: children at each level per criterion, as counts and as
     percents of the children actually assessed at that stage; per area the children in each band (low,
     medium, high) and the mean level; the movement of children (at the start, arrived, left, at the end);
-    then the change start → mid → final. --sheet --stage S prints the stage's observation sheet: children as
+    then the change start → mid → final. --report gives the summary by domain and the analytical report:
+    per domain the share of children at each level per stage, the change, the criteria most often at level I,
+    as text to paste into the self-assessment. --sheet --stage S prints the stage's observation sheet: children as
     rows (natural order), criterion codes as columns grouped by area and domain, one level per cell, each
     child's mean and level, footer rows per criterion (children and percent at I, II, III) and the class's
     distribution per area and domain; HTML is printable on A4 landscape, one domain per page; CSV opens in
@@ -24,6 +26,7 @@ let monitorCommand = Command(
     options: [stageOption, .value("--child", "NAME", "One child's development card."),
               .flag("--all-children", "Every child's card."),
               .flag("--sheet", "The observation sheet of one stage (needs --stage)."),
+              .flag("--report", "The summary by domain and the analytical report (shares per level per stage, change, weakest criteria)."),
               .value("--blank", "N", "With --sheet: an empty printable sheet with N rows."),
               .flag("--excel", "CSV: UTF-8 with a byte-order mark, so Russian Excel opens it correctly."),
               .value("--format", "FORMAT", "text (default), md, json or html; csv for --sheet.", choices: ["text", "md", "json", "html", "csv"]),
@@ -31,6 +34,7 @@ let monitorCommand = Command(
     positionals: 1...1,
     examples: ["survey monitor preschool-monitoring", "survey monitor preschool-monitoring --sheet --stage start --format html --out sheet.html",
                "survey monitor preschool-monitoring --sheet --stage start --blank 25 --format html --out blank.html",
+               "survey monitor preschool-monitoring --report --format html --out report.html",
                "survey monitor preschool-monitoring --child \"Айгерим К.\"",
                "survey monitor preschool-monitoring --all-children --format html --out cards.html"]
 ) { invocation throws(CLIError) in
@@ -51,6 +55,16 @@ let monitorCommand = Command(
         throw .failed("no sheets of '\(q.id)' in \(invocation.store.root)", hint: "import one: survey import \(q.id) FILE --stage start")
     }
     let rendering = MonitoringRendering(analysis, language: invocation.language)
+    if invocation.has("--report") {
+        let report = MonitoringReport(rendering)
+        switch format {
+        case "json": try emit(report.json().rendered(), invocation)
+        case "md": try emit(report.markdown(), invocation)
+        case "html": try emit(report.html(), invocation)
+        default: try emit(report.text(), invocation)
+        }
+        return 0
+    }
     if invocation.value("--child") != nil || invocation.has("--all-children") {
         let names = invocation.value("--child").map { [$0] } ?? analysis.children
         var cards: [DevelopmentCard] = []

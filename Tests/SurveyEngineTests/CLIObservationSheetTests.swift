@@ -142,6 +142,54 @@ struct CLIObservationSheetTests {
         #expect(!text.contains("сейчас I, цель II"), "no boilerplate line per criterion")
     }
 
+    @Test func theReportGivesEachDomainsSharesPerStageAndTheWeakestCriteria() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.importStages(into: dir)
+        let report = try #require(try json(try survey(["monitor", "preschool-monitoring", "--report", "--format", "json", "--data", dir + "/d"]).stdout) as? [String: Any])
+        let domains = try #require(report["domains"] as? [[String: Any]])
+        #expect(domains.map { $0["id"] as? String ?? "" } == Self.q.domains.map(\.id))
+        // Physical development is one area: a child's level is the band of their mean over its criteria.
+        let physical = try #require(domains.first { $0["id"] as? String == "physical" })
+        let stages = try #require(physical["stages"] as? [[String: Any]])
+        let indices = Self.q.scoredItems.indices.filter { Self.q.scoredItems[$0].area == "physical-education" }
+        var shares: [[String: Int]] = []
+        for (s, stage) in ["start", "mid"].enumerated() {
+            let kids = Self.children[stage]!
+            var counts = ["low": 0, "medium": 0, "high": 0]
+            for c in kids {
+                let levels = indices.compactMap { Self.level(c, $0, s) }
+                let mean = Double(levels.reduce(0, +)) / Double(levels.count)
+                counts[mean < 1.5 ? "low" : mean < 2.5 ? "medium" : "high", default: 0] += 1
+            }
+            let row = try #require(stages.first { $0["stage"] as? String == stage })
+            #expect(row["counts"] as? [String: Int] == counts, "\(stage)")
+            let p = Self.percents([counts["low"]!, counts["medium"]!, counts["high"]!, 0], of: kids.count)
+            #expect(row["percents"] as? [String: Int] == ["low": p[0], "medium": p[1], "high": p[2]])
+            shares.append(["low": p[0], "medium": p[1], "high": p[2]])
+        }
+        #expect(physical["change"] as? [String: Int] == shares[1].merging(shares[0]) { $0 - $1 })
+        // The criteria most often at level I at the last stage, most children first, at most three.
+        let weakest = try #require(physical["mostOftenAtLowest"] as? [[String: Any]])
+        var atOne: [(id: String, count: Int)] = []
+        for i in indices {
+            let count = Self.children["mid"]!.filter { Self.level($0, i, 1) == 1 }.count
+            if count > 0 { atOne.append((Self.q.scoredItems[i].id, count)) }
+        }
+        let top = atOne.enumerated().sorted { a, b in a.element.count != b.element.count ? a.element.count > b.element.count : a.offset < b.offset }
+            .prefix(3).map { $0.element }
+        #expect(weakest.map { $0["id"] as? String ?? "" } == top.map { $0.id })
+        #expect(weakest.map { $0["children"] as? Int ?? 0 } == top.map { $0.count })
+        let movement = try #require(report["movement"] as? [String: Any])
+        #expect(movement["arrived"] as? Int == 2 && movement["left"] as? Int == 2)
+
+        let text = try survey(["monitor", "preschool-monitoring", "--report", "--data", dir + "/d"]).stdout
+        #expect(text.contains("Аналитическая справка") && text.contains("Физическое развитие. На этапе «Стартовый» (детей: 10)"))
+        #expect(text.contains("Чаще всего на уровне I (промежуточный этап)"))
+        let html = try survey(["monitor", "preschool-monitoring", "--report", "--format", "html", "--data", dir + "/d"]).stdout
+        #expect(html.contains("<table>") && !html.contains("<pre"))
+    }
+
     @Test func theSheetPrintsInEveryFormatAndBlank() throws {
         let dir = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
