@@ -140,6 +140,8 @@ struct CLIObservationSheetTests {
         let world = try #require(text.range(of: "Ознакомление с окружающим миром"))
         #expect(world.lowerBound > social.lowerBound)
         #expect(!text.contains("сейчас I, цель II"), "no boilerplate line per criterion")
+        let html = try survey(["monitor", "preschool-monitoring", "--child", "Ребёнок 3", "--format", "html", "--data", dir + "/d"]).stdout
+        #expect(!html.contains("<pre") && html.contains("<td>Прыжки через скакалку, start</td>"), "the card is tables, the measures in their domain row")
     }
 
     @Test func theReportGivesEachDomainsSharesPerStageAndTheWeakestCriteria() throws {

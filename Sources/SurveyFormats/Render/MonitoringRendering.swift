@@ -15,7 +15,10 @@ public struct MonitoringRendering {
     }
 
     func stageName(_ stage: Stage) -> String { labels.name(stage.id, fallback: stage.title) }
-    func mean(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "—" }
+    /// One decimal, with a decimal comma in Russian (2,5).
+    func mean(_ value: Double?) -> String { value.map { localized(String(format: "%.1f", $0)) } ?? "—" }
+    func signed(_ value: Double) -> String { localized(String(format: "%+.1f", value)) }
+    func localized(_ number: String) -> String { labels.language == .ru ? number.replacingOccurrences(of: ".", with: ",") : number }
     func roman(_ value: Int) -> String { ["0", "I", "II", "III", "IV", "V", "VI", "VII"][max(0, min(7, value))] }
     /// A band as the card writes it: «II – средний».
     func bandMark(_ band: Band?) -> String {
@@ -112,7 +115,7 @@ public struct MonitoringRendering {
             for area in q.areas {
                 let means = rated.map { s in s.areas.first { $0.area.id == area.id }?.mean }
                 let change = means.first.flatMap { a in means.last.flatMap { b in a.flatMap { x in b.map { $0 - x } } } }
-                rows.append([labels.area(area)] + means.map(mean) + [change.map { String(format: "%+.1f", $0) } ?? "—"])
+                rows.append([labels.area(area)] + means.map(mean) + [change.map(signed) ?? "—"])
             }
             out += TextLayout.table([t("Область", "Area")] + rated.map { stageName($0.stage) } + [t("Изменение", "Change")], rows,
                                     alignRight: Set(1...rated.count + 1))
@@ -137,7 +140,7 @@ public struct MonitoringRendering {
                 rows.append(["  " + labels.area(area)] + stages.map { stage in
                     let level = card.stages[stage.id]?[area.id]
                     return "\(mean(level?.mean)) \(bandShort(level?.band))"
-                } + [card.change[area.id].map { String(format: "%+.1f", $0) } ?? ""])
+                } + [card.change[area.id].map(signed) ?? ""])
             }
         }
         out += TextLayout.table([t("Область", "Area")] + stages.map(stageName) + [t("Изменение", "Change")], rows, alignRight: Set(1...stages.count + 1))
@@ -240,11 +243,56 @@ public struct MonitoringRendering {
         return htmlPage(title: labels.title, language: labels.language, body: body)
     }
 
-    /// Cards one per printed page.
+    /// Cards one per printed page: the seed's card as tables — domains and areas × stages, the conclusion,
+    /// the teacher's measures per domain and stage, then the marked suggestions.
     public func cardsHTML(_ cards: [DevelopmentCard]) -> String {
         let body = cards.enumerated().map { index, card in
-            "<section class=\"\(index > 0 ? "page" : "")\"><pre style=\"font-size:.8rem;white-space:pre-wrap\">\(htmlEscape(cardText(card)))</pre></section>"
+            "<section class=\"\(index > 0 ? "page" : "")\">" + cardHTML(card) + "</section>"
         }.joined()
         return htmlPage(title: t("Карты развития", "Development cards"), language: labels.language, body: body)
+    }
+
+    func cardHTML(_ card: DevelopmentCard) -> String {
+        let stages = card.ratedStages
+        var html = "<h1>\(htmlEscape(t("Индивидуальная карта развития ребёнка", "Child development card"))): \(htmlEscape(card.child))</h1>"
+        html += "<p class=\"meta\">\(htmlEscape(labels.title))</p><table><thead><tr><th>\(t("Направление / область", "Domain / area"))</th>"
+        html += stages.map { "<th>\(htmlEscape(stageName($0)))</th>" }.joined() + "<th>\(t("Изменение", "Change"))</th></tr></thead><tbody>"
+        for domain in q.domains + [Domain(id: "", title: "")] {
+            let areas = q.areas.filter { ($0.domain ?? "") == domain.id }
+            guard !areas.isEmpty else { continue }
+            if !domain.id.isEmpty {
+                // The domain's level at each stage (the card's conclusion «II – средний»).
+                let levels = stages.map { stage -> String in
+                    let means = areas.compactMap { card.stages[stage.id]?[$0.id]?.mean }
+                    return means.isEmpty ? "" : bandMark(q.scoring.band(for: means.reduce(0, +) / Double(means.count)))
+                }
+                html += "<tr><th style=\"text-align:left\">\(htmlEscape(labels.name(domain.id, fallback: domain.title)))</th>"
+                    + levels.map { "<th>\(htmlEscape($0))</th>" }.joined() + "<th></th></tr>"
+            }
+            for area in areas {
+                html += "<tr><td>\(htmlEscape(labels.area(area)))</td>" + stages.map { stage in
+                    let level = card.stages[stage.id]?[area.id]
+                    return "<td class=\"n\">\(mean(level?.mean)) \(bandShort(level?.band))</td>"
+                }.joined() + "<td class=\"n\">\(card.change[area.id].map(signed) ?? "")</td></tr>"
+            }
+        }
+        html += "</tbody></table><p class=\"meta\">" + htmlEscape(t("Уровни: ", "Levels: ") + q.scoring.bands.enumerated().reversed().map { "\(roman($0.offset + 1)) – \(labels.name($0.element.id, fallback: $0.element.label).lowercased())" }.joined(separator: ", ")) + "</p>"
+        html += "<h2>\(htmlEscape(t("Мероприятия педагога (коррекционная работа после этапа)", "The teacher's measures (corrective work after each stage)")))</h2><table><thead><tr><th>\(t("Направление", "Domain"))</th>"
+        html += stages.map { "<th>\(htmlEscape(stageName($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        for key in domainOrder {
+            let cells = stages.map { stage in (card.measures[stage.id] ?? []).filter { domainID(of: $0.item) == key }.map(\.text) }
+            guard !key.isEmpty || cells.contains(where: { !$0.isEmpty }) else { continue }
+            html += "<tr><td>\(htmlEscape(domainTitle(key)))</td>" + cells.map { "<td>\(htmlEscape($0.joined(separator: "; ")))</td>" }.joined() + "</tr>"
+        }
+        html += "</tbody></table>"
+        if !card.plannedWork.isEmpty, let latest = stages.last {
+            html += "<h2>\(htmlEscape(t("Предложения программы (по самым слабым критериям, \(stageName(latest).lowercased()) этап; педагог решает сам)", "Suggestions (the weakest criteria, \(stageName(latest)) stage; the teacher decides)")))</h2><ul>"
+            for w in card.plannedWork {
+                let aim = w.item.indicators[Int(w.target.value)] ?? w.target.descriptor ?? ""
+                html += "<li>\(htmlEscape(domainTitle(domainID(of: w.item)))): <b>\(htmlEscape(w.item.id))</b> «\(htmlEscape(labels.text(w.item)))» \(roman(w.level)) → \(roman(Int(w.target.value)))\(aim.isEmpty ? "" : " — " + htmlEscape(aim))</li>"
+            }
+            html += "</ul>"
+        }
+        return html
     }
 }
