@@ -99,7 +99,8 @@ enum CSVText {
 
     /// A Russian letter in Windows-1251: А–я (0xC0–0xFF), Ё (0xA8), ё (0xB8).
     @inline(__always)
-    static func isCP1251Letter(_ b: UInt8) -> Bool { b >= 0xC0 || b == 0xA8 || b == 0xB8 }
+    /// Russian letters, Ё ё, and І і (0xB2, 0xB3): the Cyrillic І people type for Roman levels (ІІ, ІІІ).
+    static func isCP1251Letter(_ b: UInt8) -> Bool { b >= 0xC0 || b == 0xA8 || b == 0xB8 || b == 0xB2 || b == 0xB3 }
 
     /// Punctuation Russian text in Windows-1251 commonly carries: «» – — № “ ” „ … no-break space ° ·.
     @inline(__always)

@@ -44,7 +44,8 @@ public struct ObservationSheetRendering {
     func bandLabel(_ band: Band) -> String { labels.name(band.id, fallback: band.label) }
     func bandMark(_ band: Band?) -> String { rendering.bandShort(band) }
     var stageTitle: (Stage) -> String { rendering.stageName }
-    var measuresTitle: String { q.items.first(where: \.isFreeText).map(labels.text) ?? t("Мероприятия", "Measures") }
+    /// The measures column's header: the word a paper sheet has (and an alias the definition's measures item takes).
+    var measuresTitle: String { t("Мероприятия", "Measures") }
 
     func heading(_ sheet: ObservationSheet?, stage: Stage, blank: Int?) -> String {
         let count = sheet.map { t("детей: \($0.children)", "children: \($0.children)") } ?? t("бланк на \(blank ?? 0) строк", "blank, \(blank ?? 0) rows")
