@@ -116,8 +116,8 @@ public struct MonitoringAnalysis: Sendable {
         return StageSummary(stage: stage, children: responses.count, criteria: criteria, areas: areas)
     }
 
-    /// Children rated at any stage, in name order.
-    public var children: [String] { Array(Set(byStage.values.flatMap { $0.compactMap(\.respondent) })).sorted() }
+    /// Children rated at any stage, in natural name order (№3 before №10).
+    public var children: [String] { Array(Set(byStage.values.flatMap { $0.compactMap(\.respondent) })).sorted(by: NaturalOrder.less) }
 
     /// A child's development card; nil when the child was never rated. Names compare folded.
     public func card(for child: String) -> DevelopmentCard? {

@@ -205,6 +205,9 @@ struct CLIObservationSheetTests {
         let md = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "mid", "--format", "md", "--data", dir + "/d"])
         #expect(md.stdout.contains("| 1 | Ребёнок 1 |"))
         #expect(try survey(["monitor", "preschool-monitoring", "--sheet", "--data", dir + "/d"]).status == 64, "a sheet needs --stage")
+        #expect(try survey(["monitor", "preschool-monitoring", "--blank", "5", "--data", dir + "/d"]).status == 64, "--blank is for a sheet")
+        #expect(try survey(["monitor", "preschool-monitoring", "--format", "csv", "--data", dir + "/d"]).status == 64, "csv is the sheet's")
+        #expect(try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "mid", "--blank", "0"]).status == 64)
         let none = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "final", "--data", dir + "/d"])
         #expect(none.status == 1 && none.stderr.contains("--blank"))
 
@@ -215,7 +218,7 @@ struct CLIObservationSheetTests {
         #expect(blank.status == 0 && blank.stdout.components(separatedBy: "<tr class=\"blank\">").count - 1 == 4 * tables)
         #expect(blank.stdout.contains("по показу взрослого"), "the blank sheet shows the indicators")
         let blankText = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "final", "--blank", "3"]).stdout
-        #expect(blankText.contains("III — уверенно прыгает разными способами"))
+        #expect(blankText.contains("III — уверенно прыгает разными способами") && blankText.contains("бланк на 3 строки"))
         let blankCSV = try survey(["monitor", "preschool-monitoring", "--sheet", "--stage", "final", "--blank", "2", "--format", "csv"]).stdout
         var lines = blankCSV.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.count == 3)

@@ -48,7 +48,7 @@ public struct ObservationSheetRendering {
     var measuresTitle: String { t("Мероприятия", "Measures") }
 
     func heading(_ sheet: ObservationSheet?, stage: Stage, blank: Int?) -> String {
-        let count = sheet.map { t("детей: \($0.children)", "children: \($0.children)") } ?? t("бланк на \(blank ?? 0) строк", "blank, \(blank ?? 0) rows")
+        let count = sheet.map { t("детей: \($0.children)", "children: \($0.children)") } ?? t("бланк на ", "blank, ") + labels.language.count(blank ?? 0, ru: ("строку", "строки", "строк"), en: ("row", "rows"))
         return t("Лист наблюдения", "Observation sheet") + " · " + stageTitle(stage) + " " + t("этап", "stage") + " · " + count
     }
 
