@@ -229,17 +229,19 @@ struct ImportSummary {
                     "File: \(file.fileName) (\(file.reader.encoding.rawValue), delimiter '\(delimiter)')\n")
         out += t("Строк прочитано: \(file.rowsRead), сохранено: \(stored), отклонено: \(rejected)\n",
                  "Rows read: \(file.rowsRead), stored: \(stored), rejected: \(rejected)\n")
-        let present = Set(file.roles.compactMap { role -> Int? in if case .item(let index) = role { return index }; return nil })
-        let items = file.questionnaire.items
-        let absent = items.indices.filter { !present.contains($0) }.map { items[$0].number }
+        // A monitoring sheet's «Мероприятия» columns are optional notes, not answers: never reported as missing.
+        let items = file.questionnaire.items.filter { !(file.questionnaire.kind == .monitoring && $0.isFreeText) }
+        let present = Set(file.roles.compactMap { role -> String? in if case .item(let index) = role { return file.questionnaire.items[index].id }; return nil })
+        let absent = items.filter { !present.contains($0.id) }.map(\.number)
         if !absent.isEmpty && !file.roles.isEmpty {
             out += t("Нет столбца (без ответа у всех): ", "No column (blank for everyone): ") + numberRanges(absent) + "\n"
         }
-        let blanks = items.indices.filter(present.contains).compactMap { index in
-            file.blanks[items[index].id].map { (items[index].number, $0) }
-        }.filter { $0.1 > 0 }
+        // Monitoring criteria are known by their codes (5-Ф.6), other items by their numbers.
+        let byCode = file.questionnaire.kind == .monitoring
+        let blanks = items.filter { present.contains($0.id) }.compactMap { item in file.blanks[item.id].map { (byCode ? item.id : String(item.number), $0) } }.filter { $0.1 > 0 }
         if !blanks.isEmpty {
-            out += t("Пропуски (№ — сколько): ", "Blanks (item — count): ") + blanks.map { "\($0.0) — \($0.1)" }.joined(separator: ", ") + "\n"
+            out += (byCode ? t("Пропуски (код — сколько): ", "Blanks (code — count): ") : t("Пропуски (№ — сколько): ", "Blanks (item — count): "))
+                + blanks.map { "\($0.0) — \($0.1)" }.joined(separator: ", ") + "\n"
         }
         return out
     }

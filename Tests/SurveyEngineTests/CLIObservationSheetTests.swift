@@ -192,6 +192,18 @@ struct CLIObservationSheetTests {
         #expect(html.contains("<table>") && !html.contains("<pre"))
     }
 
+    @Test func theImportSummaryNamesBlanksByCodeAndLeavesMeasuresOut() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let header = "Ребёнок;" + Self.criteria.joined(separator: ";")
+        let row = "Аружан;" + Self.criteria.map { $0 == "5-Ф.2" ? "" : "II" }.joined(separator: ";")
+        try [header, row].joined(separator: "\r\n").write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
+        let result = try survey(["import", "preschool-monitoring", dir + "/a.csv", "--stage", "start", "--data", dir + "/d"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Пропуски (код — сколько): 5-Ф.2 — 1"), "\(result.stdout)")
+        #expect(!result.stdout.contains("Нет столбца"), "the optional «Мероприятия» columns are not missing answers")
+    }
+
     @Test func theSheetPrintsInEveryFormatAndBlank() throws {
         let dir = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
