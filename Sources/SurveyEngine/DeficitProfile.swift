@@ -60,7 +60,9 @@ public struct AreaScore: Sendable, Equatable {
     /// Why there is no score, when there is none.
     public var withheld: Withheld? {
         guard score == nil else { return nil }
-        return notApplicable > 0 && answered + notApplicable >= total / 2 ? .mostlyNotApplicable : .tooFewAnswers
+        // Whichever took more answers away: «не относится» or blanks.
+        let blanks = total - notApplicable - answered
+        return notApplicable > 0 && notApplicable >= blanks ? .mostlyNotApplicable : .tooFewAnswers
     }
 
     public init(area: Area, score: Double?, mean: Double? = nil, band: Band?, selfBand: Band? = nil, answered: Int, total: Int,
