@@ -88,3 +88,66 @@ public enum TextFolding {
         return previous[y.count] <= limit ? previous[y.count] : nil
     }
 }
+
+/// Latin and Cyrillic letters that look the same (Excel users type «Cогласен» with a Latin C, or a code
+/// «5-K.1» with a Latin K): the twins of folded (lower-case) text, and where a word mixes the two scripts.
+///
+/// A twin is tried only after the text as typed failed to match, and taken only when exactly one of the two
+/// twins matches, so folding never turns one known word into another.
+public enum LookAlikeLetters {
+    /// Lower-case pairs whose upper or lower forms look alike: a/а, b/в (B), c/с, e/е, h/н (H), k/к, m/м (M),
+    /// o/о, p/р, t/т (T), x/х, y/у.
+    static let latinToCyrillic: [Unicode.Scalar: Unicode.Scalar] = [
+        "a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р", "t": "т", "x": "х", "y": "у",
+    ]
+    static let cyrillicToLatin: [Unicode.Scalar: Unicode.Scalar] = Dictionary(uniqueKeysWithValues: latinToCyrillic.map { ($1, $0) })
+
+    /// Folded text with every Latin look-alike made Cyrillic, and with every Cyrillic look-alike made Latin;
+    /// nil where nothing would change.
+    public static func twins(ofFolded text: String) -> (cyrillic: String?, latin: String?) {
+        func swapped(_ table: [Unicode.Scalar: Unicode.Scalar]) -> String? {
+            var out = String.UnicodeScalarView()
+            var changed = false
+            for scalar in text.unicodeScalars {
+                if let twin = table[scalar] { out.append(twin); changed = true } else { out.append(scalar) }
+            }
+            return changed ? String(out) : nil
+        }
+        return (swapped(latinToCyrillic), swapped(cyrillicToLatin))
+    }
+
+    /// The one key among `known` that a twin of `folded` names, or nil when none or both do.
+    public static func resolve(_ folded: String, in known: (String) -> Bool) -> String? {
+        let (cyrillic, latin) = twins(ofFolded: folded)
+        let hits = [cyrillic, latin].compactMap { $0 }.filter(known)
+        return hits.count == 1 ? hits[0] : nil
+    }
+
+    public enum Script: Sendable, Equatable { case latin, cyrillic }
+
+    /// A letter of the other script inside a word: the letter as typed, its script and its position (1-based,
+    /// in characters of the whole text). Nil when no word mixes Latin and Cyrillic letters.
+    public static func stray(in text: String) -> (letter: Character, script: Script, position: Int)? {
+        for word in text.split(whereSeparator: { $0.isWhitespace }) {
+            let start = text.distance(from: text.startIndex, to: word.startIndex)
+            let scripts = word.map(script(of:))
+            let latin = scripts.filter { $0 == .latin }.count, cyrillic = scripts.filter { $0 == .cyrillic }.count
+            guard latin > 0 && cyrillic > 0 else { continue }
+            // The minority script is the stray one; on a tie, the Latin letter inside a Russian text.
+            let strayScript: Script = latin <= cyrillic ? .latin : .cyrillic
+            if let offset = scripts.firstIndex(of: strayScript) {
+                return (word[word.index(word.startIndex, offsetBy: offset)], strayScript, start + offset + 1)
+            }
+        }
+        return nil
+    }
+
+    static func script(of character: Character) -> Script? {
+        guard let scalar = character.unicodeScalars.first, character.isLetter else { return nil }
+        switch scalar.value {
+        case 0x41...0x5A, 0x61...0x7A: return .latin
+        case 0x0400...0x04FF: return .cyrillic
+        default: return nil
+        }
+    }
+}

@@ -164,6 +164,8 @@ let groupCommand = Command(
         let key: [UInt8]
         do { key = try PseudonymKey.load(storeRoot: invocation.store.root) } catch { throw .failed("\(error)") }
         profiles = profiles.map { var p = $0; p.respondent = p.respondent.map { Pseudonym.make($0, key: key) }; return p }
+        // Ordered by pseudonym: the real names' (alphabetical) order would match the pseudonyms to the staff list.
+        profiles.sort { ($0.respondent ?? "") < ($1.respondent ?? "") }
     }
     let group = GroupAnalysis(profiles: profiles, questionnaire: q, rules: catalogue.planning)
     let rendering = DeficitRendering(q, language: invocation.language)

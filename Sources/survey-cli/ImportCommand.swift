@@ -143,7 +143,7 @@ func openAnswerFile(_ invocation: Invocation, _ q: Questionnaire, path: String, 
     if let delimiter = invocation.value("--delimiter") { options.delimiter = CSVDelimiter.parse(delimiter) ?? nil }
     do {
         return try AnswerFile(path: path, questionnaire: q, options: options, idColumn: invocation.value("--id-column"), stage: stage,
-                              keep: invocation.values["--keep"] ?? [])
+                              keep: invocation.values["--keep"] ?? [], language: invocation.language)
     } catch {
         throw .refused([Diagnostic(file: path, line: error.line > 0 ? error.line : nil, message: error.message, hint: error.hint)],
                        summary: "\(path) cannot be read")
@@ -158,13 +158,18 @@ func printLimited(_ problems: [Diagnostic], max: Int, console: Console, canListM
 }
 
 /// The refused rows as a CSV a person can fix in Excel and import again: the original header and cells,
-/// plus a last column with the reasons.
+/// plus a last column with the reasons («Ошибка», which import recognises and ignores: `HeaderMatcher.rejectReasonHeaders`).
 func writeRejects(_ rows: [AnswerRow], header: [String], to path: String) throws(CLIError) {
     var writer = CSVWriter(delimiter: ";", bom: true)
     writer.row(header + ["Ошибка"], defuse: Set(0...header.count))
     for row in rows {
         let reasons = row.problems.map { ($0.path.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
-        writer.row(row.cells + [reasons], defuse: Set(0...row.cells.count))
+        // The reason goes in the reason column whatever the row's length: a short row is padded, and the
+        // empty cells Excel leaves past the header are dropped (cells with something in them are kept).
+        var cells = row.cells
+        while cells.count > header.count, let last = cells.last, last.allSatisfy(\.isWhitespace) { cells.removeLast() }
+        cells += Array(repeating: "", count: max(0, header.count - cells.count))
+        writer.row(cells + [reasons], defuse: Set(0...cells.count))
     }
     do { try writePrivateFile(path, Array(writer.text.utf8)) } catch { throw .failed("\(error)") }
 }

@@ -184,10 +184,16 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
         respondent = name
     }
 
-    // The journal: keyed by a hash of the name (and stage), or by a random id for an anonymous survey.
+    // The journal: keyed by a hash of the name folded (and stage), or by a random id for an anonymous survey.
     let sessionID = respondent == nil ? (givenSession ?? SessionJournal.newSessionID()) : nil
-    let key = respondent.map { SessionJournal.key(respondent: $0, stage: stage) } ?? sessionID ?? SessionJournal.newSessionID()
+    var key = respondent.map { SessionJournal.key(respondent: $0, stage: stage) } ?? sessionID ?? SessionJournal.newSessionID()
     let store = invocation.store
+    // An unfinished session of this person, however the name is spelled now (or was hashed before names
+    // were folded), is resumed under the name as it was stored.
+    if let name = respondent, let found = SessionJournal.findNamed(store: store, questionnaireID: q.id, respondent: name, stage: stage) {
+        key = found.key
+        respondent = found.respondent
+    }
     let header = SessionJournal.Header(questionnaireID: q.id, version: q.version, respondent: respondent, stage: stage, session: sessionID)
     let journal: SessionJournal
     let contents: SessionJournal.Contents
