@@ -128,18 +128,28 @@ public enum LookAlikeLetters {
     /// A letter of the other script inside a word: the letter as typed, its script and its position (1-based,
     /// in characters of the whole text). Nil when no word mixes Latin and Cyrillic letters.
     public static func stray(in text: String) -> (letter: Character, script: Script, position: Int)? {
-        for word in text.split(whereSeparator: { $0.isWhitespace }) {
-            let start = text.distance(from: text.startIndex, to: word.startIndex)
-            let scripts = word.map(script(of:))
-            let latin = scripts.filter { $0 == .latin }.count, cyrillic = scripts.filter { $0 == .cyrillic }.count
-            guard latin > 0 && cyrillic > 0 else { continue }
+        // One pass, word by word: linear in the text, however long (a 1 MB cell is refused, not parsed twice).
+        var word: [(Character, Script?)] = []
+        var wordStart = 0, position = 0
+        func check() -> (letter: Character, script: Script, position: Int)? {
+            let latin = word.filter { $0.1 == .latin }.count, cyrillic = word.filter { $0.1 == .cyrillic }.count
+            guard latin > 0 && cyrillic > 0 else { return nil }
             // The minority script is the stray one; on a tie, the Latin letter inside a Russian text.
             let strayScript: Script = latin <= cyrillic ? .latin : .cyrillic
-            if let offset = scripts.firstIndex(of: strayScript) {
-                return (word[word.index(word.startIndex, offsetBy: offset)], strayScript, start + offset + 1)
-            }
+            guard let offset = word.firstIndex(where: { $0.1 == strayScript }) else { return nil }
+            return (word[offset].0, strayScript, wordStart + offset + 1)
         }
-        return nil
+        for character in text {
+            if character.isWhitespace {
+                if let found = check() { return found }
+                word.removeAll(keepingCapacity: true)
+                wordStart = position + 1
+            } else {
+                word.append((character, script(of: character)))
+            }
+            position += 1
+        }
+        return check()
     }
 
     static func script(of character: Character) -> Script? {

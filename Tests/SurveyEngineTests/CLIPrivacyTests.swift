@@ -242,6 +242,9 @@ struct CLIPrivacyTests {
         }
         let kept = try survey(["import", "preschool-staff-survey", dir + "/a.csv", "--data", dir + "/d", "--keep", "Школа", "--keep", "Класс", "--keep", "Район"])
         #expect(kept.status == 0, "\(kept.stderr)")
+        // tabulate --from-csv has no --keep: it points to --by.
+        let tabulated = try survey(["tabulate", "preschool-staff-survey", "--from-csv", dir + "/a.csv"])
+        #expect(tabulated.stderr.contains("unknown column «Школа»\n  hint: похоже на сведения о респонденте: чтобы разбить результаты по этому столбцу, добавьте --by \"Школа\""), "\(tabulated.stderr)")
     }
 
     @Test func latinLookAlikeLettersAreFoldedWhenUnambiguousOrNamed() throws {

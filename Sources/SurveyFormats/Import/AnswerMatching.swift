@@ -42,12 +42,18 @@ public struct HeaderMatcher: Sendable {
     /// Extra columns to keep rather than refuse, compared folded.
     let keep: [String]
     let language: Language
+    /// How the command keeps an extra column, for the hint: `import --keep`, or `tabulate --by`.
+    let keepOption: KeepOption
 
-    public init(questionnaire: Questionnaire, idColumn: String? = nil, keep: [String] = [], language: Language = .ru) {
+    public enum KeepOption: Sendable { case keep, by }
+
+    public init(questionnaire: Questionnaire, idColumn: String? = nil, keep: [String] = [], language: Language = .ru,
+                keepOption: KeepOption = .keep) {
         self.questionnaire = questionnaire
         self.idColumn = idColumn
         self.keep = keep
         self.language = language
+        self.keepOption = keepOption
     }
 
     public func plan(_ header: [String]) -> (roles: [ColumnRole], problems: [HeaderProblem]) {
@@ -58,7 +64,10 @@ public struct HeaderMatcher: Sendable {
         let byNumber = Dictionary(questionnaire.items.enumerated().map { ($1.number, $0) }, uniquingKeysWith: { a, _ in a })
         let byText = Dictionary(questionnaire.items.enumerated().map { (TextFolding.fold($1.text), $0) }, uniquingKeysWith: { a, _ in a })
         let candidates = questionnaire.items.map(\.id) + questionnaire.items.map(\.text)
-        let folded = header.map { Self.withoutLookAlikes(TextFolding.fold($0), known: { byID[$0] != nil || byText[$0] != nil || Self.isRespondentHeader($0) }) }
+        let kept = Set(keep.map(TextFolding.fold)), respondentNames = Self.respondentNames
+        let folded = header.map {
+            Self.withoutLookAlikes(TextFolding.fold($0), known: { byID[$0] != nil || byText[$0] != nil || respondentNames.contains($0) || kept.contains($0) })
+        }
         let respondentColumn = self.respondentColumn(folded)
 
         for (column, raw) in header.enumerated() {
@@ -110,15 +119,12 @@ public struct HeaderMatcher: Sendable {
             ?? folded.indices.first { !kept.contains(folded[$0]) && rowNumbers.contains(folded[$0]) }
     }
 
-    static func isRespondentHeader(_ folded: String) -> Bool {
-        (respondentHeaders + rowNumberHeaders).contains { TextFolding.fold($0) == folded }
-    }
+    static let respondentNames = Set((respondentHeaders + rowNumberHeaders).map(TextFolding.fold))
+    static let ignoredNames = Set((rowNumberHeaders + rejectReasonHeaders).map(TextFolding.fold))
 
     /// A column that is not the respondent's and holds no answers: a further row-number column, or the
     /// rejects file's reason column.
-    static func isIgnored(_ folded: String) -> Bool {
-        (rowNumberHeaders + rejectReasonHeaders).contains { TextFolding.fold($0) == folded }
-    }
+    static func isIgnored(_ folded: String) -> Bool { ignoredNames.contains(folded) }
 
     /// A folded header with look-alike letters of the other script folded, when that names exactly one
     /// known header and the header as typed names none.
@@ -149,8 +155,14 @@ public struct HeaderMatcher: Sendable {
         var hint: String
         if Self.looksLikeAttribute(folded, nearItem: suggestion != nil) {
             let name = raw.trimmingCharacters(in: .whitespaces)
-            hint = t("похоже на сведения о респонденте: чтобы сохранить столбец (для tabulate --by), добавьте --keep \"\(name)\"",
-                     "looks like information about the respondent: to keep the column (for tabulate --by), add --keep \"\(name)\"")
+            switch keepOption {
+            case .keep:
+                hint = t("похоже на сведения о респонденте: чтобы сохранить столбец (для tabulate --by), добавьте --keep \"\(name)\"",
+                         "looks like information about the respondent: to keep the column (for tabulate --by), add --keep \"\(name)\"")
+            case .by:
+                hint = t("похоже на сведения о респонденте: чтобы разбить результаты по этому столбцу, добавьте --by \"\(name)\"",
+                         "looks like information about the respondent: to break the results down by it, add --by \"\(name)\"")
+            }
         } else {
             hint = suggestion.map { "did you mean «\($0)»?" }
                 ?? "a column names an item by id, number or text, or the respondent (\(idColumn ?? "id, ФИО, №…"))"

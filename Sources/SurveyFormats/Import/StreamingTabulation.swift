@@ -292,7 +292,7 @@ public struct TabulationPart: Sendable {
     /// The roles of a header's columns, or the header's problems.
     public static func roles(header: [String], questionnaire q: Questionnaire, idColumn: String?, by: String? = nil,
                              language: Language = .ru) -> (roles: [Role], problems: [HeaderProblem]) {
-        let plan = HeaderMatcher(questionnaire: q, idColumn: idColumn, keep: by.map { [$0] } ?? [], language: language).plan(header)
+        let plan = HeaderMatcher(questionnaire: q, idColumn: idColumn, keep: by.map { [$0] } ?? [], language: language, keepOption: .by).plan(header)
         let position = Dictionary(q.scoredItems.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let roles = plan.roles.map { role -> Role in
             switch role {
