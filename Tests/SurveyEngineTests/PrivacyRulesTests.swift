@@ -57,3 +57,31 @@ struct PrivacyRulesTests {
         #expect(Response(respondent: "Иванова  Анна").identity == Response(respondent: "иванова анна").identity)
     }
 }
+
+/// `TextFolding.fold` takes a byte shortcut for Russian and ASCII text; it must fold exactly as the general path.
+@Suite("Folding shortcut")
+struct FoldingShortcutTests {
+    /// The general path, as `fold` was before the shortcut.
+    func general(_ text: String) -> String {
+        var out = ""
+        var pendingSpace = false
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.properties.isWhitespace || scalar == "\u{00A0}" { pendingSpace = !out.isEmpty; continue }
+            if pendingSpace { out.unicodeScalars.append(" "); pendingSpace = false }
+            out.unicodeScalars.append(scalar == "ё" ? "е" : scalar)
+        }
+        return out
+    }
+
+    @Test func theShortcutFoldsAsTheGeneralPath() {
+        let alphabet = Array("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюяABCXYZabcxyz019 .,-№\t\n\r")
+        var random = SeededRandom(seed: 15)
+        for _ in 0..<5000 {
+            let text = String((0..<Int(random.next() % 24)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            #expect(TextFolding.fold(text) == general(text), "\(text.debugDescription)")
+        }
+        for text in ["  Морозова   Татьяна  ", "ЁЛКИН Семён", "Ѐ", "Ђорђе", "Айгерим Ә.", "naïve", "a\u{00A0}b", "\u{0085}x", ""] {
+            #expect(TextFolding.fold(text) == general(text), "\(text.debugDescription)")
+        }
+    }
+}
