@@ -15,9 +15,13 @@ let importCommand = Command(
     The whole file is checked first. By default it is all or nothing: any bad cell refuses the file (exit 1),
     every problem is listed with its line, column and item, and nothing is stored. With --skip-invalid the
     good rows are stored and the bad ones are written, each with its reason, to the --rejects file, which can
-    be fixed and imported again. Importing the same file twice stores nothing the second time.
+    be fixed and imported again as it is (its «Ошибка» column is ignored). Importing the same file twice
+    stores nothing the second time.
     Columns name items by id, number or text; cells hold a label (case, spaces, ё/е and the scale's aliases
-    forgiven), the option's value, or for levels I/II/III (Latin or Cyrillic).
+    forgiven), the option's value, or for levels I/II/III (Latin or Cyrillic). A Latin letter that looks like
+    a Russian one («Cогласен») is read as that letter when only one reading fits. A row-number column («№ п/п»)
+    beside the names is ignored. A row with fewer cells than the header (or more, not empty) is refused, never
+    shifted. Names compare folded: a name already stored under another spelling is the same person.
     """,
     arguments: [("ID", "The questionnaire."), ("FILE", "The answer file: one row per respondent, a header row naming the items.")],
     options: [encodingOption, delimiterOption, stageOption, idColumnOption,

@@ -18,7 +18,7 @@ let tabulateCommand = Command(
               .value("--format", "FORMAT", "text (default), md, csv, json or html.", choices: ["text", "md", "csv", "json", "html"]),
               .value("--out", "FILE", "Write to FILE instead of standard output."),
               .value("--by", "COLUMN", "Break results down by a column (kept with 'import --keep', or in the --from-csv file)."),
-              .value("--min-group", "N", "Hide groups smaller than N (default 3), so answers cannot be traced to a person."),
+              .value("--min-group", "N", "Hide groups smaller than N (default 3), and beside one the smallest shown group too (else the totals give it away), so answers cannot be traced to a person."),
               encodingOption, delimiterOption, idColumnOption],
     positionals: 1...1,
     examples: ["survey tabulate preschool-staff-survey --population 4",

@@ -33,8 +33,9 @@ let takeCommand = Command(
 
     A self-diagnosis (deficits) and a monitoring sheet (about one child, with --stage) need a name: give
     --respondent, or type it when asked at a terminal. A survey (likert) may be anonymous: it then prints a
-    session id at the start, and --session ID continues it. Names never become file names: a session journal
-    is named by a hash, and kept private (0600) in the store's folder of the questionnaire.
+    session id at the start, and --session ID continues it. A name is found however it is typed (case, runs of
+    spaces, ё/е), and the session continues under the name as first given. Names never become file names: a
+    session journal is named by a hash, and kept private (0600) in the store's folder of the questionnaire.
     """,
     arguments: [("ID", "The questionnaire (its id, or a path to its file).")],
     options: [.value("--respondent", "NAME", "Who answers: the teacher, or for monitoring the child."),
