@@ -117,6 +117,19 @@ struct CLIPrivacyTests {
         #expect(exported.count == 8 && exported == exported.sorted(), "\(exported)")
     }
 
+    @Test func anonymizedDevelopmentCardsAreInPseudonymOrder() throws {
+        let dir = try temporaryFolder("survey-privacy")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try survey(["sample", "preschool-monitoring", "--count", "8", "--seed", "4", "--stage", "start", "--out", dir + "/m.csv"]).status == 0)
+        let stored = try survey(["import", "preschool-monitoring", dir + "/m.csv", "--stage", "start", "--data", dir + "/d"])
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let cards = try survey(["monitor", "preschool-monitoring", "--all-children", "--anonymize", "--format", "json", "--data", dir + "/d"])
+        #expect(cards.status == 0, "\(cards.stderr)")
+        let children = try #require(try json(cards.stdout) as? [[String: Any]]).compactMap { $0["child"] as? String }
+        #expect(children.count == 8 && children.allSatisfy { $0.hasPrefix("R-") })
+        #expect(children == children.sorted(), "\(children)")
+    }
+
     // MARK: 4. Complementary suppression
 
     /// 25, 13 and 2 answers in three schools (the case), as a `--from-csv` file.
