@@ -86,6 +86,14 @@ let exportCommand = Command(
         let key: [UInt8]
         do { key = try PseudonymKey.load(storeRoot: store.root) } catch { throw .failed("\(error)") }
         responses = responses.map { var r = $0; r.respondent = r.respondent.map { Pseudonym.make($0, key: key) }; return r }
+        // Ordered by pseudonym (then stage), never in the store's order, which follows the real names' lists.
+        let stageOrder = Dictionary(q.stages.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        responses = responses.enumerated().sorted { a, b in
+            let x = a.element, y = b.element
+            if x.respondent != y.respondent { return (x.respondent ?? "") < (y.respondent ?? "") }
+            let sx = x.stage.flatMap { stageOrder[$0] } ?? -1, sy = y.stage.flatMap { stageOrder[$0] } ?? -1
+            return sx != sy ? sx < sy : a.offset < b.offset
+        }.map(\.element)
     }
     let text: String
     if invocation.value("--format") == "json" {

@@ -185,6 +185,8 @@ let groupCommand = Command(
         let key: [UInt8]
         do { key = try PseudonymKey.load(storeRoot: invocation.store.root) } catch { throw .failed("\(error)") }
         profiles = profiles.map { var p = $0; p.respondent = p.respondent.map { Pseudonym.make($0, key: key) }; return p }
+        // Ordered by pseudonym: the real names' (alphabetical) order would match the pseudonyms to the staff list.
+        profiles.sort { ($0.respondent ?? "") < ($1.respondent ?? "") }
     }
     var group = GroupAnalysis(profiles: profiles, questionnaire: q, rules: catalogue.planning)
     group.reliability = AreaReliability.compute(diagnoses.current.filter { diagnoses.definition(of: $0).version == q.version }, questionnaire: q)

@@ -94,6 +94,7 @@ extension TabulationRendering {
             body += "<table><thead><tr>" + groupHeader.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
             body += groupRows.map { "<tr>" + $0.enumerated().map { $0 == 0 ? "<td>\(htmlEscape($1))</td>" : "<td class=\"n\">\(htmlEscape($1))</td>" }.joined() + "</tr>" }.joined()
             body += "</tbody></table>"
+            if let suppressionNote { body += "<p class=\"meta\">\(htmlEscape(suppressionNote))</p>" }
             let matrix = groupMatrix
             if matrix.header.count > 1 {
                 body += "<table><thead><tr>" + matrix.header.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"

@@ -18,10 +18,13 @@ public struct TabulationRendering {
         public var name: String
         public var respondents: Int
         public var tabulation: Tabulation?
-        public init(name: String, respondents: Int, tabulation: Tabulation?) {
+        /// Why the group is hidden (then `tabulation` is nil); nil when it is shown.
+        public var suppressed: GroupSuppression.Reason?
+        public init(name: String, respondents: Int, tabulation: Tabulation?, suppressed: GroupSuppression.Reason? = nil) {
             self.name = name
             self.respondents = respondents
             self.tabulation = tabulation
+            self.suppressed = suppressed ?? (tabulation == nil ? .small : nil)
         }
     }
 
@@ -30,14 +33,30 @@ public struct TabulationRendering {
         self.labels = Labels(tabulation.questionnaire, language)
     }
 
-    /// Groups from accumulators, suppressing those below `minimum`.
+    /// Groups from accumulators, suppressing those below `minimum` and, complementarily, as many more as it
+    /// takes so that no hidden group can be worked out from the totals (`GroupSuppression`).
     public mutating func setGroups(_ accumulators: [String: TabulationAccumulator], by column: String, minimum: Int) {
         by = column
         minimumGroup = minimum
+        let hidden = GroupSuppression.hidden(sizes: accumulators.mapValues(\.respondents), minimum: minimum)
         groups = accumulators.sorted { $0.key < $1.key }.map { name, accumulator in
-            GroupResult(name: name.isEmpty ? t("(не указано)", "(not given)") : name, respondents: accumulator.respondents,
-                        tabulation: accumulator.respondents >= minimum ? accumulator.result() : nil)
+            let reason = hidden[name]
+            return GroupResult(name: name.isEmpty ? t("(не указано)", "(not given)") : name, respondents: accumulator.respondents,
+                               tabulation: reason == nil ? accumulator.result() : nil, suppressed: reason)
         }
+    }
+
+    /// Why each hidden group is hidden, in one sentence; nil when none is.
+    var suppressionNote: String? {
+        let hidden = groups.filter { $0.tabulation == nil }
+        guard !hidden.isEmpty else { return nil }
+        let parts = hidden.map { g -> String in
+            g.suppressed == .complementary
+                ? t("«\(g.name)» — дополнительно, чтобы скрытую группу нельзя было вычислить вычитанием из общих итогов",
+                    "«\(g.name)» — also hidden, so that the hidden group cannot be worked out by subtracting from the totals")
+                : t("«\(g.name)» — меньше \(minimumGroup) чел.", "«\(g.name)» — fewer than \(minimumGroup) people")
+        }
+        return t("Скрыто: ", "Hidden: ") + parts.joined(separator: "; ") + "."
     }
 
     var groupsJSON: [(String, JSONOutput)] {
@@ -45,6 +64,7 @@ public struct TabulationRendering {
         return [("by", .string(by)), ("minimumGroup", .integer(minimumGroup)), ("groups", .array(groups.map { g in
             .object([
                 ("group", .string(g.name)), ("respondents", .integer(g.respondents)), ("suppressed", .bool(g.tabulation == nil)),
+                ("suppressedBecause", .optional(g.tabulation == nil ? g.suppressed?.rawValue : nil)),
                 ("positive", .optional(g.tabulation?.positive)),
                 ("alpha", .optional(g.tabulation?.composites.first?.alpha)),
                 ("items", .array((g.tabulation?.items ?? []).map { item in
@@ -57,7 +77,11 @@ public struct TabulationRendering {
     /// Rows of the group summary: group, respondents, positive, alpha (suppressed groups say so).
     var groupRows: [[String]] {
         groups.map { g in
-            guard let tab = g.tabulation else { return [g.name, t("< \(minimumGroup)", "< \(minimumGroup)"), t("скрыто", "hidden"), ""] }
+            guard let tab = g.tabulation else {
+                // A small group's size stays vague; a group hidden to protect it is of ordinary size.
+                let size = g.suppressed == .complementary ? String(g.respondents) : "< \(minimumGroup)"
+                return [g.name, size, t("скрыто", "hidden"), ""]
+            }
             return [g.name, String(g.respondents), tab.positive.map(percent) ?? "—", tab.composites.first?.alpha.map { String(format: "%.2f", $0) } ?? "—"]
         }
     }
@@ -77,6 +101,7 @@ public struct TabulationRendering {
         guard by != nil, !groups.isEmpty else { return "" }
         var out = "\n" + t("По группам («\(by ?? "")»; группы меньше \(minimumGroup) скрыты):", "By group («\(by ?? "")»; groups under \(minimumGroup) hidden):") + "\n"
         out += TextLayout.table(groupHeader, groupRows, alignRight: [1, 2, 3])
+        if let suppressionNote { out += suppressionNote + "\n" }
         let matrix = groupMatrix
         if matrix.header.count > 1 {
             out += "\n" + t("Доля положительных ответов по утверждениям:", "Positive share by statement:") + "\n"
@@ -281,6 +306,7 @@ public struct TabulationRendering {
         if by != nil && !groups.isEmpty {
             out += "\n## " + t("По группам", "By group") + " («\(by ?? "")»)\n\n| " + groupHeader.joined(separator: " | ") + " |\n|---|---:|---:|---:|\n"
             out += groupRows.map { "| " + $0.joined(separator: " | ") + " |\n" }.joined()
+            if let suppressionNote { out += "\n" + markdownEscape(suppressionNote) + "\n" }
         }
         if !tabulation.comments.isEmpty {
             out += "\n## " + t("Комментарии", "Comments") + "\n\n" + tabulation.comments.map { "- \(markdownEscape($0))\n" }.joined()
