@@ -237,6 +237,8 @@ public struct ProfileChange: Sendable, Equatable {
 
     public var areas: [AreaChange]
 
+    public init(areas: [AreaChange]) { self.areas = areas }
+
     public init(before: DeficitProfile, after: DeficitProfile) {
         areas = after.areas.map { now in
             let then = before.areas.first { $0.area.id == now.area.id }

@@ -58,8 +58,13 @@ let tabulateCommand = Command(
         }
     }
     let tabulation = accumulator.result(population: population)
+    // More answers than people asked cannot be a participation share: «30 — 1000 %» is refused, not printed.
     if let population, tabulation.respondents > population {
-        invocation.console.err("warning: \(tabulation.respondents) respondents but --population \(population)\n")
+        let t = invocation.language.t
+        throw .usage(t("--population \(population) меньше числа ответивших (\(tabulation.respondents))",
+                       "--population \(population) is smaller than the number of respondents (\(tabulation.respondents))"),
+                     hint: t("укажите, сколько человек опрашивали всего (не меньше \(tabulation.respondents)), или уберите --population",
+                             "give how many people were asked in all (at least \(tabulation.respondents)), or leave --population out"))
     }
     var rendering = TabulationRendering(tabulation, language: invocation.language)
     if let by { rendering.setGroups(groups, by: by, minimum: minimumGroup) }

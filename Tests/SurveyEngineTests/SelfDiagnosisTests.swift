@@ -175,4 +175,12 @@ struct SelfDiagnosisTests {
         #expect(steadyShare > 0.97)
         #expect(borderShare < steadyShare)
     }
+
+    /// A change printed is the difference of the numbers printed beside it (issue 14: «73 → 47 (-27)»).
+    @Test func aShownChangeIsTheDifferenceOfTheShownScores() throws {
+        let area = try #require(Self.q.areas.first)
+        let change = ProfileChange(areas: [.init(area: area, before: 72.6, after: 46.6, closed: false, opened: true)])
+        let text = DeficitRendering(Self.q, language: .ru).changeText(change)
+        #expect(text.contains("73 → 47 (−26)"), "\(text)")
+    }
 }
