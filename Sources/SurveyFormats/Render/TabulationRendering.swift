@@ -82,7 +82,7 @@ public struct TabulationRendering {
                 let size = g.suppressed == .complementary ? String(g.respondents) : "< \(minimumGroup)"
                 return [g.name, size, t("скрыто", "hidden"), ""]
             }
-            return [g.name, String(g.respondents), tab.positive.map(percent) ?? "—", tab.composites.first?.alpha.map { String(format: "%.2f", $0) } ?? "—"]
+            return [g.name, String(g.respondents), tab.positive.map(percent) ?? "—", tab.composites.first.flatMap { $0.complete >= Self.alphaMinimumComplete ? $0.alpha : nil }.map { number($0) } ?? "—"]
         }
     }
 
