@@ -1,21 +1,96 @@
+/// A test's result in one area: the share of points of the tasks answered, and the Р-201 level.
+public struct TestResult: Sendable, Equatable {
+    /// 0–100: points earned over the points of the tasks answered.
+    public var score: Double
+    public var answered: Int
+    public var total: Int
+    /// nil until every task of the area is answered: a half-done test decides nothing.
+    public var band: Band?
+    /// The tasks answered wrongly or in part, for the profile's «что показал тест».
+    public var missed: [Item]
+}
+
+/// How the self-report and the test agree in an area.
+public enum SelfTestAgreement: String, Sendable {
+    /// The self-assessment put the area higher than the test did.
+    case selfHigher
+    /// The self-assessment put the area lower than the test did.
+    case selfLower
+    case agree
+}
+
 /// One area of a teacher's self-diagnosis: a POMP score, the band the definition puts it in, and the
-/// statements that pulled it down.
+/// statements that pulled it down; beside it the test result where the area has tasks.
 public struct AreaScore: Sendable, Equatable {
+    public enum Withheld: Sendable, Equatable {
+        /// Fewer answers than the definition asks for.
+        case tooFewAnswers
+        /// So many statements were «не относится к моей работе» that too few remain.
+        case mostlyNotApplicable
+    }
+
     public var area: Area
     /// 0–100 (percent of maximum possible over the keyed values); nil when too few statements were answered.
     public var score: Double?
+    /// The mean keyed answer on the scale (1–4), nil with `score`.
+    public var mean: Double?
+    /// The band the area is in: the self-report's, or the deficit a test result forces.
     public var band: Band?
+    /// The band the self-report alone gives.
+    public var selfBand: Band?
+    /// Answers on the scale (not counting «не относится»).
     public var answered: Int
+    /// Statements of the area that apply to this teacher.
     public var total: Int
+    /// Statements answered «не относится к моей работе».
+    public var notApplicable: Int
     /// 1 = most urgent; nil when the area is no deficit (or has no score).
     public var priority: Int?
     /// Answered statements whose keyed value is below the scale's midpoint, weakest first.
     public var weakest: [Item]
+    /// One answer moved by one step would change the band.
+    public var borderline: Bool
+    public var test: TestResult?
+    public var agreement: SelfTestAgreement?
+    /// The test result made the area a deficit although the self-report did not.
+    public var forcedByTest: Bool
 
     public var isDeficit: Bool { band?.deficit ?? false }
     public var isStrength: Bool { band?.strength ?? false }
     /// Why there is no score, when there is none.
-    public var withheld: Bool { score == nil }
+    public var withheld: Withheld? {
+        guard score == nil else { return nil }
+        // Whichever took more answers away: «не относится» or blanks.
+        let blanks = total - notApplicable - answered
+        return notApplicable > 0 && notApplicable >= blanks ? .mostlyNotApplicable : .tooFewAnswers
+    }
+
+    public init(area: Area, score: Double?, mean: Double? = nil, band: Band?, selfBand: Band? = nil, answered: Int, total: Int,
+                notApplicable: Int = 0, priority: Int?, weakest: [Item], borderline: Bool = false, test: TestResult? = nil,
+                agreement: SelfTestAgreement? = nil, forcedByTest: Bool = false) {
+        self.area = area
+        self.score = score
+        self.mean = mean
+        self.band = band
+        self.selfBand = selfBand ?? band
+        self.answered = answered
+        self.total = total
+        self.notApplicable = notApplicable
+        self.priority = priority
+        self.weakest = weakest
+        self.borderline = borderline
+        self.test = test
+        self.agreement = agreement
+        self.forcedByTest = forcedByTest
+    }
+}
+
+/// The confidential block (the teacher's own state): for the teacher's eyes only.
+public struct ConfidentialScore: Sendable, Equatable {
+    public var score: Double
+    public var band: Band?
+    public var answered: Int
+    public var total: Int
 }
 
 /// A teacher's deficit profile: every area scored and banded, deficits ordered most severe first
@@ -23,44 +98,127 @@ public struct AreaScore: Sendable, Equatable {
 public struct DeficitProfile: Sendable, Equatable {
     public var respondent: String?
     public var areas: [AreaScore]
+    /// The definition's version the answers were scored with.
+    public var version: String
+    public var context: TeacherContext
+    /// Never shown to anyone but the teacher (seed 000 §4.1.3); nil without answers.
+    public var confidential: ConfidentialScore?
+    /// The answers as given (item id → value), to show the answer beside a statement that pulled a score down.
+    public var answers: [String: Double]
 
     public var deficits: [AreaScore] { areas.filter(\.isDeficit).sorted { ($0.priority ?? .max) < ($1.priority ?? .max) } }
     public var strengths: [AreaScore] { areas.filter(\.isStrength) }
 
-    public init(respondent: String?, areas: [AreaScore]) {
+    public init(respondent: String?, areas: [AreaScore], version: String = "1", context: TeacherContext = TeacherContext(),
+                confidential: ConfidentialScore? = nil, answers: [String: Double] = [:]) {
         self.respondent = respondent
         self.areas = areas
+        self.version = version
+        self.context = context
+        self.confidential = confidential
+        self.answers = answers
     }
 
-    /// Scores a response against the definition's area rule and bands.
+    /// Scores a response against the definition's area rule and bands, the statements that apply to the
+    /// teacher's context only; tests beside them.
     public init(_ response: Response, questionnaire q: Questionnaire) {
         let rule = q.scoring.area ?? AreaRule()
+        let context = TeacherContext(attributes: response.attributes)
         var scores: [AreaScore] = []
         for area in q.areas {
-            let items = q.items.filter { $0.area == area.id && !$0.isFreeText }
-            var keyedPomp: [(Item, Double)] = []
+            let items = q.items.filter { $0.area == area.id && $0.scale != nil && !$0.confidential && q.applies($0, to: context) }
+            var keyed: [(item: Item, pomp: Double, value: Double)] = []
+            var notApplicable = 0
+            var step = 1.0
             for item in items {
                 // A value outside the scale's range (a damaged store, a scale narrowed after answers were
-                // stored) is not an answer: it would put the score outside 0–100, and the profile's bar
-                // (String(repeating:count: 20 − filled)) would trap.
-                guard let scale = q.scale(of: item), let value = response.values[item.id],
-                      value >= scale.minValue && value <= scale.maxValue else { continue }
-                keyedPomp.append((item, scale.pomp(scale.keyed(value, reverse: item.reverse))))
+                // stored) is not an answer: it would put the score outside 0–100.
+                guard let scale = q.scale(of: item), let value = response.values[item.id] else { continue }
+                if let option = scale.option(value: value), option.notApplicable { notApplicable += 1; continue }
+                guard value >= scale.minValue && value <= scale.maxValue else { continue }
+                let k = scale.keyed(value, reverse: item.reverse)
+                keyed.append((item, scale.pomp(k), k))
+                step = scale.scaleOptions.count > 1 ? (scale.maxValue - scale.minValue) / Double(scale.scaleOptions.count - 1) : 1
             }
-            let enough = !items.isEmpty && !keyedPomp.isEmpty
-                && Double(keyedPomp.count) >= rule.minAnswered * Double(items.count)
-                && (rule.maxMissing.map { items.count - keyedPomp.count <= $0 } ?? true)
-            // The mean of POMP values equals the POMP of the mean keyed value when items share a scale,
-            // and stays comparable when they do not.
-            let score = enough ? keyedPomp.map(\.1).reduce(0, +) / Double(keyedPomp.count) : nil
-            let weakest = keyedPomp.filter { $0.1 < 50 }.sorted { $0.1 < $1.1 }.map(\.0)
-            scores.append(AreaScore(area: area, score: score, band: score.flatMap { q.scoring.band(for: $0) },
-                                    answered: keyedPomp.count, total: items.count, priority: nil, weakest: weakest))
+            let applicable = items.count - notApplicable
+            let enough = applicable > 0 && keyed.count >= max(1, rule.minAnswers)
+                && Double(keyed.count) >= rule.minAnswered * Double(applicable)
+                && (rule.maxMissing.map { applicable - keyed.count <= $0 } ?? true)
+            // The mean of POMP values equals the POMP of the mean keyed value when items share a scale.
+            let score = enough ? keyed.map(\.pomp).reduce(0, +) / Double(keyed.count) : nil
+            let mean = enough ? keyed.map(\.value).reduce(0, +) / Double(keyed.count) : nil
+            let basis = rule.bandsOn == .mean ? mean : score
+            let selfBand = basis.flatMap { q.scoring.band(for: $0) }
+            // One answer one step up or down moves the basis by this much.
+            var borderline = false
+            if let basis, let selfBand, !keyed.isEmpty {
+                let delta = (rule.bandsOn == .mean ? step : step * 100 / max(1e-9, (q.scale(of: keyed[0].item)?.maxValue ?? 1) - (q.scale(of: keyed[0].item)?.minValue ?? 0))) / Double(keyed.count)
+                let lower = q.scoring.bands.first?.from ?? basis, upper = q.scoring.bands.last?.to ?? basis
+                let down = q.scoring.band(for: max(lower, basis - delta + 1e-9)), up = q.scoring.band(for: min(upper, basis + delta - 1e-9))
+                borderline = down?.id != selfBand.id || up?.id != selfBand.id
+            }
+            let weakest = keyed.filter { $0.pomp < 50 }.sorted { $0.pomp < $1.pomp }.map(\.item)
+            let test = Self.testResult(response, q, area: area, context: context)
+            var band = selfBand
+            var forced = false
+            var agreement: SelfTestAgreement?
+            if let test, let testBand = test.band {
+                let testLevel = q.scoring.testBands.firstIndex { $0.id == testBand.id }
+                if let selfBand, let selfLevel = q.scoring.testBands.firstIndex(where: { $0.equivalent.contains(selfBand.id) }), let testLevel {
+                    agreement = selfLevel > testLevel ? .selfHigher : selfLevel < testLevel ? .selfLower : .agree
+                }
+                if testBand.overrides, !(selfBand?.deficit ?? false),
+                   let forcedBand = q.scoring.bands.first(where: { testBand.equivalent.contains($0.id) && $0.deficit }) {
+                    band = forcedBand
+                    forced = true
+                    if selfBand == nil { agreement = nil }
+                }
+            }
+            scores.append(AreaScore(area: area, score: score, mean: mean, band: band, selfBand: selfBand, answered: keyed.count,
+                                    total: items.count, notApplicable: notApplicable, priority: nil, weakest: weakest,
+                                    borderline: borderline, test: test, agreement: agreement, forcedByTest: forced))
         }
-        // Priority: lowest score first; equal scores keep the definition's order (the sort is stable).
-        let order = scores.indices.filter { scores[$0].isDeficit }.sorted { (scores[$0].score ?? 0) < (scores[$1].score ?? 0) }
-        for (rank, index) in order.enumerated() { scores[index].priority = rank + 1 }
-        self.init(respondent: response.respondent, areas: scores)
+        // Priority: the most severe band first, then the lowest score; equal ones keep the definition's order.
+        let rank = { (s: AreaScore) in q.scoring.bands.firstIndex { $0.id == s.band?.id } ?? .max }
+        let order = scores.indices.filter { scores[$0].isDeficit }.sorted {
+            (rank(scores[$0]), scores[$0].score ?? 0) < (rank(scores[$1]), scores[$1].score ?? 0)
+        }
+        for (position, index) in order.enumerated() { scores[index].priority = position + 1 }
+        self.init(respondent: response.respondent, areas: scores, version: q.version, context: context,
+                  confidential: Self.confidentialScore(response, q),
+                  answers: response.values.filter { id, _ in !(q.item(id)?.confidential ?? true) })
+    }
+
+    static func testResult(_ response: Response, _ q: Questionnaire, area: Area, context: TeacherContext) -> TestResult? {
+        let tasks = q.items.filter { $0.area == area.id && $0.test != nil && q.applies($0, to: context) }
+        guard !tasks.isEmpty else { return nil }
+        var earned = 0.0, possible = 0.0, answered = 0
+        var missed: [Item] = []
+        for item in tasks {
+            guard let task = item.test, let value = response.values[item.id], task.chosen(value) != nil else { continue }
+            answered += 1
+            let points = task.score(value)
+            earned += points
+            possible += task.points
+            if points < task.points { missed.append(item) }
+        }
+        guard answered > 0, possible > 0 else { return nil }
+        let score = 100 * earned / possible
+        return TestResult(score: score, answered: answered, total: tasks.count,
+                          band: answered == tasks.count ? q.scoring.testBand(for: score) : nil, missed: missed)
+    }
+
+    static func confidentialScore(_ response: Response, _ q: Questionnaire) -> ConfidentialScore? {
+        let items = q.items.filter { $0.confidential && $0.scale != nil }
+        let pomps = items.compactMap { item -> Double? in
+            guard let scale = q.scale(of: item), let value = response.values[item.id], value >= scale.minValue, value <= scale.maxValue,
+                  !(scale.option(value: value)?.notApplicable ?? false) else { return nil }
+            return scale.pomp(scale.keyed(value, reverse: item.reverse))
+        }
+        guard !pomps.isEmpty else { return nil }
+        let score = pomps.reduce(0, +) / Double(pomps.count)
+        return ConfidentialScore(score: score, band: ScoringRules.band(for: score, in: q.scoring.confidentialBands),
+                                 answered: pomps.count, total: items.count)
     }
 }
 
@@ -78,6 +236,8 @@ public struct ProfileChange: Sendable, Equatable {
     }
 
     public var areas: [AreaChange]
+
+    public init(areas: [AreaChange]) { self.areas = areas }
 
     public init(before: DeficitProfile, after: DeficitProfile) {
         areas = after.areas.map { now in

@@ -24,6 +24,8 @@ public struct GroupAnalysis: Sendable {
     public var pairs: [MentorPair]
     /// Deficits no available mentor covers: (mentee, area id).
     public var uncovered: [(mentee: String, area: String)]
+    /// Cronbach's alpha per area over these teachers (set by the caller, who has the responses).
+    public var reliability: [AreaReliability] = []
 
     /// Teachers diagnosed.
     public var teachers: Int { profiles.count }

@@ -23,6 +23,8 @@ public struct Questionnaire: Sendable, Equatable {
     public var stages: [Stage]
     public var items: [Item]
     public var scoring: ScoringRules
+    /// Questions about the person asked before the items (a teacher's role, subject, experience…).
+    public var context: [ContextField]
     /// Labels in other languages, keyed by language code (`en`), then by the id they translate.
     public var translations: [String: Translation]
     /// Variants of one definition for different groups (taught in Russian, taught in Kazakh): the first keeps
@@ -33,7 +35,7 @@ public struct Questionnaire: Sendable, Equatable {
         id: String, version: String = "1", kind: QuestionnaireKind, title: String, language: String = "ru",
         description: String? = nil, scales: [ResponseScale], domains: [Domain] = [], areas: [Area] = [],
         stages: [Stage] = [], items: [Item], scoring: ScoringRules = ScoringRules(),
-        translations: [String: Translation] = [:]
+        translations: [String: Translation] = [:], context: [ContextField] = []
     ) {
         self.id = id
         self.version = version
@@ -48,6 +50,7 @@ public struct Questionnaire: Sendable, Equatable {
         self.items = items
         self.scoring = scoring
         self.translations = translations
+        self.context = context
     }
 
     /// Whether an item is part of a variant: items of common areas and items without an area always are.
@@ -90,8 +93,11 @@ public struct Questionnaire: Sendable, Equatable {
     /// The scale an item is answered on; nil for free-text items.
     public func scale(of item: Item) -> ResponseScale? { item.scale.flatMap(scale) }
 
-    /// Items answered on a scale (free-text items excluded), in questionnaire order.
+    /// Items answered on a scale (free-text items and test tasks excluded), in questionnaire order.
     public var scoredItems: [Item] { items.filter { $0.scale != nil } }
+
+    /// Test tasks with a key, in questionnaire order.
+    public var testItems: [Item] { items.filter { $0.test != nil } }
 }
 
 /// An ordered set of answer options. Options are kept in display order, which need not be value order
@@ -118,8 +124,13 @@ public struct ResponseScale: Sendable, Equatable {
         self.favourableFrom = favourableFrom
     }
 
-    public var minValue: Double { options.map(\.value).min() ?? 0 }
-    public var maxValue: Double { options.map(\.value).max() ?? 0 }
+    /// The answers that measure something: «Не относится к моей работе» is an answer but no point on the scale.
+    public var scaleOptions: [Option] { options.filter { !$0.notApplicable } }
+    public var minValue: Double { scaleOptions.map(\.value).min() ?? 0 }
+    public var maxValue: Double { scaleOptions.map(\.value).max() ?? 0 }
+
+    /// The value of the «does not apply» answer, if the scale has one.
+    public var notApplicableValue: Double? { options.first(where: \.notApplicable)?.value }
 
     /// Reverse keying uses the declared range, never the observed one: `min + max − x`.
     public func keyed(_ value: Double, reverse: Bool) -> Double {
@@ -143,12 +154,16 @@ public struct Option: Sendable, Equatable {
     public var aliases: [String]
     /// A behavioural anchor or level descriptor shown beside the label.
     public var descriptor: String?
+    /// «Не относится к моей работе»: the statement is not the person's job. It counts as neither a deficit
+    /// nor a strength: scores leave it out as if the statement had not been asked.
+    public var notApplicable: Bool
 
-    public init(label: String, value: Double, aliases: [String] = [], descriptor: String? = nil) {
+    public init(label: String, value: Double, aliases: [String] = [], descriptor: String? = nil, notApplicable: Bool = false) {
         self.label = label
         self.value = value
         self.aliases = aliases
         self.descriptor = descriptor
+        self.notApplicable = notApplicable
     }
 }
 
@@ -214,6 +229,17 @@ public struct Item: Sendable, Equatable {
     /// Negatively worded: disagreeing is the good answer, so values are keyed `min + max − x`.
     public var reverse: Bool
     public var required: Bool
+    /// A test task with a key (then `scale` is nil and the answer is the chosen options).
+    public var test: TestTask?
+    /// Whom the statement concerns; nil = everyone.
+    public var appliesTo: Applicability?
+    /// About the person's own state (burnout): shown to the person only, never by name to anyone else,
+    /// never part of an area or a route.
+    public var confidential: Bool
+    /// Where the statement or task comes from (a seed, a law's article), for docs and `show`.
+    public var source: String?
+    /// Descriptors written for this statement, one per option of its scale in order; nil = the scale's own.
+    public var descriptors: [String]?
     /// Monitoring: what the child observably does at each level (level value → indicator), so that a level
     /// is judged against this criterion's own description, not only the scale's generic one.
     public var indicators: [Int: String] = [:]
@@ -225,7 +251,8 @@ public struct Item: Sendable, Equatable {
 
     public init(
         id: String, number: Int, text: String, scale: String?, area: String? = nil,
-        reverse: Bool = false, required: Bool = true
+        reverse: Bool = false, required: Bool = true, test: TestTask? = nil, appliesTo: Applicability? = nil,
+        confidential: Bool = false, source: String? = nil, descriptors: [String]? = nil
     ) {
         self.id = id
         self.number = number
@@ -234,9 +261,15 @@ public struct Item: Sendable, Equatable {
         self.area = area
         self.reverse = reverse
         self.required = required
+        self.test = test
+        self.appliesTo = appliesTo
+        self.confidential = confidential
+        self.source = source
+        self.descriptors = descriptors
     }
 
-    public var isFreeText: Bool { scale == nil }
+    public var isFreeText: Bool { scale == nil && test == nil }
+    public var isTest: Bool { test != nil }
 }
 
 /// Labels of one other language. Missing entries fall back to the questionnaire's own language.
@@ -257,5 +290,19 @@ public struct Translation: Sendable, Equatable {
         self.names = names
         self.items = items
         self.options = options
+    }
+}
+
+extension Questionnaire {
+    /// The definition a stored response was given under: this one when it answers any of its items, else the
+    /// earlier version whose items it answers most (ids are never reused across versions).
+    public func version(for response: Response, among earlier: [Questionnaire]) -> Questionnaire {
+        let answered = Set(response.values.keys).union(response.texts.keys)
+        if items.contains(where: { answered.contains($0.id) }) || answered.isEmpty { return self }
+        let best = earlier.max { a, b in
+            a.items.filter { answered.contains($0.id) }.count < b.items.filter { answered.contains($0.id) }.count
+        }
+        guard let best, best.items.contains(where: { answered.contains($0.id) }) else { return self }
+        return best
     }
 }

@@ -73,8 +73,10 @@ public enum QuestionnaireValidator {
             if let area = item.area, !areaIDs.contains(area) {
                 report("\(path).area", "unknown area \"\(area)\"\(hint(area, areaIDs))")
             }
+            checkStatement(item, q, path: path, report: report)
         }
 
+        checkContext(q, report: report)
         checkKind(q, report: report)
         checkScoring(q, report: report)
         checkTranslations(q, report: report)
@@ -175,6 +177,70 @@ public enum QuestionnaireValidator {
         }
     }
 
+    // MARK: - Statements, tests, context
+
+    private static func checkStatement(_ item: Item, _ q: Questionnaire, path: String, report: (String, String) -> Void) {
+        if let scale = q.scale(of: item) {
+            if let own = item.descriptors, own.count != scale.options.count {
+                report("\(path).descriptors", "\(own.count) descriptors for the \(scale.options.count) options of \"\(scale.id)\"")
+            }
+            // A «Мне трудно…» statement under descriptors written for «Я делаю…» reads backwards: the teacher
+            // who struggles picks «совсем не про меня — не делаю этого» and is scored as having no difficulty.
+            if item.reverse && item.descriptors == nil && scale.options.contains(where: { $0.descriptor != nil }) {
+                report("\(path).reverse", "a reverse-keyed statement would show the descriptors of \"\(scale.id)\", written for positively worded statements: word it positively or give it its own \"descriptors\"")
+            }
+        }
+        if item.confidential && item.area != nil {
+            report("\(path).confidential", "a confidential statement belongs to no area (it must never become a deficit or a route step)")
+        }
+        if let test = item.test {
+            if item.reverse { report("\(path).reverse", "a test task cannot be reverse-keyed") }
+            if !(2...TestTask.letters.count).contains(test.options.count) {
+                report("\(path).options", "a test task needs 2 to \(TestTask.letters.count) options, not \(test.options.count)")
+            }
+            let right = test.options.filter(\.correct).count
+            if test.choice == .single && right != 1 { report("\(path).options", "a single-choice task needs exactly one correct option, not \(right)") }
+            if test.choice == .multiple && (right < 2 || right == test.options.count) {
+                report("\(path).options", "a multiple-choice task needs at least two correct options and at least one wrong one")
+            }
+            if !(test.points > 0) { report("\(path).points", "points must be above 0") }
+            for (o, option) in test.options.enumerated() where option.label.trimmingSpaces.isEmpty {
+                report("\(path).options[\(o)].label", "label is empty")
+            }
+        }
+        if let rule = item.appliesTo {
+            let known = { (field: String) in Set(q.contextField(field)?.options.map(\.id) ?? []) }
+            for (r, role) in rule.roles.enumerated() where !known("role").contains(role) {
+                report("\(path).appliesTo.roles[\(r)]", "unknown role \"\(role)\"\(hint(role, Array(known("role")).sorted()))")
+            }
+            for (s, subject) in (rule.subjects + rule.exceptSubjects).enumerated() where !known("subject").contains(subject) {
+                report("\(path).appliesTo", "unknown subject \"\(subject)\" (entry \(s + 1))\(hint(subject, Array(known("subject")).sorted()))")
+            }
+        }
+    }
+
+    private static func checkContext(_ q: Questionnaire, report: (String, String) -> Void) {
+        duplicates(q.context.map(\.id)) { i, id in report("$.context[\(i)].id", "duplicate context field \"\(id)\"") }
+        for (f, field) in q.context.enumerated() {
+            let path = "$.context[\(f)]"
+            if !TeacherContext.keys.contains(field.id) {
+                report("\(path).id", "unknown context field \"\(field.id)\"; one of: \(TeacherContext.keys.joined(separator: ", "))")
+            }
+            if field.kind == .choice && field.options.isEmpty { report("\(path).options", "a choice needs options") }
+            if field.kind != .choice && !field.options.isEmpty { report("\(path).options", "only a choice has options") }
+            duplicates(field.options.map(\.id)) { i, id in report("\(path).options[\(i)].id", "duplicate option id \"\(id)\"") }
+            if let min = field.min, let max = field.max, min > max { report("\(path).min", "min \(min) is above max \(max)") }
+        }
+        for (s, scale) in q.scales.enumerated() {
+            let count = scale.options.filter(\.notApplicable).count
+            if count > 1 { report("$.scales[\(s)].options", "at most one option may be «not applicable»") }
+            if count > 0 && scale.kind == .levels { report("$.scales[\(s)].options", "a level scale has no «not applicable» option") }
+            if count > 0, let na = scale.notApplicableValue, (scale.minValue...scale.maxValue).contains(na) {
+                report("$.scales[\(s)].options", "the «not applicable» value \(formatNumber(na)) lies inside the scale's range \(formatNumber(scale.minValue))–\(formatNumber(scale.maxValue))")
+            }
+        }
+    }
+
     // MARK: - Kind-specific rules
 
     private static func checkKind(_ q: Questionnaire, report: (String, String) -> Void) {
@@ -183,7 +249,7 @@ public enum QuestionnaireValidator {
             break
         case .deficits, .monitoring:
             if q.areas.isEmpty { report("$.areas", "a \(q.kind.rawValue) questionnaire needs areas") }
-            for (i, item) in q.items.enumerated() where item.scale != nil && item.area == nil {
+            for (i, item) in q.items.enumerated() where (item.scale != nil || item.isTest) && item.area == nil && !item.confidential {
                 report("$.items[\(i)].area", "every scored item of a \(q.kind.rawValue) questionnaire needs an area")
             }
             if q.scoring.area == nil { report("$.scoring.area", "a \(q.kind.rawValue) questionnaire needs an area rule") }
@@ -267,11 +333,39 @@ public enum QuestionnaireValidator {
         duplicates(rules.bands.map(\.id)) { i, id in report("$.scoring.bands[\(i)].id", "duplicate band id \"\(id)\"") }
         // The range the bands must tile: POMP for deficits, the level scale's values for monitoring.
         let range: ClosedRange<Double>
+        let areaScale = q.items.first { $0.area != nil && $0.scale != nil }.flatMap(q.scale(of:))
         if q.kind == .monitoring, let levels = q.scales.first(where: { $0.kind == .levels }), !levels.options.isEmpty {
             range = levels.minValue...levels.maxValue
+        } else if rules.area?.bandsOn == .mean, let areaScale, !areaScale.scaleOptions.isEmpty {
+            range = areaScale.minValue...areaScale.maxValue
         } else {
             range = 0...100
         }
+        // Bands by meaning: a teacher who gives one answer on every statement lands in the band that answer means.
+        for (b, band) in rules.bands.enumerated() {
+            guard let answer = band.answer else { continue }
+            guard let scale = areaScale, let option = scale.scaleOptions.first(where: { $0.label == answer }) else {
+                report("$.scoring.bands[\(b)].answer", "no option «\(answer)» on the areas' scale")
+                continue
+            }
+            let basis = rules.area?.bandsOn == .mean ? option.value : scale.pomp(option.value)
+            let landed = rules.band(for: basis)
+            if landed?.id != band.id {
+                report("$.scoring.bands[\(b)].answer", "«\(answer)» on every statement gives \(formatNumber(basis)), which is in band \"\(landed?.id ?? "none")\", not \"\(band.id)\"")
+            }
+        }
+        checkTiling(rules.testBands, range: 0...100, path: "$.scoring.testBands", report: report)
+        checkTiling(rules.confidentialBands, range: 0...100, path: "$.scoring.confidentialBands", report: report)
+        for (b, band) in rules.testBands.enumerated() {
+            for id in band.equivalent where !rules.bands.contains(where: { $0.id == id }) {
+                report("$.scoring.testBands[\(b)].equivalent", "unknown band \"\(id)\"")
+            }
+            if band.overrides && !rules.bands.contains(where: { band.equivalent.contains($0.id) && $0.deficit }) {
+                report("$.scoring.testBands[\(b)].overrides", "a band that overrides the self-report needs an equivalent deficit band")
+            }
+        }
+        if !rules.testBands.isEmpty && !q.items.contains(where: \.isTest) { report("$.scoring.testBands", "test bands without test tasks") }
+        if rules.testBands.isEmpty && q.items.contains(where: \.isTest) { report("$.scoring", "test tasks need \"testBands\"") }
         for (b, band) in rules.bands.enumerated() {
             if band.label.trimmingSpaces.isEmpty { report("$.scoring.bands[\(b)].label", "label is empty") }
             if band.from >= band.to { report("$.scoring.bands[\(b)]", "from \(formatNumber(band.from)) must be below to \(formatNumber(band.to))") }
@@ -294,8 +388,20 @@ public enum QuestionnaireValidator {
         }
     }
 
+    /// Bands of a secondary scale (tests, the confidential block) must tile 0–100 like the main ones.
+    private static func checkTiling(_ bands: [Band], range: ClosedRange<Double>, path: String, report: (String, String) -> Void) {
+        guard let first = bands.first, let last = bands.last else { return }
+        duplicates(bands.map(\.id)) { i, id in report("\(path)[\(i)].id", "duplicate band id \"\(id)\"") }
+        if first.from != range.lowerBound { report("\(path)[0].from", "bands must start at \(formatNumber(range.lowerBound))") }
+        if last.to != range.upperBound { report("\(path)[\(bands.count - 1)].to", "bands must end at \(formatNumber(range.upperBound))") }
+        for b in bands.indices {
+            if bands[b].from >= bands[b].to { report("\(path)[\(b)]", "from must be below to") }
+            if b > 0 && bands[b].from != bands[b - 1].to { report("\(path)[\(b)].from", "must start where \"\(bands[b - 1].id)\" ends") }
+        }
+    }
+
     private static func checkTranslations(_ q: Questionnaire, report: (String, String) -> Void) {
-        let names = Set(q.areas.map(\.id) + q.domains.map(\.id) + q.stages.map(\.id) + q.scoring.bands.map(\.id)
+        let names = Set(q.areas.map(\.id) + q.domains.map(\.id) + q.stages.map(\.id) + q.scoring.bands.map(\.id) + q.scoring.testBands.map(\.id) + q.scoring.confidentialBands.map(\.id)
             + q.scoring.composites.map(\.id))
         for (language, translation) in q.translations.sorted(by: { $0.key < $1.key }) {
             let path = "$.translations.\(language)"

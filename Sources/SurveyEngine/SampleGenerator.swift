@@ -41,7 +41,47 @@ public struct SampleGenerator: Sendable {
 
     /// The header: a respondent column when named, then each item by id (criterion codes for monitoring).
     public var header: [String] {
-        (isNamed ? [questionnaire.kind == .monitoring ? "Ребёнок" : "ФИО"] : []) + questionnaire.items.map(\.id)
+        (isNamed ? [questionnaire.kind == .monitoring ? "Ребёнок" : "ФИО"] : []) + questionnaire.context.map(\.label)
+            + questionnaire.items.map(\.id)
+    }
+
+    /// A plausible teacher: mostly subject teachers, about half of them class teachers, some young.
+    private mutating func contextCells() -> (cells: [String], context: TeacherContext) {
+        var attributes: [String: String] = [:]
+        var cells: [String] = []
+        let experience = Int(random.next() % 36)
+        for field in questionnaire.context {
+            var cell = ""
+            switch field.id {
+            case "role":
+                let options = field.options
+                let pick = random.next() % 10 < 8 ? options.first : options.isEmpty ? nil : options[Int(random.next() % UInt64(options.count))]
+                cell = pick?.label ?? ""
+                attributes["role"] = pick?.id
+            case "subject":
+                let options = field.options.filter { $0.id != "other" }
+                if let pick = options.isEmpty ? nil : options[Int(random.next() % UInt64(options.count))] {
+                    cell = pick.label
+                    attributes["subject"] = pick.id
+                }
+            case "experience":
+                cell = String(experience)
+                attributes["experience"] = cell
+            case "age":
+                cell = String(22 + experience + Int(random.next() % 12))
+                attributes["age"] = cell
+            case "school":
+                cell = "Школа № \(1 + random.next() % 12)"
+            default:
+                if field.kind == .yesno {
+                    let yes = random.next() % 2 == 0
+                    cell = yes ? "да" : "нет"
+                    attributes[field.id] = yes ? "yes" : "no"
+                }
+            }
+            cells.append(cell)
+        }
+        return (cells, TeacherContext(attributes: attributes))
     }
 
     public mutating func nextRow() -> [String] {
@@ -50,14 +90,25 @@ public struct SampleGenerator: Sendable {
         var areaOffset: [String: Double] = [:]
         for area in questionnaire.areas { areaOffset[area.id] = random.normal() * 0.5 }
         var cells = isNamed ? [respondentName()] : []
+        let (contextCells, context) = contextCells()
+        cells += contextCells
         for item in questionnaire.items {
+            if !questionnaire.applies(item, to: context) { cells.append(""); continue }
+            if let task = item.test {
+                // A stronger teacher picks the key more often; otherwise one option at random.
+                let right = Set(task.options.indices.filter { task.options[$0].correct })
+                let knows = Double.random(in: 0..<1, using: &random) < 0.55 + 0.2 * trait
+                let chosen = knows ? right : [Int(random.next() % UInt64(task.options.count))]
+                cells.append(task.value(choosing: chosen).flatMap(task.letters) ?? "")
+                continue
+            }
             guard let scale = questionnaire.scale(of: item) else {
                 // A monitoring sheet's free text is the teacher's measures, written after the stage: left empty.
                 if questionnaire.kind == .monitoring { cells.append(""); continue }
                 cells.append(Double.random(in: 0..<1, using: &random) < 0.3 ? Self.comments[Int(random.next() % UInt64(Self.comments.count))] : "")
                 continue
             }
-            if Double.random(in: 0..<1, using: &random) < blankRate { cells.append(""); continue }
+            if Double.random(in: 0..<1, using: &random) < blankRate || (item.confidential && random.next() % 3 == 0) { cells.append(""); continue }
             let latent = trait + (item.area.flatMap { areaOffset[$0] } ?? 0) + random.normal() * 0.7
             cells.append(spell(value(for: latent, on: scale, reverse: item.reverse), on: scale))
         }

@@ -112,6 +112,7 @@ struct TreeReader {
             guard let id, let title else { return nil }
             return Variant(id: id, title: title, questionnaireTitle: questionnaireTitle)
         }
+        let context = o.array("context", &self, required: false) { r, node, path in r.contextField(node, path) }
         var scoring = ScoringRules()
         if let node = o.member("scoring", &self, required: false) {
             scoring = self.scoring(node, "$.scoring", items: items ?? [])
@@ -130,9 +131,65 @@ struct TreeReader {
         var q = Questionnaire(
             id: id, version: version, kind: kind, title: title, language: language, description: description,
             scales: scales, domains: domains ?? [], areas: areas ?? [], stages: stages ?? [], items: items,
-            scoring: scoring, translations: translations)
+            scoring: scoring, translations: translations, context: context ?? [])
         q.variants = variants ?? []
         return q
+    }
+
+    mutating func contextField(_ node: JSONNode, _ path: String) -> ContextField? {
+        guard var o = object(node, path) else { return nil }
+        let id = o.string("id", &self), label = o.string("label", &self)
+        var kind: ContextField.Kind?
+        if let text = o.string("kind", &self) {
+            kind = ContextField.Kind(rawValue: text)
+            if kind == nil { report("\(path).kind", "unknown context kind \"\(text)\"; one of: \(ContextField.Kind.allCases.map(\.rawValue).joined(separator: ", "))") }
+        }
+        let aliases = o.array("aliases", &self, required: false) { r, node, path in r.string(node, path) }
+        let options = o.array("options", &self, required: false) { r, node, path -> ContextField.Choice? in
+            guard var c = r.object(node, path) else { return nil }
+            let id = c.string("id", &r), label = c.string("label", &r)
+            let aliases = c.array("aliases", &r, required: false) { r, node, path in r.string(node, path) }
+            c.finish(&r)
+            guard let id, let label else { return nil }
+            return ContextField.Choice(id: id, label: label, aliases: aliases ?? [])
+        }
+        let open = o.bool("open", &self, required: false) ?? false
+        let optional = o.bool("optional", &self, required: false) ?? false
+        let min = o.integer("min", &self, required: false), max = o.integer("max", &self, required: false)
+        o.finish(&self)
+        guard let id, let label, let kind else { return nil }
+        return ContextField(id: id, label: label, kind: kind, aliases: aliases ?? [], options: options ?? [], open: open,
+                            optional: optional, min: min, max: max)
+    }
+
+    mutating func applicability(_ node: JSONNode, _ path: String) -> Applicability? {
+        guard var o = object(node, path) else { return nil }
+        let roles = o.array("roles", &self, required: false) { r, node, path in r.string(node, path) }
+        let subjects = o.array("subjects", &self, required: false) { r, node, path in r.string(node, path) }
+        let except = o.array("exceptSubjects", &self, required: false) { r, node, path in r.string(node, path) }
+        let classTeacher = o.bool("classTeacher", &self, required: false)
+        o.finish(&self)
+        return Applicability(roles: roles ?? [], subjects: subjects ?? [], exceptSubjects: except ?? [], classTeacher: classTeacher)
+    }
+
+    mutating func testTask(_ o: inout ObjectReader, _ path: String) -> TestTask? {
+        var choice: TestTask.Choice?
+        if let text = o.string("choice", &self) {
+            choice = TestTask.Choice(rawValue: text)
+            if choice == nil { report("\(path).choice", "unknown choice \"\(text)\"; one of: single, multiple") }
+        }
+        let points = o.number("points", &self, required: false) ?? 1
+        let options = o.array("options", &self) { r, node, path -> TestTask.Option? in
+            guard var p = r.object(node, path) else { return nil }
+            let label = p.string("label", &r)
+            let correct = p.bool("correct", &r)
+            p.finish(&r)
+            guard let label, let correct else { return nil }
+            return TestTask.Option(label: label, correct: correct)
+        }
+        let explanation = o.string("explanation", &self, required: false)
+        guard let choice, let options else { return nil }
+        return TestTask(choice: choice, points: points, options: options, explanation: explanation)
     }
 
     mutating func scale(_ node: JSONNode, _ path: String) -> ResponseScale? {
@@ -151,9 +208,10 @@ struct TreeReader {
             let value = p.number("value", &r)
             let aliases = p.array("aliases", &r, required: false) { r, node, path in r.string(node, path) }
             let descriptor = p.string("descriptor", &r, required: false)
+            let notApplicable = p.bool("notApplicable", &r, required: false) ?? false
             p.finish(&r)
             guard let label, let value else { return nil }
-            return Option(label: label, value: value, aliases: aliases ?? [], descriptor: descriptor)
+            return Option(label: label, value: value, aliases: aliases ?? [], descriptor: descriptor, notApplicable: notApplicable)
         }
         o.finish(&self)
         guard let id, let options else { return nil }
@@ -194,24 +252,35 @@ struct TreeReader {
         let id = o.string("id", &self)
         let number = o.integer("number", &self)
         let text = o.string("text", &self)
-        // `scale` is required so that free text is a deliberate `null`, never a forgotten field.
+        let kind = o.string("kind", &self, required: false) ?? "statement"
+        if !["statement", "test"].contains(kind) { report("\(path).kind", "unknown item kind \"\(kind)\"; one of: statement, test") }
+        // `scale` is required so that free text is a deliberate `null`, never a forgotten field; a test task
+        // has its own options instead.
         var scale: String?
-        var scaleIsValid = false
-        if let member = o.member("scale", &self) {
+        var scaleIsValid = kind == "test"
+        if let member = o.member("scale", &self, required: kind != "test") {
             if case .null = member.value { scaleIsValid = true } else {
                 scale = string(member, "\(path).scale")
                 scaleIsValid = scale != nil
+                if kind == "test" { report("\(path).scale", "a test task has its own options, not a scale") }
             }
         }
+        let test = kind == "test" ? testTask(&o, path) : nil
         let area = o.string("area", &self, required: false)
         let reverse = o.bool("reverse", &self, required: false) ?? false
         let required = o.bool("required", &self, required: false) ?? true
+        let appliesTo = o.member("appliesTo", &self, required: false).flatMap { applicability($0, "\(path).appliesTo") }
+        let confidential = o.bool("confidential", &self, required: false) ?? false
+        let source = o.string("source", &self, required: false)
+        let descriptors = o.array("descriptors", &self, required: false) { r, node, path in r.string(node, path) }
         let indicators = indicatorMap(o.member("indicators", &self, required: false), "\(path).indicators")
         let aliases = o.array("aliases", &self, required: false) { r, node, path in r.string(node, path) }
         let domain = o.string("domain", &self, required: false)
         o.finish(&self)
-        guard let id, let number, let text, scaleIsValid else { return nil }
-        var item = Item(id: id, number: number, text: text, scale: scale, area: area, reverse: reverse, required: required)
+        guard let id, let number, let text, scaleIsValid, kind != "test" || test != nil else { return nil }
+        var item = Item(id: id, number: number, text: text, scale: scale, area: area, reverse: reverse, required: required,
+                        test: test, appliesTo: appliesTo, confidential: confidential, source: source,
+                        descriptors: descriptors.flatMap { $0.isEmpty ? nil : $0 })
         item.indicators = indicators
         item.aliases = aliases ?? []
         item.domain = domain
@@ -251,20 +320,17 @@ struct TreeReader {
         if let member = o.member("area", &self, required: false), var a = object(member, "\(path).area") {
             let minAnswered = a.number("minAnswered", &self, required: false) ?? 0.5
             let maxMissing = a.integer("maxMissing", &self, required: false)
+            let minAnswers = a.integer("minAnswers", &self, required: false) ?? 1
+            var basis = AreaRule.BandBasis.pomp
+            if let text = a.string("bandsOn", &self, required: false) {
+                if let b = AreaRule.BandBasis(rawValue: text) { basis = b } else { report("\(path).area.bandsOn", "unknown basis \"\(text)\"; one of: pomp, mean") }
+            }
             a.finish(&self)
-            area = AreaRule(minAnswered: minAnswered, maxMissing: maxMissing)
+            area = AreaRule(minAnswered: minAnswered, maxMissing: maxMissing, minAnswers: minAnswers, bandsOn: basis)
         }
-        let bands = o.array("bands", &self, required: false) { r, node, path -> Band? in
-            guard var b = r.object(node, path) else { return nil }
-            let id = b.string("id", &r), label = b.string("label", &r)
-            let from = b.number("from", &r), to = b.number("to", &r)
-            let deficit = b.bool("deficit", &r, required: false) ?? false
-            let strength = b.bool("strength", &r, required: false) ?? false
-            let description = b.string("description", &r, required: false)
-            b.finish(&r)
-            guard let id, let label, let from, let to else { return nil }
-            return Band(id: id, label: label, from: from, to: to, deficit: deficit, strength: strength, description: description)
-        }
+        let bands = o.array("bands", &self, required: false) { r, node, path in r.band(node, path) }
+        let testBands = o.array("testBands", &self, required: false) { r, node, path in r.band(node, path) }
+        let confidentialBands = o.array("confidentialBands", &self, required: false) { r, node, path in r.band(node, path) }
         var suggestions = SuggestionRule()
         if let member = o.member("suggestions", &self, required: false), var g = object(member, "\(path).suggestions") {
             suggestions.perDomain = g.integer("perDomain", &self, required: false) ?? suggestions.perDomain
@@ -273,9 +339,27 @@ struct TreeReader {
             if suggestions.perDomain < 0 || suggestions.total < 0 { report("\(path).suggestions", "counts of suggestions cannot be negative") }
         }
         o.finish(&self)
-        var rules = ScoringRules(composites: composites ?? [], area: area, bands: bands ?? [])
+        var rules = ScoringRules(composites: composites ?? [], area: area, bands: bands ?? [], testBands: testBands ?? [],
+                                 confidentialBands: confidentialBands ?? [])
         rules.suggestions = suggestions
         return rules
+    }
+
+    mutating func band(_ node: JSONNode, _ path: String) -> Band? {
+        guard var b = object(node, path) else { return nil }
+        let id = b.string("id", &self), label = b.string("label", &self)
+        let from = b.number("from", &self), to = b.number("to", &self)
+        let deficit = b.bool("deficit", &self, required: false) ?? false
+        let strength = b.bool("strength", &self, required: false) ?? false
+        let description = b.string("description", &self, required: false)
+        let closedAbove = b.bool("closedAbove", &self, required: false) ?? false
+        let answer = b.string("answer", &self, required: false)
+        let equivalent = b.array("equivalent", &self, required: false) { r, node, path in r.string(node, path) }
+        let overrides = b.bool("overrides", &self, required: false) ?? false
+        b.finish(&self)
+        guard let id, let label, let from, let to else { return nil }
+        return Band(id: id, label: label, from: from, to: to, deficit: deficit, strength: strength, description: description,
+                    closedAbove: closedAbove, answer: answer, equivalent: equivalent ?? [], overrides: overrides)
     }
 
     mutating func translation(_ node: JSONNode, _ path: String) -> Translation? {

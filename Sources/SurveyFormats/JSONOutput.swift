@@ -16,6 +16,7 @@ public indirect enum JSONOutput: Sendable, Equatable {
     public static func optional(_ value: String?) -> JSONOutput { value.map(JSONOutput.string) ?? .null }
     public static func optional(_ value: Double?) -> JSONOutput { value.map(JSONOutput.number) ?? .null }
     public static func optional(_ value: Int?) -> JSONOutput { value.map(JSONOutput.integer) ?? .null }
+    public static func optional(_ value: Bool?) -> JSONOutput { value.map(JSONOutput.bool) ?? .null }
 
     /// Pretty-printed with two-space indents and a final newline.
     public func rendered() -> String {

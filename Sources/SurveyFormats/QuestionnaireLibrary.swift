@@ -61,3 +61,16 @@ public struct QuestionnaireLibrary: Sendable {
         case unknown(String, suggestion: String?, known: [String])
     }
 }
+
+extension QuestionnaireLibrary {
+    /// Earlier versions of a definition, kept so that answers stored under them are still scored as they were
+    /// given: `versions/ID/VERSION.json` inside the folder. Broken or foreign files are left out.
+    public func earlierVersions(of id: String) -> [Questionnaire] {
+        let folder = ((self.folder as NSString).appendingPathComponent("versions") as NSString).appendingPathComponent(id)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().compactMap { name in
+            let q = DefinitionLoader.load(path: (folder as NSString).appendingPathComponent(name)).questionnaire
+            return q?.id == id ? q : nil
+        }
+    }
+}

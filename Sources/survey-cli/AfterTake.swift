@@ -5,10 +5,24 @@ import SurveyFormats
 func afterTakeSummary(_ q: Questionnaire, response: Response, invocation: Invocation) -> String {
     let t = invocation.language.t
     let answered = response.values.count + response.texts.count
-    var out = t("Сохранено ответов: \(answered) из \(q.items.count).\n", "Answers saved: \(answered) of \(q.items.count).\n")
+    let context = TeacherContext(attributes: response.attributes)
+    let asked = q.items.filter { q.applies($0, to: context) }.count
+    var out = t("Сохранено ответов: \(answered) из \(asked).\n", "Answers saved: \(answered) of \(asked).\n")
     guard q.kind == .deficits else { return out }
     let profile = DeficitProfile(response, questionnaire: q)
-    out += "\n" + DeficitRendering(q, language: invocation.language).profileText(profile, change: nil, width: terminalWidth())
+    // The teacher's own screen: the confidential block is shown here and nowhere else.
+    out += "\n" + DeficitRendering(q, language: invocation.language).profileText(profile, change: nil, width: terminalWidth(), confidential: true)
+    // What the test got wrong, with the key and why: the teacher learns from the diagnosis at once.
+    let missed = profile.areas.flatMap { $0.test?.missed ?? [] }
+    if !missed.isEmpty {
+        out += "\n" + t("Разбор заданий теста:", "The test tasks to review:") + "\n"
+        for item in missed {
+            guard let task = item.test else { continue }
+            let key = task.options.indices.filter { task.options[$0].correct }.map { "\(TestTask.letters[$0])) \(task.options[$0].label)" }.joined(separator: "; ")
+            out += TextLayout.wrap("№\(item.number). " + t("Верно: ", "Right: ") + key + (task.explanation.map { " — " + $0 } ?? ""), to: terminalWidth() - 4)
+                .map { "  " + $0 + "\n" }.joined()
+        }
+    }
     if let name = response.respondent, !profile.deficits.isEmpty {
         out += "\n" + t("Маршрут (ИОМ): survey route \(q.id) --respondent \"\(name)\"\n", "Route: survey route \(q.id) --respondent \"\(name)\"\n")
     }

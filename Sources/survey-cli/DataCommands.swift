@@ -92,6 +92,14 @@ let exportCommand = Command(
         let key: [UInt8]
         do { key = try PseudonymKey.load(storeRoot: store.root) } catch { throw .failed("\(error)") }
         responses = responses.map { var r = $0; r.respondent = r.respondent.map { Pseudonym.make($0, key: key) }; return r }
+        // Ordered by pseudonym (then stage), never in the store's order, which follows the real names' lists.
+        let stageOrder = Dictionary(q.stages.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        responses = responses.enumerated().sorted { a, b in
+            let x = a.element, y = b.element
+            if x.respondent != y.respondent { return (x.respondent ?? "") < (y.respondent ?? "") }
+            let sx = x.stage.flatMap { stageOrder[$0] } ?? -1, sy = y.stage.flatMap { stageOrder[$0] } ?? -1
+            return sx != sy ? sx < sy : a.offset < b.offset
+        }.map(\.element)
     }
     let text: String
     if invocation.value("--format") == "json" {
@@ -101,10 +109,10 @@ let exportCommand = Command(
             throw .usage("a monitoring CSV is one stage's sheet: give --stage (\(q.stages.map(\.id).joined(separator: ", "))), or use --format json")
         }
         if encoding == .cp1251 && invocation.has("--excel") { throw .usage("--excel writes UTF-8 with a byte-order mark; leave it out with --encoding cp1251") }
-        var codes = q.items.map(\.id)
+        var codes: [String: String] = [:]
         if encoding == .cp1251 {
-            switch CodeRecovery.headerRow(codes, in: q, encoding: encoding) {
-            case .success(let header): codes = header
+            switch CodeRecovery.headerRow(q.items.map(\.id), in: q, encoding: encoding) {
+            case .success(let header): codes = Dictionary(zip(q.items.map(\.id), header), uniquingKeysWith: { a, _ in a })
             case .failure(let problem): throw .failed(problem.description)
             }
         }

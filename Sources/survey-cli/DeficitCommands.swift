@@ -9,6 +9,8 @@ let outOption = OptionSpec.value("--out", "FILE", "Write to FILE instead of stan
 /// A deficits questionnaire and its stored diagnoses, as the deficit commands need them.
 struct Diagnoses {
     let questionnaire: Questionnaire
+    /// Earlier versions of the definition, for answers stored under them.
+    let earlier: [Questionnaire]
     let entries: [ResponseStore.Entry]
     let current: [Response]
 
@@ -18,6 +20,7 @@ struct Diagnoses {
             throw .usage("'\(invocation.command.name)' is for deficit self-diagnoses; '\(q.id)' is \(q.kind.rawValue)")
         }
         questionnaire = q
+        earlier = invocation.library.earlierVersions(of: q.id).filter { $0.version != q.version }
         do {
             let contents = try invocation.store.read(q.id)
             entries = contents.entries
@@ -37,8 +40,17 @@ struct Diagnoses {
         return mine
     }
 
+    /// A response scored with the definition it was given under (an old store keeps its old statements).
+    func profile(_ response: Response) -> DeficitProfile {
+        DeficitProfile(response, questionnaire: definition(of: response))
+    }
+
+    func definition(of response: Response) -> Questionnaire {
+        questionnaire.version(for: response, among: earlier)
+    }
+
     var profiles: [DeficitProfile] {
-        current.filter { $0.respondent != nil }.map { DeficitProfile($0, questionnaire: questionnaire) }
+        current.filter { $0.respondent != nil }.map(profile)
             .sorted { ($0.respondent ?? "") < ($1.respondent ?? "") }
     }
 
@@ -70,9 +82,15 @@ let profileCommand = Command(
     name: "profile", summary: "Show a teacher's deficit profile: a score and level per area, priorities, change since last time.",
     usage: "ID --respondent NAME [--format text|md|json|html] [--out FILE]",
     discussion: """
-    Each area's score is 0–100 (percent of the maximum, negatively worded statements reversed); its level comes
-    from the bands of the definition. Deficits are ordered most severe first. An area with too few answers gets
-    no score. When the teacher took the diagnosis before, the change per area is shown and closed deficits marked.
+    Each area's score is 0–100 (percent of the maximum) over the statements that apply to the teacher's role,
+    subject and class-teacher duty; «Не относится к моей работе» counts as neither a deficit nor a strength. The
+    level comes from the bands of the definition, drawn on the mean answer so that a band means what its answer
+    says; «≈» marks a score one answer step from another level. Beside it, the test result (share of points,
+    levels of order Р-201); a high deficit by the test makes the area a deficit whatever the self-report says.
+    Deficits are ordered most severe first. An area with too few answers gets no score. When the teacher took
+    the diagnosis before, the change per area is shown and closed deficits marked. Answers stored under an
+    earlier version of the definition are scored with that version, and the profile says which.
+    The confidential block (the teacher's own state) is never shown here.
     """,
     arguments: [("ID", "A deficits questionnaire (teacher-deficits).")],
     options: [respondentOption, reportFormatOption, anonymizeOption, outOption], positionals: 1...1,
@@ -81,10 +99,11 @@ let profileCommand = Command(
     let diagnoses = try Diagnoses(invocation)
     guard let name = invocation.value("--respondent") else { throw .usage("profile needs --respondent NAME") }
     let history = try diagnoses.history(of: name)
-    let q = diagnoses.questionnaire
-    var profile = DeficitProfile(history[history.count - 1], questionnaire: q)
+    let latest = history[history.count - 1]
+    let q = diagnoses.definition(of: latest)
+    var profile = diagnoses.profile(latest)
     profile.respondent = try profile.respondent.map { name throws(CLIError) in try displayName(name, invocation) }
-    let change = history.count > 1 ? ProfileChange(before: DeficitProfile(history[history.count - 2], questionnaire: q), after: profile) : nil
+    let change = history.count > 1 ? ProfileChange(before: diagnoses.profile(history[history.count - 2]), after: profile) : nil
     let rendering = DeficitRendering(q, language: invocation.language)
     switch invocation.value("--format") ?? "text" {
     case "json": try emit(rendering.profileJSON(profile, change: change).rendered(), invocation)
@@ -123,7 +142,7 @@ let routeCommand = Command(
         let now = Calendar(identifier: .gregorian).dateComponents([.year, .month], from: Date())
         start = YearMonth(year: now.year ?? 2026, month: (now.month ?? 9) + 1)
     }
-    let profile = DeficitProfile(history[history.count - 1], questionnaire: q)
+    let profile = diagnoses.profile(history[history.count - 1])
     let group = GroupAnalysis(profiles: diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
     var route = RoutePlanner(catalogue: catalogue).route(for: profile, start: start, mentors: group.mentors(of: profile.respondent ?? name))
     if invocation.has("--anonymize") {
@@ -148,7 +167,9 @@ let groupCommand = Command(
     usage: "ID [--format text|md|json|html] [--anonymize] [--out FILE]",
     discussion: """
     Uses each teacher's latest diagnosis. An area where enough teachers share a deficit (the catalogue's
-    groupShare and groupMinimum) is proposed as a group seminar. Mentor pairs match a teacher strong in an
+    groupShare and groupMinimum) is proposed as a group seminar. Cronbach's alpha per area (over the statements
+    every teacher is asked, teachers who answered all of them) says how far the area's score can be trusted in
+    this school: withheld below 10 complete answers, a warning below 0.6. Mentor pairs match a teacher strong in an
     area to one deficient in it, each mentor with at most maxMenteesPerMentor mentees.
     """,
     arguments: [("ID", "A deficits questionnaire (teacher-deficits).")],
@@ -164,8 +185,11 @@ let groupCommand = Command(
         let key: [UInt8]
         do { key = try PseudonymKey.load(storeRoot: invocation.store.root) } catch { throw .failed("\(error)") }
         profiles = profiles.map { var p = $0; p.respondent = p.respondent.map { Pseudonym.make($0, key: key) }; return p }
+        // Ordered by pseudonym: the real names' (alphabetical) order would match the pseudonyms to the staff list.
+        profiles.sort { ($0.respondent ?? "") < ($1.respondent ?? "") }
     }
-    let group = GroupAnalysis(profiles: profiles, questionnaire: q, rules: catalogue.planning)
+    var group = GroupAnalysis(profiles: profiles, questionnaire: q, rules: catalogue.planning)
+    group.reliability = AreaReliability.compute(diagnoses.current.filter { diagnoses.definition(of: $0).version == q.version }, questionnaire: q)
     let rendering = DeficitRendering(q, language: invocation.language)
     switch invocation.value("--format") ?? "text" {
     case "json": try emit(rendering.groupJSON(group).rendered(), invocation)

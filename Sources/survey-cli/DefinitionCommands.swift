@@ -28,16 +28,18 @@ let listCommand = Command(
 
 /// `survey show ID`: one questionnaire in full.
 let showCommand = Command(
-    name: "show", summary: "Show a questionnaire: scales, areas, items and scoring rules.", usage: "ID [--format text|json]",
+    name: "show", summary: "Show a questionnaire: scales, areas, items and scoring rules.", usage: "ID [--format text|json] [--keys]",
+    discussion: "Test tasks are shown without their keys unless --keys is given (for the methodist, not the teacher).",
     arguments: [("ID", "A questionnaire id (see 'survey list') or the path to its file.")],
-    options: [formatTextJSON], positionals: 1...1,
-    examples: ["survey show preschool-staff-survey", "survey show teacher-deficits --format json"]
+    options: [formatTextJSON, .flag("--keys", "Show which options of the test tasks are correct.")], positionals: 1...1,
+    examples: ["survey show preschool-staff-survey", "survey show teacher-deficits --format json", "survey show teacher-deficits --keys"]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
+    let keys = invocation.has("--keys")
     if invocation.value("--format") == "json" {
-        invocation.console.out(QuestionnaireRendering.showJSON(q).rendered())
+        invocation.console.out(QuestionnaireRendering.showJSON(q, keys: keys).rendered())
     } else {
-        invocation.console.out(QuestionnaireRendering.showText(q, language: invocation.language))
+        invocation.console.out(QuestionnaireRendering.showText(q, language: invocation.language, keys: keys))
     }
     return 0
 }
@@ -81,6 +83,19 @@ let validateCommand = Command(
         }
         firstFileOfID[q.id] = file
         valid += 1
+        // Earlier versions kept for old stores must load too, or their answers could no longer be scored.
+        let folder = (file as NSString).deletingLastPathComponent
+        let versions = ((folder as NSString).appendingPathComponent("versions") as NSString).appendingPathComponent(q.id)
+        if FileIO.isDirectory(versions), let earlier = try? QuestionnaireLibrary(folder: versions).files() {
+            for path in earlier {
+                let old = DefinitionLoader.load(path: path)
+                problems += old.problems
+                if let version = old.questionnaire, version.id != q.id || version.version == q.version {
+                    problems.append(Diagnostic(file: path, path: "$.version", message: "an earlier version of \"\(q.id)\" must have its id and another version than \"\(q.version)\""))
+                }
+                checkedCatalogues += 1
+            }
+        }
         // A catalogue beside the definition is checked against it.
         let catalogue = CatalogueLoader.path(for: q.id, folder: (file as NSString).deletingLastPathComponent)
         if FileIO.exists(catalogue) {

@@ -66,7 +66,9 @@ let monitorCommand = Command(
         return 0
     }
     if invocation.value("--child") != nil || invocation.has("--all-children") {
-        let names = invocation.value("--child").map { [$0] } ?? analysis.children
+        // One card per child however the name was spelled at each stage (names compare folded).
+        var folded = Set<String>()
+        let names = (invocation.value("--child").map { [$0] } ?? analysis.children).filter { folded.insert(TextFolding.fold($0)).inserted }
         var cards: [DevelopmentCard] = []
         for name in names {
             guard let card = analysis.card(for: name) else {
@@ -76,6 +78,8 @@ let monitorCommand = Command(
             shown.child = try displayName(card.child, invocation)
             cards.append(shown)
         }
+        // Pseudonymised cards go in pseudonym order, not in the order of the children's real names.
+        if invocation.has("--anonymize") { cards.sort { $0.child < $1.child } }
         switch format {
         case "json": try emit((cards.count == 1 ? rendering.cardJSON(cards[0]) : .array(cards.map(rendering.cardJSON))).rendered(), invocation)
         case "md": try emit(cards.map(rendering.cardMarkdown).joined(separator: "\n"), invocation)

@@ -33,8 +33,9 @@ let takeCommand = Command(
 
     A self-diagnosis (deficits) and a monitoring sheet (about one child, with --stage) need a name: give
     --respondent, or type it when asked at a terminal. A survey (likert) may be anonymous: it then prints a
-    session id at the start, and --session ID continues it. Names never become file names: a session journal
-    is named by a hash, and kept private (0600) in the store's folder of the questionnaire.
+    session id at the start, and --session ID continues it. A name is found however it is typed (case, runs of
+    spaces, ё/е), and the session continues under the name as first given. Names never become file names: a
+    session journal is named by a hash, and kept private (0600) in the store's folder of the questionnaire.
     """,
     arguments: [("ID", "The questionnaire (its id, or a path to its file).")],
     options: [.value("--respondent", "NAME", "Who answers: the teacher, or for monitoring the child."),
@@ -58,10 +59,32 @@ private enum TakeOutcome {
     case left
 }
 
-/// A take in progress: the current item and the answers so far. Every answer goes to the journal (on the
-/// disk) before it counts, and before the caller shows the next item.
+/// One screen of a take: a question about the person (context) or an item.
+private enum TakeStep {
+    case context(ContextField)
+    case item(Item)
+
+    /// The journal key: the item's id, or `@` and the context field's id.
+    var key: String {
+        switch self {
+        case .context(let field): "@" + field.id
+        case .item(let item): item.id
+        }
+    }
+
+    var required: Bool {
+        switch self {
+        case .context(let field): !field.optional
+        case .item(let item): item.required
+        }
+    }
+}
+
+/// A take in progress: the current step and the answers so far. Every answer goes to the journal (on the
+/// disk) before it counts, and before the caller shows the next step. The steps are the context questions,
+/// then the items that apply to the person as the context answers describe her.
 ///
-/// Invariant: every item before `index` has an answer or a skip, so reaching the end means complete.
+/// Invariant: every step before `index` has an answer or a skip, so reaching the end means complete.
 private final class TakeSession {
     let q: Questionnaire
     let labels: Labels
@@ -82,24 +105,38 @@ private final class TakeSession {
         self.sessionID = sessionID
         self.journal = journal
         self.answers = answers
-        index = q.items.firstIndex { answers[$0.id] == nil } ?? q.items.count
+        index = 0
+        let all = steps
+        index = all.firstIndex { answers[$0.key] == nil } ?? all.count
     }
 
-    var item: Item { q.items[index] }
-    var isComplete: Bool { index >= q.items.count }
-    var answeredCount: Int { q.items.reduce(0) { $0 + (answers[$1.id] == nil ? 0 : 1) } }
+    /// The context as answered so far (stored form: option ids, yes/no, years).
+    var attributes: [String: String] {
+        var attributes: [String: String] = [:]
+        for field in q.context { if case .text(let stored) = answers["@" + field.id] { attributes[field.id] = stored } }
+        return attributes
+    }
 
-    /// Journals the answer to the current item, then moves to the next.
-    /// A free-text answer: saved when given, a skip when the item is optional; false when a required item
-    /// was left empty (the caller says so in its own way).
-    func recordFreeText(_ line: String, for item: Item) throws(CLIError) -> Bool {
+    /// Recomputed from the answers: changing the role brings other statements.
+    var steps: [TakeStep] {
+        let context = TeacherContext(attributes: attributes)
+        return q.context.map(TakeStep.context) + q.items.filter { q.applies($0, to: context) }.map(TakeStep.item)
+    }
+
+    var step: TakeStep { steps[index] }
+    var isComplete: Bool { index >= steps.count }
+    var answeredCount: Int { steps.reduce(0) { $0 + (answers[$1.key] == nil ? 0 : 1) } }
+
+    /// Journals the answer to the current free-text item or context line, then moves on: saved when given,
+    /// a skip when optional; false when a required one was left empty (the caller says so in its own way).
+    func recordFreeText(_ line: String, required: Bool) throws(CLIError) -> Bool {
         let text = cleanFreeText(line)
-        if !text.isEmpty { try record(.text(text)) } else if !item.required { try record(.skip) } else { return false }
+        if !text.isEmpty { try record(.text(text)) } else if !required { try record(.skip) } else { return false }
         return true
     }
 
     func record(_ answer: SessionJournal.Answer) throws(CLIError) {
-        let id = item.id
+        let id = step.key
         do throws(StoreError) { try journal.record(item: id, answer) } catch {
             throw .failed("\(error)", hint: "the answers given before this one are kept; run the same command again to continue")
         }
@@ -107,23 +144,24 @@ private final class TakeSession {
         index += 1
     }
 
-    /// Back one item; false on the first.
+    /// Back one step; false on the first.
     func back() -> Bool {
         guard index > 0 else { return false }
         index -= 1
         return true
     }
 
-    /// On to the next item keeping the answer already given; false when there is none to keep.
+    /// On to the next step keeping the answer already given; false when there is none to keep.
     func keep() -> Bool {
-        guard answers[item.id] != nil else { return false }
+        guard answers[step.key] != nil else { return false }
         index += 1
         return true
     }
 
     var response: Response {
         var response = Response(respondent: respondent, stage: stage)
-        for item in q.items {
+        response.attributes = attributes
+        for case .item(let item) in steps {
             switch answers[item.id] {
             case .value(let value): response.values[item.id] = value
             case .text(let text): response.texts[item.id] = text
@@ -135,6 +173,27 @@ private final class TakeSession {
 
     func finish() { journal.remove() }
     func close() { journal.close() }
+}
+
+/// What a line typed for a context question means: the stored form, or why it is refused.
+private struct ContextRefusal: Error { var reason: String }
+
+private func readContext(_ line: String, _ field: ContextField, t: (String, String) -> String) -> Result<String, ContextRefusal> {
+    let entry = line.trimmingCharacters(in: .whitespaces)
+    if field.kind == .choice, let number = Int(entry), (1...field.options.count).contains(number) { return .success(field.options[number - 1].id) }
+    if field.kind == .yesno, let number = Int(entry), (1...2).contains(number) { return .success(number == 1 ? "yes" : "no") }
+    switch field.read(entry) {
+    case .success(let stored): return .success(stored)
+    case .failure(let problem):
+        switch problem {
+        case .notYesNo: return .failure(ContextRefusal(reason: t("ответьте «да» или «нет» (1 или 2)", "answer «да» or «нет» (1 or 2)")))
+        case .notNumber: return .failure(ContextRefusal(reason: t("нужно число полных лет", "a whole number of years is needed")))
+        case .outOfRange(let min, let max): return .failure(ContextRefusal(reason: t("число от \(min ?? 0) до \(max ?? 100)", "a number from \(min ?? 0) to \(max ?? 100)")))
+        case .unknownChoice(let suggestion):
+            return .failure(ContextRefusal(reason: t("выберите номер 1–\(field.options.count)", "choose a number 1–\(field.options.count)")
+                            + (suggestion.map { t(" (возможно, «\($0)»?)", " (did you mean «\($0)»?)") } ?? "")))
+        }
+    }
 }
 
 private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
@@ -184,10 +243,16 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
         respondent = name
     }
 
-    // The journal: keyed by a hash of the name (and stage), or by a random id for an anonymous survey.
+    // The journal: keyed by a hash of the name folded (and stage), or by a random id for an anonymous survey.
     let sessionID = respondent == nil ? (givenSession ?? SessionJournal.newSessionID()) : nil
-    let key = respondent.map { SessionJournal.key(respondent: $0, stage: stage) } ?? sessionID ?? SessionJournal.newSessionID()
+    var key = respondent.map { SessionJournal.key(respondent: $0, stage: stage) } ?? sessionID ?? SessionJournal.newSessionID()
     let store = invocation.store
+    // An unfinished session of this person, however the name is spelled now (or was hashed before names
+    // were folded), is resumed under the name as it was stored.
+    if let name = respondent, let found = SessionJournal.findNamed(store: store, questionnaireID: q.id, respondent: name, stage: stage) {
+        key = found.key
+        respondent = found.respondent
+    }
     let header = SessionJournal.Header(questionnaireID: q.id, version: q.version, respondent: respondent, stage: stage, session: sessionID)
     let journal: SessionJournal
     let contents: SessionJournal.Contents
@@ -205,10 +270,19 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
     var answers: [String: SessionJournal.Answer] = [:]
     var dropped = 0
     for (id, answer) in contents.answers {
+        if id.hasPrefix("@") {
+            guard let field = q.contextField(String(id.dropFirst())) else { dropped += 1; continue }
+            switch answer {
+            case .text(let stored): if case .success = field.read(stored) { answers[id] = answer } else { dropped += 1 }
+            case .skip: if field.optional { answers[id] = answer } else { dropped += 1 }
+            case .value: dropped += 1
+            }
+            continue
+        }
         guard let item = q.item(id) else { dropped += 1; continue }
         let fits: Bool
         switch answer {
-        case .value(let value): fits = q.scale(of: item)?.option(value: value) != nil
+        case .value(let value): fits = item.test.map { $0.chosen(value) != nil } ?? (q.scale(of: item)?.option(value: value) != nil)
         case .text: fits = item.isFreeText
         case .skip: fits = !item.required
         }
@@ -258,15 +332,16 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
     switch outcome {
     case .left:
         session.close()
-        let progress = "\(session.answeredCount) из \(q.items.count)"
+        let total = session.steps.count
+        let progress = "\(session.answeredCount) из \(total)"
         if let terminal {
             terminal.clear()
             terminal.restore()
             console.out(t("Ответы сохранены (\(progress)). Продолжить: \(resume)\n",
-                          "Answers saved (\(session.answeredCount) of \(q.items.count)). To continue: \(resume)\n"))
+                          "Answers saved (\(session.answeredCount) of \(total)). To continue: \(resume)\n"))
         } else {
             console.err(t("Ввод закончился до конца анкеты: ответы сохранены (\(progress)). Продолжить: \(resume)\n",
-                          "The input ended before the last question: answers saved (\(session.answeredCount) of \(q.items.count)). To continue: \(resume)\n"))
+                          "The input ended before the last question: answers saved (\(session.answeredCount) of \(total)). To continue: \(resume)\n"))
         }
         return 0
     case .completed:
@@ -364,7 +439,34 @@ private func askName(_ terminal: Terminal, q: Questionnaire, labels: Labels, sta
 
 // MARK: - At a terminal
 
-/// One screen per item, one key per answer (see the command's KEYS).
+/// The numbered choices of a step shown one key each: a scale's options, a context field's, да/нет, a test's.
+private func choices(of step: TakeStep, _ session: TakeSession) -> [(label: String, descriptor: String?)] {
+    switch step {
+    case .context(let field):
+        switch field.kind {
+        case .choice: return field.options.map { ($0.label, nil) }
+        case .yesno: return [(session.labels.language.t("да", "yes"), nil), (session.labels.language.t("нет", "no"), nil)]
+        case .number, .text: return []
+        }
+    case .item(let item):
+        if let task = item.test { return task.options.enumerated().map { ("\(TestTask.letters[$0.offset])) \($0.element.label)", nil) } }
+        guard let scale = session.q.scale(of: item) else { return [] }
+        return scale.options.enumerated().map { index, option in
+            // A monitoring criterion's own indicator for the level says what to observe.
+            (session.labels.option(option, of: scale), item.indicators[Int(option.value)] ?? item.descriptors?[index] ?? option.descriptor)
+        }
+    }
+}
+
+/// Whether a step is answered with a line (free text, a number of years, a school's name) rather than a key.
+private func takesLine(_ step: TakeStep) -> Bool {
+    switch step {
+    case .context(let field): field.kind == .number || field.kind == .text
+    case .item(let item): item.isFreeText
+    }
+}
+
+/// One screen per step, one key per answer (see the command's KEYS).
 private struct TakeScreen {
     let terminal: Terminal
     let session: TakeSession
@@ -372,8 +474,10 @@ private struct TakeScreen {
     let noun: ItemNoun
     /// Lines shown under the options until the next key.
     var status: [String] = []
-    /// Digits typed so far when a scale has ten options or more.
+    /// Digits typed so far when a step has ten choices or more.
     private var pending = ""
+    /// Options ticked so far in a multiple-choice test task.
+    private var ticked = Set<Int>()
 
     init(terminal: Terminal, session: TakeSession, t: @escaping (String, String) -> String, noun: ItemNoun) {
         self.terminal = terminal
@@ -384,17 +488,51 @@ private struct TakeScreen {
 
     private var style: TerminalStyle { terminal.style }
 
+    /// Records choice `number` (1-based) of the current step.
+    private mutating func choose(_ number: Int) throws(CLIError) {
+        switch session.step {
+        case .context(let field):
+            try session.record(.text(field.kind == .yesno ? (number == 1 ? "yes" : "no") : field.options[number - 1].id))
+        case .item(let item):
+            if let task = item.test {
+                if task.choice == .multiple {
+                    if ticked.contains(number - 1) { ticked.remove(number - 1) } else { ticked.insert(number - 1) }
+                    status = [t("Отмечено: ", "Ticked: ") + (ticked.isEmpty ? "—" : ticked.sorted().map { String(TestTask.letters[$0]) }.joined(separator: ", "))
+                              + t(" · Enter — ответить", " · Enter — answer")]
+                    return
+                }
+                if let value = task.value(choosing: [number - 1]) { try session.record(.value(value)) }
+            } else if let scale = session.q.scale(of: item) {
+                try session.record(.value(scale.options[number - 1].value))
+            }
+        }
+        ticked = []
+    }
+
     mutating func run() throws(CLIError) -> TakeOutcome {
+        var shown = -1
         while !session.isComplete {
-            let item = session.item
+            let step = session.step
+            if shown != session.index {
+                shown = session.index
+                ticked = []
+                if case .item(let item) = step, let task = item.test, case .value(let value) = session.answers[item.id] {
+                    ticked = task.chosen(value) ?? []
+                }
+            }
             draw()
-            if item.isFreeText {
+            if takesLine(step) {
                 var initial = ""
-                if case .text(let text) = session.answers[item.id] { initial = text }
+                if case .text(let text) = session.answers[step.key] { initial = text }
                 status = []
                 switch terminal.readLine(initial: initial, allowBack: session.index > 0) {
                 case .line(let line):
-                    if try !session.recordFreeText(line, for: item) {
+                    if case .context(let field) = step, !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                        switch readContext(line, field, t: t) {
+                        case .success(let stored): try session.record(.text(stored))
+                        case .failure(let refusal): status = [refusal.reason]
+                        }
+                    } else if try !session.recordFreeText(line, required: step.required) {
                         status = [t("Этот вопрос обязателен", "This question is required")]
                     }
                 case .back:
@@ -404,34 +542,40 @@ private struct TakeScreen {
                 }
                 continue
             }
-            guard let scale = session.q.scale(of: item) else { continue }
+            let count = choices(of: step, session).count
+            guard count > 0 else { continue }
             let key = terminal.readKey()
             status = []
             switch key {
             case .character(let c) where c.isASCII && c.isWholeNumber:
                 let typed = pending + String(c)
                 pending = ""
-                guard let number = Int(typed), (1...scale.options.count).contains(number) else {
-                    status = [t("Нет ответа с номером \(typed): нажмите 1–\(scale.options.count)", "No answer numbered \(typed): press 1–\(scale.options.count)")]
+                guard let number = Int(typed), (1...count).contains(number) else {
+                    status = [t("Нет ответа с номером \(typed): нажмите 1–\(count)", "No answer numbered \(typed): press 1–\(count)")]
                     continue
                 }
-                if number * 10 <= scale.options.count {
+                if number * 10 <= count {
                     pending = typed
                     status = [t("\(typed)… — Enter, чтобы выбрать, или ещё цифра", "\(typed)… — Enter to choose, or another digit")]
                     continue
                 }
-                try session.record(.value(scale.options[number - 1].value))
+                try choose(number)
             case .enter where !pending.isEmpty:
                 let number = Int(pending) ?? 0
                 pending = ""
-                if (1...scale.options.count).contains(number) { try session.record(.value(scale.options[number - 1].value)) }
+                if (1...count).contains(number) { try choose(number) }
+            case .enter where !ticked.isEmpty:
+                if case .item(let item) = step, let task = item.test, let value = task.value(choosing: ticked) {
+                    try session.record(.value(value))
+                    ticked = []
+                }
             case .character("b"), .character("B"), .character("и"), .left:
                 pending = ""
                 if !session.back() { status = [t("Это первый вопрос", "This is the first question")] }
             case .character("s"), .character("S"), .character("ы"), .right:
                 pending = ""
                 if session.keep() { break }
-                if item.required {
+                if step.required {
                     status = [t("Этот вопрос обязателен", "This question is required")]
                 } else {
                     try session.record(.skip)
@@ -443,7 +587,7 @@ private struct TakeScreen {
             case .resize, .redraw:
                 break
             default:
-                status = [t("Нажмите 1–\(scale.options.count), чтобы ответить; ? — все клавиши", "Press 1–\(scale.options.count) to answer; ? shows all keys")]
+                status = [t("Нажмите 1–\(count), чтобы ответить; ? — все клавиши", "Press 1–\(count) to answer; ? shows all keys")]
             }
         }
         return .completed
@@ -451,10 +595,11 @@ private struct TakeScreen {
 
     /// The keys; false when the person pressed Ctrl-C there.
     private func showHelp() -> Bool {
-        let n = session.item.isFreeText ? 9 : (session.q.scale(of: session.item)?.options.count ?? 9)
+        let n = max(1, min(9, choices(of: session.step, session).count))
         var text = "\u{1B}[2J\u{1B}[H" + style.bold(t("Клавиши", "Keys")) + "\n\n"
         let rows: [(String, String)] = [
-            ("1–\(min(n, 9))", t("выбрать ответ и перейти к следующему вопросу", "answer and go to the next question")),
+            ("1–\(n)", t("выбрать ответ и перейти к следующему вопросу", "answer and go to the next question")),
+            ("Enter", t("в задании с несколькими ответами — ответить отмеченными", "in a task with several answers: answer with those ticked")),
             (t("← или b", "← or b"), t("назад, к предыдущему вопросу (ответ можно изменить)", "back to the previous question (its answer can be changed)")),
             (t("→ или s", "→ or s"), t("пропустить необязательный вопрос или оставить прежний ответ", "skip an optional question, or keep the earlier answer")),
             ("?", t("эта справка", "this help")),
@@ -475,7 +620,7 @@ private struct TakeScreen {
     }
 
     private func draw() {
-        let q = session.q, labels = session.labels, item = session.item
+        let q = session.q, labels = session.labels, step = session.step
         let width = max(20, min(terminal.size.columns - 1, 100))
         var screen = "\u{1B}[2J\u{1B}[H"
 
@@ -487,48 +632,76 @@ private struct TakeScreen {
         if let id = session.sessionID { head.append(t("сеанс \(id)", "session \(id)")) }
         screen += style.dim(TextLayout.cut(head.joined(separator: " · "), to: width)) + "\n"
 
-        let total = q.items.count, done = session.answeredCount
-        let cells = 20, filled = done * cells / total
-        let percent = Int((Double(done) * 100 / Double(total)).rounded())
+        let total = session.steps.count, done = session.answeredCount
+        let cells = 20, filled = done * cells / max(1, total)
+        let percent = Int((Double(done) * 100 / Double(max(1, total))).rounded())
         screen += style.bold(t("\(noun.word) \(session.index + 1) из \(total)", "\(noun.word) \(session.index + 1) of \(total)"))
             + "  [" + String(repeating: "█", count: filled) + String(repeating: "░", count: cells - filled) + "] \(percent) %\n\n"
 
-        if let area = item.area.flatMap(q.area) {
-            var title = labels.area(area)
-            if let domain = area.domain.flatMap({ id in q.domains.first { $0.id == id } }) {
-                title += " · " + labels.name(domain.id, fallback: domain.title)
+        let text: String
+        switch step {
+        case .context(let field):
+            screen += style.accent(t("О вас", "About you")) + "\n\n"
+            text = field.label + (field.kind == .number ? t(" (полных лет)", " (whole years)") : "")
+        case .item(let item):
+            if let area = item.area.flatMap(q.area) {
+                var title = labels.area(area)
+                if let domain = area.domain.flatMap({ id in q.domains.first { $0.id == id } }) {
+                    title += " · " + labels.name(domain.id, fallback: domain.title)
+                }
+                if let task = item.test {
+                    title += " · " + (task.choice == .multiple ? t("тест: несколько верных ответов", "test: several right answers") : t("тест: один верный ответ", "test: one right answer"))
+                }
+                screen += TextLayout.wrap(title, to: width).map(style.accent).joined(separator: "\n") + "\n"
+                if q.kind == .monitoring { screen += style.dim(t("критерий \(item.id)", "criterion \(item.id)")) + "\n" }
+                screen += "\n"
             }
-            screen += TextLayout.wrap(title, to: width).map(style.accent).joined(separator: "\n") + "\n"
-            if q.kind == .monitoring { screen += style.dim(t("критерий \(item.id)", "criterion \(item.id)")) + "\n" }
-            screen += "\n"
+            if item.confidential {
+                screen += style.accent(t("Конфиденциально: этот ответ видите только вы; вопрос можно пропустить.", "Confidential: only you see this answer; you may skip it.")) + "\n\n"
+            }
+            text = labels.text(item)
         }
-        screen += TextLayout.wrap(labels.text(item), to: width).joined(separator: "\n") + "\n"
-        if !item.required { screen += style.dim(t("(необязательный)", "(optional)")) + "\n" }
+        screen += TextLayout.wrap(text, to: width).joined(separator: "\n") + "\n"
+        if !step.required { screen += style.dim(t("(необязательный)", "(optional)")) + "\n" }
         screen += "\n"
 
-        let current = session.answers[item.id]
+        let current = session.answers[step.key]
         var keys: [String] = []
-        if let scale = q.scale(of: item) {
-            for (number, option) in scale.options.enumerated() {
-                let isChosen = current == .value(option.value)
+        let options = choices(of: step, session)
+        if !options.isEmpty {
+            var chosen = Set<Int>()
+            switch step {
+            case .context(let field):
+                if case .text(let stored) = current {
+                    if field.kind == .yesno { chosen = stored == "yes" ? [0] : stored == "no" ? [1] : [] }
+                    else if let i = field.options.firstIndex(where: { $0.id == stored }) { chosen = [i] }
+                }
+            case .item(let item):
+                if item.test != nil { chosen = ticked }
+                else if case .value(let value) = current, let scale = q.scale(of: item), let i = scale.options.firstIndex(where: { $0.value == value }) { chosen = [i] }
+            }
+            for (number, option) in options.enumerated() {
+                let isChosen = chosen.contains(number)
                 let lead = (isChosen ? "▸ " : "  ") + TextLayout.pad("\(number + 1)", to: 3)
-                let lines = TextLayout.wrap(labels.option(option, of: scale), to: width - 5)
+                let lines = TextLayout.wrap(option.label, to: width - 5)
                 for (i, line) in lines.enumerated() {
                     screen += (i == 0 ? lead : "     ") + (isChosen ? style.chosen(line) : line) + "\n"
                 }
-                // A criterion's own indicator for the level says what to observe; the scale's generic
-                // descriptor is the fallback.
-                if let descriptor = item.indicators[Int(option.value)] ?? option.descriptor, !descriptor.isEmpty {
+                if let descriptor = option.descriptor, !descriptor.isEmpty {
                     for line in TextLayout.wrap(descriptor, to: width - 5) { screen += "     " + style.dim(line) + "\n" }
                 }
             }
-            keys.append(t("1–\(min(scale.options.count, 9)) ответ", "1–\(min(scale.options.count, 9)) answer"))
+            if case .item(let item) = step, item.test?.choice == .multiple {
+                keys.append(t("1–\(min(options.count, 9)) отметить · Enter — ответить", "1–\(min(options.count, 9)) tick · Enter — answer"))
+            } else {
+                keys.append(t("1–\(min(options.count, 9)) ответ", "1–\(min(options.count, 9)) answer"))
+            }
             if session.index > 0 { keys.append(t("← b назад", "← b back")) }
-            if current != nil { keys.append(t("→ s дальше", "→ s keep")) } else if !item.required { keys.append(t("→ s пропустить", "→ s skip")) }
+            if current != nil { keys.append(t("→ s дальше", "→ s keep")) } else if !step.required { keys.append(t("→ s пропустить", "→ s skip")) }
             keys += [t("? справка", "? help"), t("q сохранить и выйти", "q save and leave")]
         } else {
             keys.append(t("Enter — готово", "Enter — done"))
-            if !item.required { keys.append(t("пустая строка — пропустить", "empty line — skip")) }
+            if !step.required { keys.append(t("пустая строка — пропустить", "empty line — skip")) }
             if session.index > 0 { keys.append(t("← на пустой строке — назад", "← on an empty line — back")) }
             keys.append(t("Ctrl-C — сохранить и выйти", "Ctrl-C — save and leave"))
         }
@@ -536,14 +709,14 @@ private struct TakeScreen {
         for line in status { screen += style.warning(line) + "\n" }
         if !status.isEmpty { screen += "\n" }
         screen += TextLayout.wrap(keys.joined(separator: " · "), to: width).map(style.dim).joined(separator: "\n") + "\n"
-        if q.scale(of: item) == nil { screen += "\n> " }
+        if options.isEmpty { screen += "\n> " }
         terminal.write(screen)
     }
 }
 
 // MARK: - Piped input
 
-/// One line per item from standard input, prompts on standard output, refusals on standard error.
+/// One line per step from standard input, prompts on standard output, refusals on standard error.
 private struct LineTake {
     let session: TakeSession
     let console: Console
@@ -554,26 +727,46 @@ private struct LineTake {
         var matchers: [String: CellMatcher] = [:]
         var prompted = -1
         while !session.isComplete {
-            let item = session.item
+            let step = session.step
             if prompted != session.index {
-                console.out(prompt(item))
+                console.out(prompt(step))
                 prompted = session.index
             }
             guard let line = readLine(strippingNewline: true) else { return .left }
-            let name = "\(noun.word.lowercased()) \(session.index + 1) (\(item.id))"
-            guard let scale = session.q.scale(of: item) else {
-                if try !session.recordFreeText(line, for: item) {
-                    console.err(t("error: \(name): ответ обязателен — напишите его строкой\n", "error: \(name) is required: type the answer on one line\n"))
+            let name = "\(noun.word.lowercased()) \(session.index + 1) (\(step.key))"
+            var entry = line.trimmingCharacters(in: .whitespaces)
+            if entry.isEmpty && !takesLine(step) || (entry.isEmpty && step.required && { if case .context = step { return true }; return false }()) {
+                if step.required {
+                    console.err(t("error: \(name) обязателен: пустой ответ не принимается.\n", "error: \(name) is required: an empty answer is not accepted.\n"))
+                } else {
+                    try session.record(.skip)
                 }
                 continue
             }
-            var entry = line.trimmingCharacters(in: .whitespaces)
-            if entry.isEmpty {
-                if item.required {
-                    console.err(t("error: \(name) обязателен: пустой ответ не принимается. \(accepted(scale))\n",
-                                  "error: \(name) is required: an empty answer is not accepted. \(accepted(scale))\n"))
+            let item: Item
+            switch step {
+            case .context(let field):
+                if entry.isEmpty { try session.record(.skip); continue }
+                switch readContext(entry, field, t: t) {
+                case .success(let stored): try session.record(.text(stored))
+                case .failure(let refusal): console.err("error: \(name): «\(entry)» — \(refusal.reason)\n")
+                }
+                continue
+            case .item(let found):
+                item = found
+            }
+            if let task = item.test {
+                if let value = task.read(entry) {
+                    try session.record(.value(value))
                 } else {
-                    try session.record(.skip)
+                    console.err(t("error: \(name): «\(entry)» — не ответ. Буквы вариантов: \(TestTask.letters.prefix(task.options.count).map(String.init).joined(separator: ", "))\(task.choice == .multiple ? " (несколько — через запятую)" : "").\n",
+                                  "error: \(name): «\(entry)» is not an answer. Option letters: \(TestTask.letters.prefix(task.options.count).map(String.init).joined(separator: ", "))\(task.choice == .multiple ? " (several separated by commas)" : "").\n"))
+                }
+                continue
+            }
+            guard let scale = session.q.scale(of: item) else {
+                if try !session.recordFreeText(line, required: item.required) {
+                    console.err(t("error: \(name): ответ обязателен — напишите его строкой\n", "error: \(name) is required: type the answer on one line\n"))
                 }
                 continue
             }
@@ -608,23 +801,38 @@ private struct LineTake {
         return t("Ответ — номер 1–\(scale.options.count) или вариант: \(options).", "Answer with a number 1–\(scale.options.count) or an option: \(options).")
     }
 
-    private func prompt(_ item: Item) -> String {
+    private func prompt(_ step: TakeStep) -> String {
         let q = session.q, labels = session.labels
-        var text = t("\(noun.word) \(session.index + 1) из \(q.items.count)", "\(noun.word) \(session.index + 1) of \(q.items.count)")
-        if q.kind == .monitoring { text += " (\(item.id))" }
-        if let area = item.area.flatMap(q.area) { text += " · " + labels.area(area) }
-        text += "\n" + labels.text(item) + "\n"
-        if let scale = q.scale(of: item) {
-            for (number, option) in scale.options.enumerated() {
-                text += "  \(number + 1) — " + labels.option(option, of: scale)
-                if let descriptor = item.indicators[Int(option.value)] ?? option.descriptor, !descriptor.isEmpty { text += ": " + descriptor }
-                text += "\n"
+        var text = t("\(noun.word) \(session.index + 1) из \(session.steps.count)", "\(noun.word) \(session.index + 1) of \(session.steps.count)")
+        switch step {
+        case .context(let field):
+            text += " · " + t("о вас", "about you") + "\n" + field.label + "\n"
+        case .item(let item):
+            if q.kind == .monitoring { text += " (\(item.id))" }
+            if let area = item.area.flatMap(q.area) { text += " · " + labels.area(area) }
+            if item.test != nil { text += " · " + t("тест", "test") }
+            text += "\n" + labels.text(item) + "\n"
+        }
+        let options = choices(of: step, session)
+        for (number, option) in options.enumerated() {
+            text += "  \(number + 1) — " + option.label
+            if let descriptor = option.descriptor, !descriptor.isEmpty { text += ": " + descriptor }
+            text += "\n"
+        }
+        if case .item(let item) = step, let task = item.test {
+            text += task.choice == .multiple
+                ? t("  (буквы или номера верных ответов через запятую)\n", "  (letters or numbers of the right answers, separated by commas)\n")
+                : t("  (буква или номер ответа)\n", "  (the letter or number of the answer)\n")
+        } else if options.isEmpty {
+            if case .context(let field) = step, field.kind == .number {
+                text += t("  (число полных лет)\n", "  (whole years)\n")
+            } else {
+                text += step.required
+                    ? t("  (свободный ответ одной строкой)\n", "  (a free answer on one line)\n")
+                    : t("  (свободный ответ одной строкой; пустая строка — пропустить)\n", "  (a free answer on one line; an empty line skips)\n")
             }
-            if !item.required { text += t("  (необязательный: пустая строка — пропустить)\n", "  (optional: an empty line skips)\n") }
-        } else {
-            text += item.required
-                ? t("  (свободный ответ одной строкой)\n", "  (a free answer on one line)\n")
-                : t("  (свободный ответ одной строкой; пустая строка — пропустить)\n", "  (a free answer on one line; an empty line skips)\n")
+        } else if !step.required {
+            text += t("  (необязательный: пустая строка — пропустить)\n", "  (optional: an empty line skips)\n")
         }
         return text + "\n"
     }

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import SurveyEngine
+@testable import SurveyFormats
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -315,55 +317,64 @@ private func takeCommandLine(_ arguments: [String], colour: Bool = true) -> Stri
 
 @Suite("CLI: take at a terminal (tmux)", .enabled(if: Tmux.available, "tmux is not installed: the terminal tests of `survey take` are skipped (CI installs it)"))
 struct CLITakeTerminalTests {
-    @Test func answerGoBackChangeGetKilledResumeAndFinish() throws {
+    /// A music teacher who is not a class teacher: the context first, then only the statements that concern
+    /// her (the exam and class-teacher ones are never asked), tests, the optional confidential block; an answer
+    /// changed after going back; killed; resumed; finished.
+    @Test func aMusicTeacherIsAskedOnlyHerStatementsAndResumesAfterAKill() throws {
         let dir = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let tmux = try Tmux()
         defer { tmux.close() }
         let data = dir + "/data"
 
-        // What the definition says: items, their areas, and where each value is on the screen.
-        let definition = try #require(try json(try survey(["show", "teacher-deficits", "--format", "json"]).stdout) as? [String: Any])
-        let items = try #require(definition["items"] as? [[String: Any]])
-        let areaTitles = Dictionary(uniqueKeysWithValues: (definition["areas"] as? [[String: Any]] ?? []).compactMap { area in
-            (area["id"] as? String).map { ($0, area["title"] as? String ?? "") }
-        })
-        let scale = try #require((definition["scales"] as? [[String: Any]])?.first)
-        let optionValues = try #require(scale["options"] as? [[String: Any]]).compactMap { ($0["value"] as? NSNumber)?.doubleValue }
-        let total = items.count
-        #expect(total == 45)
-        var planned = (0..<total).map { Double(($0 * 7 + 3) % optionValues.count) + (optionValues.min() ?? 1) }
-        func key(_ value: Double) -> String { String((optionValues.firstIndex(of: value) ?? 0) + 1) }
-        func id(_ index: Int) -> String { items[index]["id"] as? String ?? "" }
-        func area(_ index: Int) -> String { (items[index]["area"] as? String).flatMap { areaTitles[$0] } ?? "" }
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("teacher-deficits")
+        let music = TeacherContext(role: "teacher", subject: "music", classTeacher: false)
+        let asked = q.items.filter { q.applies($0, to: music) }
+        let skipped = q.items.filter { !q.applies($0, to: music) }
+        #expect(skipped.count >= 5, "the exam and class-teacher statements: \(skipped.map(\.id))")
+        let total = q.context.count + asked.count
+        // Keys per step: context, then statements 1…4 in turn, tests «1» (single) or «1 2 Enter» (multiple), the
+        // confidential block skipped with «s».
+        let subjectKey = String((q.contextField("subject")?.options.firstIndex { $0.id == "music" } ?? 0) + 1)
+        let contextKeys: [[String]] = [["1"], Array(subjectKey).map(String.init), ["2"],
+                                       ["1", "2", "Enter"], ["4", "1", "Enter"], ["Enter"], ["1"]]
+        var planned: [String: Double] = [:]
+        func keys(_ item: Item) -> [String] {
+            if let task = item.test { return task.choice == .single ? ["1"] : ["1", "2", "Enter"] }
+            if item.confidential { return ["s"] }
+            return [String(Int(planned[item.id] ?? 1))]
+        }
+        for (index, item) in asked.enumerated() where item.scale == "self4" { planned[item.id] = Double(index * 7 % 4 + 1) }
 
         let arguments = ["teacher-deficits", "--respondent", "Иванова А.А.", "--data", data]
         try tmux.start("first", "exec " + takeCommandLine(arguments))
-        var wait = tmux.waitFor("first", "Вопрос 1 из 45")
+        // Until the role is known every statement counts; the total settles once the context is answered.
+        var wait = tmux.waitFor("first", "Вопрос 1 из ")
         try #require(wait.found, "the first screen:\n\(wait.screen)")
-        #expect(wait.screen.contains(area(0)), "the area title:\n\(wait.screen)")
-        #expect(wait.screen.contains("[░░░░░░░░░░░░░░░░░░░░] 0 %"))
-        #expect(wait.screen.contains("  1  Совсем не про меня"), "the options, numbered:\n\(wait.screen)")
-
-        for index in 0..<5 {
-            tmux.send("first", key(planned[index]))
-            wait = tmux.waitFor("first", "Вопрос \(index + 2) из 45")
-            try #require(wait.found, "after answering \(index + 1):\n\(wait.screen)")
+        #expect(wait.screen.contains("Должность") && wait.screen.contains("  1  Учитель"), "\(wait.screen)")
+        for (index, step) in contextKeys.enumerated() {
+            for key in step { tmux.send("first", key) }
+            wait = tmux.waitFor("first", "Вопрос \(index + 2) из ")
+            try #require(wait.found, "after context question \(index + 1):\n\(wait.screen)")
         }
-        // Back to the fifth, which shows the answer given, and change it.
+        #expect(wait.screen.contains("Вопрос \(q.context.count + 1) из \(total)"), "\(wait.screen)")
+        // The statements: the first five, then back to the fifth and change it.
+        for index in 0..<5 {
+            for key in keys(asked[index]) { tmux.send("first", key) }
+            wait = tmux.waitFor("first", "Вопрос \(q.context.count + index + 2) из \(total)")
+            try #require(wait.found, "after statement \(index + 1):\n\(wait.screen)")
+        }
         tmux.send("first", "b")
-        wait = tmux.waitFor("first", "Вопрос 5 из 45")
+        wait = tmux.waitFor("first", "Вопрос \(q.context.count + 5) из \(total)")
         try #require(wait.found, "b goes back:\n\(wait.screen)")
-        #expect(wait.screen.contains("▸ \(key(planned[4]))"), "the earlier answer is marked:\n\(wait.screen)")
-        planned[4] = planned[4] == 4 ? 1 : planned[4] + 1
-        tmux.send("first", key(planned[4]))
-        wait = tmux.waitFor("first", "Вопрос 6 из 45")
+        #expect(wait.screen.contains("▸ \(Int(planned[asked[4].id] ?? 0))"), "the earlier answer is marked:\n\(wait.screen)")
+        planned[asked[4].id] = planned[asked[4].id] == 4 ? 1 : (planned[asked[4].id] ?? 1) + 1
+        for key in keys(asked[4]) { tmux.send("first", key) }
+        wait = tmux.waitFor("first", "Вопрос \(q.context.count + 6) из \(total)")
         try #require(wait.found, "\(wait.screen)")
-        #expect(wait.screen.contains(area(5)), "the sixth item's area:\n\(wait.screen)")
         #expect(wait.screen.contains("Иванова А.А."))
-        #expect(wait.screen.contains("] 11 %"), "5 of 45 answered:\n\(wait.screen)")
 
-        // Killed without a chance to clean up: the journal has every answer.
+        // Killed without a chance to clean up: the journal has every answer, the context included.
         let pid = try #require(tmux.panePID("first"))
         #expect(kill(pid, SIGKILL) == 0)
         let gone = Date().addingTimeInterval(10)
@@ -371,32 +382,38 @@ struct CLITakeTerminalTests {
         let files = sessionFiles(data, "teacher-deficits")
         #expect(files.count == 1 && !(files.first ?? "").contains("Иванова"))
         let journal = try String(contentsOfFile: data + "/teacher-deficits/sessions/" + (files.first ?? ""), encoding: .utf8)
-        #expect(journal.components(separatedBy: "\"item\":\"\(id(4))\"").count == 3, "the fifth answered twice:\n\(journal)")
+        #expect(journal.components(separatedBy: "\"item\":\"\(asked[4].id)\"").count == 3, "the fifth answered twice:\n\(journal)")
+        #expect(journal.contains("\"@subject\""))
         #expect(try storedResponses("teacher-deficits", data: data).isEmpty)
 
-        // The same command again resumes at the sixth item.
+        // The same command again resumes after the fifth statement and never shows a skipped one.
         try tmux.start("second", takeCommandLine(arguments) + "; echo EXIT=$?; sleep 600")
-        wait = tmux.waitFor("second", "Вопрос 6 из 45")
+        wait = tmux.waitFor("second", "Вопрос \(q.context.count + 6) из \(total)")
         try #require(wait.found, "resumed:\n\(wait.screen)")
-        #expect(wait.screen.contains("Продолжаем с вопроса 6"), "\(wait.screen)")
-        for index in 5..<total {
-            tmux.send("second", key(planned[index]))
-            let next = index + 1 < total ? "Вопрос \(index + 2) из 45" : "EXIT="
+        #expect(wait.screen.contains("Продолжаем с вопроса \(q.context.count + 6)"), "\(wait.screen)")
+        for index in 5..<asked.count {
+            for key in keys(asked[index]) { tmux.send("second", key) }
+            let next = index + 1 < asked.count ? "Вопрос \(q.context.count + index + 2) из \(total)" : "EXIT="
             wait = tmux.waitFor("second", next)
-            try #require(wait.found, "after answering \(index + 1):\n\(wait.screen)")
+            try #require(wait.found, "after item \(asked[index].id):\n\(wait.screen)")
+            for item in skipped { #expect(!wait.screen.contains(item.text.prefix(40)), "\(item.id) is not hers:\n\(wait.screen)") }
         }
         wait = tmux.waitFor("second", "EXIT=0")
         #expect(wait.found, "\(wait.screen)")
-        #expect(!wait.screen.contains("Вопрос 45 из 45"), "the screen is cleared for the summary:\n\(wait.screen)")
 
         let stored = try storedResponses("teacher-deficits", data: data)
         #expect(stored.count == 1)
         let response = try #require(stored.first)
         #expect(response.respondent == "Иванова А.А.")
-        #expect(response.answers.count == 45)
-        for index in 0..<total {
-            #expect((response.answers[id(index)] as? NSNumber)?.doubleValue == planned[index], "\(id(index))")
+        for item in skipped { #expect(response.answers[item.id] == nil, "\(item.id)") }
+        for item in asked where item.scale == "self4" {
+            #expect((response.answers[item.id] as? NSNumber)?.doubleValue == planned[item.id], "\(item.id)")
         }
+        #expect(asked.filter(\.confidential).allSatisfy { response.answers[$0.id] == nil }, "skipped, and never exported")
+        let export = try #require(try json(try survey(["export", "teacher-deficits", "--format", "json", "--data", data]).stdout) as? [String: Any])
+        let attributes = ((export["responses"] as? [[String: Any]])?.first?["attributes"] as? [String: String]) ?? [:]
+        #expect(attributes["role"] == "teacher" && attributes["subject"] == "music" && attributes["classTeacher"] == "no"
+                && attributes["experience"] == "12" && attributes["age"] == "41" && attributes["consent"] == "yes", "\(attributes)")
         #expect(sessionFiles(data, "teacher-deficits").isEmpty)
     }
 

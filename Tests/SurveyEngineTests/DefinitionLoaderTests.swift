@@ -251,16 +251,48 @@ struct DefinitionLoaderTests {
         #expect(q.scoredItems.count == 10)
     }
 
+    /// Issue 12: at least 6 statements per area for any subject teacher, class teacher or not; none worded
+    /// negatively; at least 2 test tasks in each of the four Р-201 blocks, 10 in all; the burnout block out of
+    /// the areas.
     @Test func teacherDeficitsCoverTheNineAreasOfSeed001() throws {
         let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("teacher-deficits")
         #expect(q.areas.count >= 9)
-        for area in q.areas {
-            let count = q.items.filter { $0.area == area.id }.count
-            #expect((4...6).contains(count), "\(area.id) has \(count) statements")
+        let subjects = q.contextField("subject")?.options.map(\.id) ?? []
+        #expect(subjects.count >= 10)
+        for subject in subjects {
+            for classTeacher in [true, false] {
+                let context = TeacherContext(role: "teacher", subject: subject, classTeacher: classTeacher)
+                for area in q.areas {
+                    let count = q.items.filter { $0.area == area.id && $0.scale != nil && q.applies($0, to: context) }.count
+                    #expect((6...12).contains(count), "\(area.id) has \(count) statements for \(subject), class teacher \(classTeacher)")
+                }
+            }
         }
-        #expect(q.items.contains { $0.reverse })
+        #expect(!q.items.contains { $0.reverse })
+        for area in ["regulatory", "subject", "methods", "psychology"] {
+            #expect(q.testItems.filter { $0.area == area }.count >= 2, "\(area)")
+        }
+        #expect(q.testItems.count >= 10)
+        // The key must not sit in one place: a teacher answering «а» everywhere should not pass.
+        let keyed = q.testItems.compactMap { $0.test }.flatMap { task in task.options.indices.filter { task.options[$0].correct } }
+        let busiest = Dictionary(grouping: keyed, by: { $0 }).values.map(\.count).max() ?? 0
+        #expect(Double(busiest) / Double(max(1, keyed.count)) < 0.5, "correct options by position: \(keyed)")
+        #expect(q.items.filter(\.confidential).allSatisfy { $0.area == nil && !$0.required })
+        #expect(q.items.allSatisfy { $0.source != nil }, "every statement and task says where it comes from")
         #expect(q.scoring.bands.contains { $0.deficit })
         #expect(q.scoring.bands.contains { $0.strength })
+        #expect(q.scale("self4")?.options.contains { $0.notApplicable && $0.label == "Не относится к моей работе" } == true)
+    }
+
+    /// A «Мне трудно…» statement under descriptors written for positive ones reads backwards; `validate` says so.
+    @Test func aReverseStatementUnderPositiveDescriptorsIsRefused() throws {
+        let text = try String(contentsOfFile: Repo.questionnaires + "/teacher-deficits.json", encoding: .utf8)
+        let reversed = text.replacingOccurrences(of: "\"area\": \"scientific\",", with: "\"area\": \"scientific\", \"reverse\": true,")
+        let outcome = DefinitionLoader.decode(Array(reversed.utf8), file: "t.json")
+        #expect(outcome.problems.contains { $0.message.contains("written for positively worded statements") }, "\(outcome.problems)")
+        // The archived version 1 gives its reversed statements descriptors of their own, and loads.
+        let v1 = DefinitionLoader.load(path: Repo.questionnaires + "/versions/teacher-deficits/1.json")
+        #expect(v1.isValid, "\(v1.problems)")
     }
 
     @Test func monitoringHasTwelveAreasInFiveDomainsAndThreeStages() throws {

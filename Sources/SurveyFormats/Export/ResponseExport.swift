@@ -3,19 +3,29 @@ import SurveyEngine
 
 /// Stored responses written back out: a wide CSV that `survey import` reads unchanged, or JSON.
 public enum ResponseExport {
-    /// One row per response: the respondent (when any has one), then one column per item by id.
-    /// `codes` are the item columns' headers (the ids, or for cp1251 their recoverable forms).
-    public static func csv(_ responses: [Response], questionnaire q: Questionnaire, values: Bool, excel: Bool, codes: [String]? = nil,
-                           delimiter: Character? = nil) -> String {
+    /// The items an export carries: the confidential block (a teacher's own state) never leaves with a name.
+    static func exported(_ q: Questionnaire) -> [Item] { q.items.filter { !$0.confidential } }
+
+    /// One row per response: the respondent (when any has one), the context columns by their labels, then one
+    /// column per item by id. Test answers are written as the letters of the options chosen. `codes` gives an
+    /// item's header where it is not its id (for cp1251, a code's recoverable form).
+    public static func csv(_ responses: [Response], questionnaire q: Questionnaire, values: Bool, excel: Bool,
+                           codes: [String: String] = [:], delimiter: Character? = nil) -> String {
         var writer = CSVWriter(delimiter: delimiter ?? (excel ? ";" : ","), bom: excel)
         let named = responses.contains { $0.respondent != nil }
         let idHeader = q.kind == .monitoring ? "ребёнок" : "respondent"
-        writer.row((named ? [idHeader] : []) + (codes ?? q.items.map(\.id)), defuse: Set(0...q.items.count))
-        let defuse = Set((named ? [0] : []) + q.items.enumerated().filter { $0.element.isFreeText }.map { $0.offset + (named ? 1 : 0) })
+        let items = exported(q)
+        let context = q.context
+        let lead = (named ? 1 : 0) + context.count
+        writer.row((named ? [idHeader] : []) + context.map(\.label) + items.map { codes[$0.id] ?? $0.id }, defuse: Set(0...(lead + items.count)))
+        let defuse = Set((0..<lead).map { $0 } + items.enumerated().filter { $0.element.isFreeText }.map { $0.offset + lead })
         for response in responses {
             var cells = named ? [response.respondent ?? ""] : []
-            for item in q.items {
-                if let scale = q.scale(of: item) {
+            for field in context { cells.append(response.attributes[field.id].map(field.display) ?? "") }
+            for item in items {
+                if let task = item.test {
+                    cells.append(response.values[item.id].flatMap(task.letters) ?? "")
+                } else if let scale = q.scale(of: item) {
                     cells.append(response.values[item.id].map { v in values ? formatNumber(v) : (scale.option(value: v)?.label ?? formatNumber(v)) } ?? "")
                 } else {
                     cells.append(response.texts[item.id] ?? "")
@@ -32,7 +42,8 @@ public enum ResponseExport {
             ("responses", .array(responses.map { response in
                 .object([
                     ("respondent", .optional(response.respondent)), ("stage", .optional(response.stage)),
-                    ("answers", .object(q.items.compactMap { item in
+                    ("attributes", .object(response.attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                    ("answers", .object(exported(q).compactMap { item in
                         if let value = response.values[item.id] {
                             return (item.id, .object([("value", .number(value)), ("label", .optional(q.scale(of: item)?.option(value: value)?.label))]))
                         }

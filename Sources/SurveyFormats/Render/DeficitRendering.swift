@@ -20,21 +20,99 @@ public struct DeficitRendering {
         return String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
     }
     func withheldNote(_ area: AreaScore) -> String {
-        t("мало ответов (\(area.answered) из \(area.total)) — оценка не выставлена", "too few answers (\(area.answered) of \(area.total)): no score")
+        switch area.withheld {
+        case .mostlyNotApplicable:
+            t("не относится к работе: \(area.notApplicable) из \(area.total) — оценка не выставлена",
+              "not part of the job: \(area.notApplicable) of \(area.total): no score")
+        default:
+            t("мало ответов (\(area.answered) из \(area.total - area.notApplicable)) — оценка не выставлена",
+              "too few answers (\(area.answered) of \(area.total - area.notApplicable)): no score")
+        }
+    }
+
+    func levelText(_ area: AreaScore) -> String {
+        area.withheld != nil ? withheldNote(area) : bandName(area.band) + (area.forcedByTest ? t(" (тест)", " (test)") : "")
+    }
+
+    /// «67 % — средний» (all tasks answered), «1 из 3 — тест не завершён», «—» where the area has no tasks.
+    func testText(_ test: TestResult?) -> String {
+        guard let test else { return "—" }
+        guard let band = test.band else {
+            return t("\(test.answered) из \(test.total) — тест не завершён", "\(test.answered) of \(test.total): test not finished")
+        }
+        return "\(Int(test.score.rounded())) % — " + labels.name(band.id, fallback: band.label).lowercased()
+    }
+
+    /// The answer the teacher gave to a statement, as she saw it.
+    func answerText(_ item: Item, _ profile: DeficitProfile) -> String? {
+        guard let scale = questionnaire.scale(of: item), let value = profile.answers[item.id], let option = scale.option(value: value) else { return nil }
+        return labels.option(option, of: scale)
+    }
+
+    /// «Учитель · Музыка · не классный руководитель · стаж 12 лет · 41 год · молодой специалист».
+    func contextLine(_ context: TeacherContext) -> String? {
+        guard !context.isEmpty else { return nil }
+        var parts: [String] = []
+        if let role = context.role { parts.append(questionnaire.contextField("role")?.display(role) ?? role) }
+        if let subject = context.subject { parts.append(questionnaire.contextField("subject")?.display(subject) ?? subject) }
+        if let classTeacher = context.classTeacher { parts.append(classTeacher ? t("классный руководитель", "class teacher") : t("не классный руководитель", "not a class teacher")) }
+        if let experience = context.experience {
+            parts.append(t("стаж ", "experience ") + labels.language.count(experience, ru: ("год", "года", "лет"), en: ("year", "years")))
+        }
+        if let age = context.age { parts.append(labels.language.count(age, ru: ("год", "года", "лет"), en: ("year old", "years old"))) }
+        if context.isYoungSpecialist == true { parts.append(t("молодой специалист", "young specialist")) }
+        if let school = context.school { parts.append(school) }
+        return parts.joined(separator: " · ")
+    }
+
+    func agreementText(_ area: AreaScore) -> String? {
+        guard let test = area.test, test.band != nil else { return nil }
+        let name = labels.area(area.area), score = "\(Int(test.score.rounded())) %"
+        if area.forcedByTest {
+            return t("\(name): самооценка выше результата теста (\(score)) — по тесту высокий дефицит, область включена в дефициты.",
+                     "\(name): the self-assessment is higher than the test (\(score)): the test shows a high deficit, so the area is a deficit.")
+        }
+        switch area.agreement {
+        case .selfHigher?:
+            return t("\(name): самооценка выше результата теста (\(score)).", "\(name): the self-assessment is higher than the test (\(score)).")
+        case .selfLower?:
+            return t("\(name): самооценка ниже результата теста (\(score)) — возможно, вы недооцениваете себя.",
+                     "\(name): the self-assessment is lower than the test (\(score)): you may underrate yourself.")
+        default:
+            return nil
+        }
     }
 
     // MARK: - Profile
 
     public func profileJSON(_ profile: DeficitProfile, change: ProfileChange?) -> JSONOutput {
+        let context = profile.context
         var members: [(String, JSONOutput)] = [
             ("respondent", .optional(profile.respondent)), ("questionnaire", .string(questionnaire.id)),
+            ("version", .string(profile.version)),
+            ("context", .object([
+                ("role", .optional(context.role)), ("subject", .optional(context.subject)), ("classTeacher", .optional(context.classTeacher)),
+                ("experience", .optional(context.experience)), ("age", .optional(context.age)), ("school", .optional(context.school)),
+                ("consent", .optional(context.consent)), ("youngSpecialist", .optional(context.isYoungSpecialist)),
+            ])),
             ("areas", .array(profile.areas.map { area in
                 .object([
                     ("id", .string(area.area.id)), ("title", .string(area.area.title)), ("score", .optional(area.score)),
-                    ("level", .optional(area.band?.label)), ("band", .optional(area.band?.id)), ("deficit", .bool(area.isDeficit)),
-                    ("strength", .bool(area.isStrength)), ("priority", .optional(area.priority)),
-                    ("answered", .integer(area.answered)), ("total", .integer(area.total)),
-                    ("weakest", .array(area.weakest.map { .object([("id", .string($0.id)), ("number", .integer($0.number)), ("text", .string($0.text))]) })),
+                    ("mean", .optional(area.mean)),
+                    ("level", .optional(area.band?.label)), ("band", .optional(area.band?.id)), ("selfBand", .optional(area.selfBand?.id)),
+                    ("deficit", .bool(area.isDeficit)), ("strength", .bool(area.isStrength)), ("priority", .optional(area.priority)),
+                    ("borderline", .bool(area.borderline)),
+                    ("answered", .integer(area.answered)), ("total", .integer(area.total)), ("notApplicable", .integer(area.notApplicable)),
+                    ("withheld", .optional(area.withheld.map { $0 == .mostlyNotApplicable ? "notApplicable" : "tooFewAnswers" })),
+                    ("test", area.test.map { test in
+                        .object([("score", .number(test.score)), ("answered", .integer(test.answered)), ("total", .integer(test.total)),
+                                 ("band", .optional(test.band?.id))])
+                    } ?? .null),
+                    ("agreement", .optional(area.agreement?.rawValue)), ("forcedByTest", .bool(area.forcedByTest)),
+                    ("weakest", .array(area.weakest.map { item in
+                        .object([("id", .string(item.id)), ("number", .integer(item.number)), ("text", .string(item.text)),
+                                 ("answer", .optional(answerText(item, profile)))])
+                    })),
                 ])
             })),
         ]
@@ -47,33 +125,68 @@ public struct DeficitRendering {
         return .object(members)
     }
 
-    public func profileText(_ profile: DeficitProfile, change: ProfileChange?, width: Int = 100) -> String {
-        var out = t("Профиль профессиональных дефицитов", "Professional deficit profile") + (profile.respondent.map { ": \($0)" } ?? "") + "\n"
-        out += labels.title + "\n\n"
-        let titleWidth = min(46, max(20, width - 60))
-        out += TextLayout.pad(t("Область", "Area"), to: titleWidth) + "  " + TextLayout.pad(t("Балл", "Score"), to: 4, alignRight: true)
-            + "  " + TextLayout.pad("", to: 20) + "  " + t("Уровень", "Level") + "\n"
+    func profileHeading(_ profile: DeficitProfile) -> [String] {
+        [t("Профиль профессиональных дефицитов", "Professional deficit profile") + (profile.respondent.map { ": \($0)" } ?? ""),
+         labels.title + " · " + t("версия определения ", "definition version ") + profile.version]
+            + (contextLine(profile.context).map { [$0] } ?? [])
+    }
+
+    /// The teacher's own view at the end of `take` adds the confidential block; `profile` (the methodist's)
+    /// never does.
+    public func profileText(_ profile: DeficitProfile, change: ProfileChange?, width: Int = 100, confidential: Bool = false) -> String {
+        var out = profileHeading(profile).joined(separator: "\n") + "\n\n"
+        let hasTests = profile.areas.contains { $0.test != nil }
+        // With tests beside the self-report there is no room for the bar: the score says the same.
+        let meterWidth = hasTests ? 0 : 10
+        let titleWidth = min(40, max(20, width - (hasTests ? 70 : 50)))
+        out += TextLayout.pad(t("Область", "Area"), to: titleWidth) + "  " + TextLayout.pad(t("Балл", "Score"), to: 5, alignRight: true)
+            + "  " + (meterWidth > 0 ? TextLayout.pad("", to: meterWidth) + "  " : "") + TextLayout.pad(t("Уровень", "Level"), to: 31)
+            + (hasTests ? "  " + t("Тест", "Test") : "") + "\n"
         for area in profile.areas {
-            var line = TextLayout.pad(labels.area(area.area), to: titleWidth) + "  " + TextLayout.pad(score(area.score), to: 4, alignRight: true)
-            line += "  " + meter(area.score) + "  " + (area.withheld ? withheldNote(area) : bandName(area.band))
-            if let priority = area.priority { line += t("  [приоритет \(priority)]", "  [priority \(priority)]") }
-            out += line + "\n"
+            var line = TextLayout.pad(labels.area(area.area), to: titleWidth) + "  "
+                + TextLayout.pad(score(area.score) + (area.borderline ? "≈" : " "), to: 5, alignRight: true)
+            line += "  " + (meterWidth > 0 ? meter(area.score, width: meterWidth) + "  " : "") + TextLayout.pad(levelText(area) + (area.priority.map { " [\($0)]" } ?? ""), to: 31)
+            if hasTests { line += "  " + testText(area.test) }
+            out += TextLayout.cut(line, to: max(width, 60)) + "\n"
+        }
+        var legend = [t("[N] — приоритет", "[N] — priority")]
+        if profile.areas.contains(where: \.borderline) {
+            legend.append(t("≈ на границе: один ответ на шаг выше или ниже меняет уровень", "≈ borderline: one answer one step up or down changes the level"))
+        }
+        if hasTests { legend.append(t("тест: доля баллов, уровни по распоряжению № Р-201", "test: share of points, levels of order Р-201")) }
+        out += TextLayout.wrap(legend.joined(separator: "; "), to: width).joined(separator: "\n") + "\n"
+        let agreements = profile.areas.compactMap(agreementText)
+        if !agreements.isEmpty {
+            out += "\n" + t("Самооценка и тест:", "Self-assessment and test:") + "\n"
+            for line in agreements { out += TextLayout.wrap("— " + line, to: width - 2).map { "  " + $0 + "\n" }.joined() }
         }
         let deficits = profile.deficits
         if deficits.isEmpty {
             out += "\n" + t("Дефицитов не выявлено.", "No deficits found.") + "\n"
         } else {
-            out += "\n" + t("Что снизило оценку:", "What pulled the score down:") + "\n"
+            out += "\n" + t("Что снизило оценку (утверждения и ваш ответ):", "What pulled the score down (statements and your answer):") + "\n"
             for area in deficits {
-                out += "  \(area.priority ?? 0). \(labels.area(area.area)) — \(bandName(area.band).lowercased()), \(score(area.score))\n"
+                let head = "\(area.priority ?? 0). \(labels.area(area.area)) — \(bandName(area.band).lowercased())"
+                    + (area.forcedByTest ? t(" по тесту (\(Int((area.test?.score ?? 0).rounded())) %), самооценка \(score(area.score))", " by the test (\(Int((area.test?.score ?? 0).rounded())) %), self-assessment \(score(area.score))") : ", \(score(area.score))")
+                out += TextLayout.wrap(head, to: width - 4).enumerated().map { ($0.offset == 0 ? "  " : "     ") + $0.element + "\n" }.joined()
                 for item in area.weakest.prefix(3) {
-                    out += TextLayout.wrap("— \(labels.text(item))" + (item.reverse ? t(" (обратное)", " (reversed)") : ""), to: width - 6).map { "     " + $0 + "\n" }.joined()
+                    let answer = answerText(item, profile).map { t(" — ваш ответ: «\($0)»", " — your answer: «\($0)»") } ?? ""
+                    out += TextLayout.wrap("— «\(labels.text(item))»" + answer, to: width - 6).map { "     " + $0 + "\n" }.joined()
+                }
+                if let test = area.test, !test.missed.isEmpty {
+                    out += TextLayout.wrap(t("— задания теста с ошибками: ", "— test tasks missed: ") + test.missed.map { "№\($0.number)" }.joined(separator: ", "), to: width - 6)
+                        .map { "     " + $0 + "\n" }.joined()
                 }
             }
         }
         let strengths = profile.strengths
         if !strengths.isEmpty {
-            out += "\n" + t("Ресурс — можете делиться опытом: ", "Strengths you can share: ") + strengths.map { labels.area($0.area) }.joined(separator: "; ") + "\n"
+            out += "\n" + t("Ресурс — можно делиться опытом: ", "Strengths to share: ") + strengths.map { labels.area($0.area) }.joined(separator: "; ") + "\n"
+        }
+        if confidential, let block = profile.confidential {
+            out += "\n" + t("Ваше самочувствие (видите только вы): ", "Your well-being (only you see this): ") + score(block.score)
+                + t(" из 100", " of 100") + (block.band.map { " — " + labels.name($0.id, fallback: $0.label) } ?? "") + "\n"
+            if let description = block.band?.description { out += TextLayout.wrap(description, to: width - 2).map { "  " + $0 + "\n" }.joined() }
         }
         if let change { out += "\n" + changeText(change) }
         return out
@@ -82,8 +195,10 @@ public struct DeficitRendering {
     func changeText(_ change: ProfileChange) -> String {
         var out = t("Изменения с прошлой диагностики:", "Change since the previous diagnosis:") + "\n"
         for c in change.areas {
-            guard let delta = c.change else { continue }
-            var line = "  " + TextLayout.pad(labels.area(c.area), to: 44) + "  \(score(c.before)) → \(score(c.after)) (\(delta >= 0 ? "+" : "")\(Int(delta.rounded())))"
+            guard let before = c.before, let after = c.after else { continue }
+            // The change is the difference of the numbers shown, so the line always adds up.
+            let delta = Int(after.rounded()) - Int(before.rounded())
+            var line = "  " + TextLayout.pad(labels.area(c.area), to: 44) + "  \(score(before)) → \(score(after)) (\(delta > 0 ? "+" : delta < 0 ? "−" : "±")\(abs(delta)))"
             if c.closed { line += t("  ✓ дефицит закрыт", "  ✓ deficit closed") }
             if c.opened { line += t("  ⚠ новый дефицит", "  ⚠ new deficit") }
             out += line + "\n"
@@ -92,28 +207,43 @@ public struct DeficitRendering {
     }
 
     public func profileMarkdown(_ profile: DeficitProfile, change: ProfileChange?) -> String {
-        var out = "# " + t("Профиль профессиональных дефицитов", "Professional deficit profile") + (profile.respondent.map { ": \($0)" } ?? "") + "\n\n"
-        out += "| " + t("Область", "Area") + " | " + t("Балл (0–100)", "Score (0–100)") + " | " + t("Уровень", "Level") + " | " + t("Приоритет", "Priority") + " |\n|---|---:|---|---:|\n"
+        let heading = profileHeading(profile)
+        var out = "# " + heading[0] + "\n\n" + heading.dropFirst().joined(separator: "  \n") + "\n\n"
+        out += "| " + t("Область", "Area") + " | " + t("Балл (0–100)", "Score (0–100)") + " | " + t("Уровень", "Level")
+            + " | " + t("Тест", "Test") + " | " + t("Приоритет", "Priority") + " |\n|---|---:|---|---|---:|\n"
         for area in profile.areas {
-            out += "| \(labels.area(area.area)) | \(score(area.score)) | \(area.withheld ? withheldNote(area) : bandName(area.band)) | \(area.priority.map(String.init) ?? "") |\n"
+            out += "| \(labels.area(area.area)) | \(score(area.score))\(area.borderline ? " ≈" : "") | \(levelText(area)) | \(testText(area.test)) | \(area.priority.map(String.init) ?? "") |\n"
+        }
+        if profile.areas.contains(where: \.borderline) { out += "\n≈ " + t("на границе: один ответ на шаг выше или ниже меняет уровень", "borderline: one answer one step up or down changes the level") + "\n" }
+        let agreements = profile.areas.compactMap(agreementText)
+        if !agreements.isEmpty { out += "\n" + agreements.map { "- " + $0 + "\n" }.joined() }
+        for area in profile.deficits where !area.weakest.isEmpty {
+            out += "\n## \(area.priority ?? 0). \(labels.area(area.area))\n\n" + t("Снизили оценку:", "Pulled the score down:") + "\n\n"
+            for item in area.weakest.prefix(3) {
+                out += "- «\(labels.text(item))»" + (answerText(item, profile).map { t(" — ответ: «\($0)»", " — answer: «\($0)»") } ?? "") + "\n"
+            }
         }
         if let change { out += "\n" + changeText(change).split(separator: "\n").map { "- " + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n") + "\n" }
         return out
     }
 
     public func profileHTML(_ profile: DeficitProfile, change: ProfileChange?) -> String {
-        var body = "<h1>\(t("Профиль профессиональных дефицитов", "Professional deficit profile"))</h1>"
-        body += "<p class=\"meta\">\(htmlEscape(profile.respondent ?? "")) · \(htmlEscape(labels.title))</p>"
-        body += "<table><thead><tr><th>\(t("Область", "Area"))</th><th>\(t("Балл", "Score"))</th><th></th><th>\(t("Уровень", "Level"))</th><th>\(t("Приоритет", "Priority"))</th></tr></thead><tbody>"
+        let heading = profileHeading(profile)
+        var body = "<h1>\(htmlEscape(heading[0]))</h1>" + heading.dropFirst().map { "<p class=\"meta\">\(htmlEscape($0))</p>" }.joined()
+        body += "<table><thead><tr><th>\(t("Область", "Area"))</th><th>\(t("Балл", "Score"))</th><th></th><th>\(t("Уровень", "Level"))</th><th>\(t("Тест", "Test"))</th><th>\(t("Приоритет", "Priority"))</th></tr></thead><tbody>"
         for area in profile.areas {
             let pct = area.score ?? 0
-            body += "<tr><td>\(htmlEscape(labels.area(area.area)))</td><td class=\"n\">\(score(area.score))</td>"
-            body += "<td style=\"width:40%\"><div style=\"background:#eee;height:12px\"><div style=\"background:\(bandColour(area.band));height:12px;width:\(Int(pct))%\"></div></div></td>"
-            body += "<td>\(htmlEscape(area.withheld ? withheldNote(area) : bandName(area.band)))</td><td class=\"c\">\(area.priority.map(String.init) ?? "")</td></tr>"
+            body += "<tr><td>\(htmlEscape(labels.area(area.area)))</td><td class=\"n\">\(score(area.score))\(area.borderline ? " ≈" : "")</td>"
+            body += "<td style=\"width:25%\"><div style=\"background:#eee;height:12px\"><div style=\"background:\(bandColour(area.band));height:12px;width:\(Int(pct))%\"></div></div></td>"
+            body += "<td>\(htmlEscape(levelText(area)))</td><td>\(htmlEscape(testText(area.test)))</td><td class=\"c\">\(area.priority.map(String.init) ?? "")</td></tr>"
         }
         body += "</tbody></table>"
+        if profile.areas.contains(where: \.borderline) { body += "<p class=\"meta\">≈ \(t("на границе: один ответ на шаг выше или ниже меняет уровень", "borderline: one answer one step up or down changes the level"))</p>" }
+        let agreements = profile.areas.compactMap(agreementText)
+        if !agreements.isEmpty { body += "<h2>\(t("Самооценка и тест", "Self-assessment and test"))</h2><ul>" + agreements.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>" }
         for area in profile.deficits where !area.weakest.isEmpty {
-            body += "<h2>\(htmlEscape(labels.area(area.area)))</h2><ul>" + area.weakest.map { "<li>\(htmlEscape(labels.text($0)))</li>" }.joined() + "</ul>"
+            body += "<h2>\(area.priority ?? 0). \(htmlEscape(labels.area(area.area)))</h2><p>\(t("Снизили оценку (утверждение — ответ педагога):", "Pulled the score down (statement — the answer given):"))</p><ul>"
+            body += area.weakest.map { item in "<li>«\(htmlEscape(labels.text(item)))»" + (answerText(item, profile).map { " — <b>\(htmlEscape($0))</b>" } ?? "") + "</li>" }.joined() + "</ul>"
         }
         if let change { body += "<h2>\(t("Изменения", "Change"))</h2><pre>\(htmlEscape(changeText(change)))</pre>" }
         return htmlPage(title: t("Профиль дефицитов", "Deficit profile") + " — " + (profile.respondent ?? ""), language: labels.language, body: body)
@@ -230,7 +360,9 @@ public struct DeficitRendering {
             ("respondents", .integer(group.teachers)),
             ("areas", .array(group.areas.map { a in
                 .object([("id", .string(a.area.id)), ("title", .string(a.area.title)), ("deficits", .integer(a.deficits)), ("share", .number(a.share)),
-                         ("strengths", .integer(a.strengths)), ("scored", .integer(a.scored)), ("groupSeminar", .bool(a.groupSeminar))])
+                         ("strengths", .integer(a.strengths)), ("scored", .integer(a.scored)), ("groupSeminar", .bool(a.groupSeminar)),
+                         ("alpha", .optional(group.reliability.first { $0.area == a.area.id }?.alpha)),
+                         ("alphaComplete", .optional(group.reliability.first { $0.area == a.area.id }?.complete))])
             })),
             ("mentors", .array(group.pairs.map { .object([("mentee", .string($0.mentee)), ("mentor", .string($0.mentor)), ("areas", .array($0.areas.map(JSONOutput.string)))]) })),
             ("uncovered", .array(group.uncovered.map { .object([("mentee", .string($0.mentee)), ("area", .string($0.area))]) })),
@@ -245,6 +377,17 @@ public struct DeficitRendering {
                          ("scores", .object(p.areas.map { ($0.area.id, .optional($0.score)) }))])
             })),
         ])
+    }
+
+    /// «α = 0,78 (n = 24)» or why there is none.
+    func reliabilityText(_ r: AreaReliability) -> String {
+        guard let alpha = r.alpha else {
+            if r.items < 2 { return t("α не считается: меньше двух общих утверждений", "no alpha: fewer than two common statements") }
+            return r.complete < AreaReliability.minimumComplete
+                ? t("α не считается: полных ответов \(r.complete) (нужно от \(AreaReliability.minimumComplete))", "no alpha: \(r.complete) complete answers (\(AreaReliability.minimumComplete) needed)")
+                : t("α не считается: ответы не различаются", "no alpha: the answers do not vary")
+        }
+        return "α = " + labels.language.decimal(alpha, digits: 2) + " (n = \(r.complete))" + (alpha < AreaReliability.warnBelow ? " ⚠" : "")
     }
 
     func marker(_ area: AreaScore?) -> String {
@@ -272,7 +415,14 @@ public struct DeficitRendering {
             out += "  \(TextLayout.pad("\(index + 1).", to: 3)) \(TextLayout.pad(labels.area(a.area), to: 46)) " + t("дефицит у \(a.deficits) (\(Int((a.share * 100).rounded())) %)", "deficit: \(a.deficits) (\(Int((a.share * 100).rounded())) %)")
             if a.strengths > 0 { out += t(", ресурс у \(a.strengths)", ", strength: \(a.strengths)") }
             if a.groupSeminar { out += t("  → групповой семинар", "  → group seminar") }
+            if let r = group.reliability.first(where: { $0.area == a.area.id }) { out += "; " + reliabilityText(r) }
             out += "\n"
+        }
+        let weak = group.reliability.filter { ($0.alpha ?? 1) < AreaReliability.warnBelow }
+        if !weak.isEmpty {
+            out += TextLayout.wrap(t("Внимание: α ниже 0,6 — утверждения области в этой школе согласуются слабо, балл области читайте с осторожностью: ",
+                                     "Note: alpha below 0.6: the area's statements agree weakly in this school; read its score with care: ")
+                                   + weak.compactMap { questionnaire.area($0.area).map(labels.area) }.joined(separator: "; "), to: width).joined(separator: "\n") + "\n"
         }
         out += "\n" + t("Наставнические пары:", "Mentor pairs:") + "\n"
         if group.pairs.isEmpty { out += "  " + t("нет педагогов с ресурсом в нужных областях", "no teacher is strong where others are deficient") + "\n" }

@@ -1,3 +1,4 @@
+import Foundation
 import SurveyEngine
 
 /// The language of human-facing output. Russian is the default; JSON keys and ids are never translated.
@@ -6,6 +7,16 @@ public enum Language: String, Sendable, CaseIterable {
 
     /// Picks the text for this language.
     public func t(_ ru: String, _ en: String) -> String { self == .ru ? ru : en }
+
+    /// A number for people: a decimal comma in Russian («2,6»), a point in English; `digits` after it.
+    public func decimal(_ value: Double, digits: Int = 1) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        var text = digits == 0 ? String(Int(rounded)) : String(format: "%.\(digits)f", rounded)
+        if rounded == 0 && text.hasPrefix("-") { text.removeFirst() }
+        return self == .ru ? text.replacingOccurrences(of: ".", with: ",") : text
+    }
 
     /// "84 критерия", "5 критериев", "21 критерий"; English takes one or other.
     public func count(_ n: Int, ru forms: (one: String, few: String, many: String), en: (one: String, other: String)) -> String {

@@ -1,0 +1,49 @@
+/// Cronbach's alpha per competence area over a school's teachers: how far the statements of one area measure
+/// one thing in this group. Computed over the statements every subject teacher is asked (those bound to a
+/// subject or to class-teacher duty are answered by some only), listwise: a teacher counts where she answered
+/// all of them on the scale («не относится» is no point on the scale, so such a teacher is left out of that
+/// area's alpha).
+public struct AreaReliability: Sendable, Equatable {
+    public var area: String
+    /// Statements the alpha is over.
+    public var items: Int
+    /// Teachers who answered all of them.
+    public var complete: Int
+    /// nil when fewer than `minimumComplete` teachers answered all statements, or the answers do not vary.
+    public var alpha: Double?
+
+    /// Below this many complete answers an alpha says more about chance than about the statements.
+    public static let minimumComplete = 10
+    /// Below this, the area's score should be read with care (the usual rule of thumb for group use).
+    public static let warnBelow = 0.6
+
+    /// Asked of every teacher of a role: no subject or class-teacher condition.
+    static func isCommon(_ rule: Applicability?) -> Bool {
+        guard let rule else { return true }
+        return rule.subjects.isEmpty && rule.exceptSubjects.isEmpty && rule.classTeacher == nil
+    }
+
+    public static func compute(_ responses: [Response], questionnaire q: Questionnaire) -> [AreaReliability] {
+        var rules = q.scoring
+        rules.composites = q.areas.map { area in
+            Composite(id: area.id, title: area.title,
+                      items: q.items.filter { $0.area == area.id && $0.scale != nil && !$0.confidential && isCommon($0.appliesTo) }.map(\.id),
+                      minAnswered: 1)
+        }
+        var scoped = q
+        scoped.scoring = rules
+        var accumulator = TabulationAccumulator(questionnaire: scoped)
+        for response in responses {
+            var answered = response
+            answered.values = response.values.filter { id, value in
+                guard let item = q.item(id), let scale = q.scale(of: item) else { return false }
+                return !(scale.option(value: value)?.notApplicable ?? false)
+            }
+            accumulator.add(answered)
+        }
+        return accumulator.result().composites.map { result in
+            AreaReliability(area: result.composite.id, items: result.composite.items.count, complete: result.complete,
+                            alpha: result.complete >= minimumComplete ? result.alpha : nil)
+        }
+    }
+}
