@@ -49,6 +49,14 @@ struct SelfDiagnosisTests {
         #expect(moved.band?.id == "partial" && moved.borderline)
         let inside = try #require(profile([3, 3, 3, 3, 3, 3, 2]))
         #expect(inside.band?.id == "none" && !inside.borderline)
+        // One step up lands exactly on a cut-off (27/8 → 28/8 = 3,5): the band includes its «from», so that
+        // is «ресурс», and the score is borderline.
+        let health = Self.statements("health")
+        #expect(health.count == 8)
+        var values: [String: Double] = [:]
+        for (index, item) in health.enumerated() { values[item.id] = index < 3 ? 4 : 3 }
+        let edge = try #require(Self.area(DeficitProfile(Response(respondent: "Т", values: values), questionnaire: Self.q), "health"))
+        #expect(edge.mean == 3.375 && edge.band?.id == "none" && edge.borderline)
     }
 
     /// «Не относится к моей работе» is neither a deficit nor a strength: however many statements get it, the
