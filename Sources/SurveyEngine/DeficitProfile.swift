@@ -60,7 +60,9 @@ public struct AreaScore: Sendable, Equatable {
     /// Why there is no score, when there is none.
     public var withheld: Withheld? {
         guard score == nil else { return nil }
-        return notApplicable > 0 && answered + notApplicable >= total / 2 ? .mostlyNotApplicable : .tooFewAnswers
+        // Whichever took more answers away: «не относится» or blanks.
+        let blanks = total - notApplicable - answered
+        return notApplicable > 0 && notApplicable >= blanks ? .mostlyNotApplicable : .tooFewAnswers
     }
 
     public init(area: Area, score: Double?, mean: Double? = nil, band: Band?, selfBand: Band? = nil, answered: Int, total: Int,
@@ -127,7 +129,7 @@ public struct DeficitProfile: Sendable, Equatable {
             let items = q.items.filter { $0.area == area.id && $0.scale != nil && !$0.confidential && q.applies($0, to: context) }
             var keyed: [(item: Item, pomp: Double, value: Double)] = []
             var notApplicable = 0
-            var step = 1.0
+            var step = 1.0, span = 1.0
             for item in items {
                 // A value outside the scale's range (a damaged store, a scale narrowed after answers were
                 // stored) is not an answer: it would put the score outside 0–100.
@@ -136,7 +138,9 @@ public struct DeficitProfile: Sendable, Equatable {
                 guard value >= scale.minValue && value <= scale.maxValue else { continue }
                 let k = scale.keyed(value, reverse: item.reverse)
                 keyed.append((item, scale.pomp(k), k))
-                step = scale.scaleOptions.count > 1 ? (scale.maxValue - scale.minValue) / Double(scale.scaleOptions.count - 1) : 1
+                // One answer one option up or down moves its value by `step` on a scale `span` wide.
+                span = scale.maxValue - scale.minValue
+                step = scale.scaleOptions.count > 1 ? span / Double(scale.scaleOptions.count - 1) : 1
             }
             let applicable = items.count - notApplicable
             let enough = applicable > 0 && keyed.count >= max(1, rule.minAnswers)
@@ -147,14 +151,7 @@ public struct DeficitProfile: Sendable, Equatable {
             let mean = enough ? keyed.map(\.value).reduce(0, +) / Double(keyed.count) : nil
             let basis = rule.bandsOn == .mean ? mean : score
             let selfBand = basis.flatMap { q.scoring.band(for: $0) }
-            // One answer one step up or down moves the basis by this much.
-            var borderline = false
-            if let basis, let selfBand, !keyed.isEmpty {
-                let delta = (rule.bandsOn == .mean ? step : step * 100 / max(1e-9, (q.scale(of: keyed[0].item)?.maxValue ?? 1) - (q.scale(of: keyed[0].item)?.minValue ?? 0))) / Double(keyed.count)
-                let lower = q.scoring.bands.first?.from ?? basis, upper = q.scoring.bands.last?.to ?? basis
-                let down = q.scoring.band(for: max(lower, basis - delta + 1e-9)), up = q.scoring.band(for: min(upper, basis + delta - 1e-9))
-                borderline = down?.id != selfBand.id || up?.id != selfBand.id
-            }
+            let borderline = basis.map { Self.isBorderline($0, answers: keyed.count, step: rule.bandsOn == .mean ? step : 100 * step / max(1e-9, span), rules: q.scoring) } ?? false
             let weakest = keyed.filter { $0.pomp < 50 }.sorted { $0.pomp < $1.pomp }.map(\.item)
             let test = Self.testResult(response, q, area: area, context: context)
             var band = selfBand
@@ -194,6 +191,16 @@ public struct DeficitProfile: Sendable, Equatable {
         open.reserveCapacity(response.values.count)
         for item in q.items where !item.confidential { if let value = response.values[item.id] { open[item.id] = value } }
         return open
+    }
+
+    /// Whether one of `answers` answers moved one option up or down would put `basis` in another band. The
+    /// shifted value is nudged up by a hair before banding: a band includes its `from`, so landing exactly on
+    /// a cut-off (which floating point may put a hair below) belongs to the upper band.
+    static func isBorderline(_ basis: Double, answers: Int, step: Double, rules: ScoringRules) -> Bool {
+        guard answers > 0, let here = rules.band(for: basis), let lower = rules.bands.first?.from, let upper = rules.bands.last?.to else { return false }
+        let delta = step / Double(answers)
+        let down = rules.band(for: max(lower, basis - delta + 1e-9)), up = rules.band(for: min(upper, basis + delta + 1e-9))
+        return down?.id != here.id || up?.id != here.id
     }
 
     static func testResult(_ response: Response, _ q: Questionnaire, area: Area, context: TeacherContext) -> TestResult? {
@@ -243,6 +250,8 @@ public struct ProfileChange: Sendable, Equatable {
     }
 
     public var areas: [AreaChange]
+
+    public init(areas: [AreaChange]) { self.areas = areas }
 
     public init(before: DeficitProfile, after: DeficitProfile) {
         areas = after.areas.map { now in

@@ -54,8 +54,11 @@ public struct DevelopmentCard: Sendable {
     public var regressions: [(item: Item, from: String, to: String)]
     /// Criteria at the lowest level at two consecutive stages.
     public var stuckAtLowest: [(item: Item, stages: [String])]
-    /// The weakest criteria at the latest stage, with the level to aim for.
+    /// Generated suggestions, few by design (the definition's `scoring.suggestions`): per domain the
+    /// criteria at its lowest level at the latest stage, with the level to aim for.
     public var plannedWork: [(item: Item, level: Int, target: Option)]
+    /// The teacher's own measures: stage id → the free-text items filled at that stage, in item order.
+    public var measures: [String: [(item: Item, text: String)]] = [:]
 }
 
 /// Monitoring computations over stored sheets: responses whose respondent is the child and whose stage is set.
@@ -113,8 +116,8 @@ public struct MonitoringAnalysis: Sendable {
         return StageSummary(stage: stage, children: responses.count, criteria: criteria, areas: areas)
     }
 
-    /// Children rated at any stage, in name order.
-    public var children: [String] { Array(Set(byStage.values.flatMap { $0.compactMap(\.respondent) })).sorted() }
+    /// Children rated at any stage, in natural name order (№3 before №10).
+    public var children: [String] { Array(Set(byStage.values.flatMap { $0.compactMap(\.respondent) })).sorted(by: NaturalOrder.less) }
 
     /// A child's development card; nil when the child was never rated. Names compare folded.
     public func card(for child: String) -> DevelopmentCard? {
@@ -144,18 +147,39 @@ public struct MonitoringAnalysis: Sendable {
                 if a == lowest && b == lowest { stuck.append((item, [before.0.id, after.0.id])) }
             }
         }
-        // Planned work: criteria at the lowest level the child has at the latest stage, aiming one level up.
+        // Suggestions: per domain the criteria at its lowest level at the latest stage (below the top), those
+        // stuck at level I first; a few per domain and a few in all, so that they stay readable.
         var planned: [(Item, Int, Option)] = []
         if let latest = perStage.last?.1 {
-            let rated = questionnaire.scoredItems.compactMap { item in latest.values[item.id].flatMap(Self.level).map { (item, $0) } }
-            if let minimum = rated.map(\.1).min(), Double(minimum) < levels.maxValue {
-                for (item, level) in rated where level == minimum {
-                    if let target = levels.option(value: Double(level + 1)) { planned.append((item, level, target)) }
-                }
+            let rule = questionnaire.scoring.suggestions
+            let stuckIDs = Set(stuck.map(\.0.id))
+            let order = Dictionary(questionnaire.items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+            func domain(_ item: Item) -> String { item.area.flatMap(questionnaire.area)?.domain ?? "" }
+            let rated = questionnaire.scoredItems.compactMap { item in latest.values[item.id].flatMap(Self.level).map { (item: item, level: $0) } }
+            var picked: [(item: Item, level: Int, rank: Int)] = []
+            for key in Array(Set(rated.map { domain($0.item) })) {
+                let inDomain = rated.filter { domain($0.item) == key }
+                guard let lowest = inDomain.map(\.level).min(), Double(lowest) < levels.maxValue else { continue }
+                let weakest = inDomain.filter { $0.level == lowest }
+                    .sorted { (stuckIDs.contains($0.item.id) ? 0 : 1, order[$0.item.id] ?? 0) < (stuckIDs.contains($1.item.id) ? 0 : 1, order[$1.item.id] ?? 0) }
+                picked += weakest.prefix(rule.perDomain).enumerated().map { (item: $1.item, level: $1.level, rank: $0) }
+            }
+            // Every weak domain gets its first suggestion before any gets a second.
+            picked.sort { ($0.rank, $0.level, stuckIDs.contains($0.item.id) ? 0 : 1, order[$0.item.id] ?? 0) < ($1.rank, $1.level, stuckIDs.contains($1.item.id) ? 0 : 1, order[$1.item.id] ?? 0) }
+            for (item, level, _) in picked.prefix(rule.total).sorted(by: { (order[$0.item.id] ?? 0) < (order[$1.item.id] ?? 0) }) {
+                if let target = levels.option(value: Double(level + 1)) { planned.append((item, level, target)) }
             }
         }
-        return DevelopmentCard(child: name, stages: stages, ratedStages: perStage.map(\.0), change: change,
-                               regressions: regressions, stuckAtLowest: stuck, plannedWork: planned)
+        var measures: [String: [(item: Item, text: String)]] = [:]
+        let freeText = questionnaire.items.filter(\.isFreeText)
+        for (stage, response) in perStage {
+            let filled = freeText.compactMap { item in response.texts[item.id].flatMap { $0.isEmpty ? nil : (item: item, text: $0) } }
+            if !filled.isEmpty { measures[stage.id] = filled }
+        }
+        var card = DevelopmentCard(child: name, stages: stages, ratedStages: perStage.map(\.0), change: change,
+                                   regressions: regressions, stuckAtLowest: stuck, plannedWork: planned)
+        card.measures = measures
+        return card
     }
 
     /// Per criterion and child, how levels moved between two stages (for the class dynamics view).

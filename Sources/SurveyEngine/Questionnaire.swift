@@ -27,6 +27,9 @@ public struct Questionnaire: Sendable, Equatable {
     public var context: [ContextField]
     /// Labels in other languages, keyed by language code (`en`), then by the id they translate.
     public var translations: [String: Translation]
+    /// Variants of one definition for different groups (taught in Russian, taught in Kazakh): the first keeps
+    /// the definition's id, each other is the questionnaire `<id>-<variant id>` (see `variant(_:)`).
+    public var variants: [Variant] = []
 
     public init(
         id: String, version: String = "1", kind: QuestionnaireKind, title: String, language: String = "ru",
@@ -49,6 +52,39 @@ public struct Questionnaire: Sendable, Equatable {
         self.translations = translations
         self.context = context
     }
+
+    /// Whether an item is part of a variant: items of common areas and items without an area always are.
+    public func isActive(_ item: Item, in variant: String) -> Bool {
+        guard let area = item.area.flatMap(self.area), let own = area.variant else { return true }
+        return own == variant
+    }
+
+    /// The questionnaire one variant is: its own areas and the common ones, their items; the first variant
+    /// keeps the id, another gets `<id>-<variant id>` and its title. Without variants, itself.
+    public func variant(_ variant: Variant) -> Questionnaire {
+        var q = self
+        let isFirst = variants.first?.id == variant.id
+        q.variants = []
+        q.areas = areas.filter { $0.variant == nil || $0.variant == variant.id }
+        q.items = items.filter { isActive($0, in: variant.id) }
+        // Translations of the other variants' areas go with them.
+        let dropped = Set(areas.map(\.id)).subtracting(q.areas.map(\.id))
+        let kept = Set(q.items.map(\.id))
+        q.translations = translations.mapValues { t in
+            var t = t
+            t.names = t.names.filter { !dropped.contains($0.key) }
+            t.items = t.items.filter { kept.contains($0.key) }
+            return t
+        }
+        if !isFirst {
+            q.id = id + "-" + variant.id
+            if let title = variant.questionnaireTitle { q.title = title }
+        }
+        return q
+    }
+
+    /// Every questionnaire the definition gives: itself, or one per variant (the first keeping the id).
+    public var resolvedVariants: [Questionnaire] { variants.isEmpty ? [self] : variants.map(variant) }
 
     public func scale(_ id: String) -> ResponseScale? { scales.first { $0.id == id } }
     public func area(_ id: String) -> Area? { areas.first { $0.id == id } }
@@ -150,11 +186,27 @@ public struct Domain: Sendable, Equatable {
     }
 }
 
+/// One variant of a definition: who it is for, and the title its questionnaire carries.
+public struct Variant: Sendable, Equatable {
+    public var id: String
+    /// Who uses it: «Группы с казахским языком обучения».
+    public var title: String
+    /// The questionnaire's title in this variant (the first variant keeps the definition's).
+    public var questionnaireTitle: String?
+    public init(id: String, title: String, questionnaireTitle: String? = nil) {
+        self.id = id
+        self.title = title
+        self.questionnaireTitle = questionnaireTitle
+    }
+}
+
 /// A competence area (deficits) or an area of organised activity (monitoring).
 public struct Area: Sendable, Equatable {
     public var id: String
     public var title: String
     public var domain: String?
+    /// The variant the area belongs to (nil: common to all variants).
+    public var variant: String?
     public init(id: String, title: String, domain: String? = nil) {
         self.id = id
         self.title = title
@@ -197,6 +249,14 @@ public struct Item: Sendable, Equatable {
     public var source: String?
     /// Descriptors written for this statement, one per option of its scale in order; nil = the scale's own.
     public var descriptors: [String]?
+    /// Monitoring: what the child observably does at each level (level value → indicator), so that a level
+    /// is judged against this criterion's own description, not only the scale's generic one.
+    public var indicators: [Int: String] = [:]
+    /// Other codes accepted for this item in an answer file's header, such as an ASCII spelling of a code
+    /// whose letter cp1251 cannot hold («5-A.1» for «5-Ә.1»).
+    public var aliases: [String] = []
+    /// Monitoring: a free-text item for one domain (the teacher's measures for «Физическое развитие»).
+    public var domain: String?
 
     public init(
         id: String, number: Int, text: String, scale: String?, area: String? = nil,

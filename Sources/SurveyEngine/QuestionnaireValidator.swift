@@ -49,8 +49,12 @@ public enum QuestionnaireValidator {
 
         // Items.
         if q.items.isEmpty { report("$.items", "no items") }
-        duplicates(q.items.map(\.id)) { i, id in report("$.items[\(i)].id", "duplicate item id \"\(id)\"") }
-        duplicates(q.items.map(\.number)) { i, n in report("$.items[\(i)].number", "duplicate item number \(n)") }
+        if q.variants.isEmpty {
+            duplicates(q.items.map(\.id)) { i, id in report("$.items[\(i)].id", "duplicate item id \"\(id)\"") }
+            duplicates(q.items.map(\.number)) { i, n in report("$.items[\(i)].number", "duplicate item number \(n)") }
+        } else {
+            checkVariants(q, report: report)
+        }
         let scaleIDs = q.scales.map(\.id), areaIDs = q.areas.map(\.id)
         for (i, item) in q.items.enumerated() {
             let path = "$.items[\(i)]"
@@ -80,6 +84,39 @@ public enum QuestionnaireValidator {
     }
 
     // MARK: - Scales
+
+    /// Variants (groups taught in Russian or in Kazakh): an area may belong to one variant; within each
+    /// variant — its own areas plus the common ones — codes and numbers are unique, so two variant areas
+    /// that claim the same code for one group clash.
+    private static func checkVariants(_ q: Questionnaire, report: (String, String) -> Void) {
+        duplicates(q.variants.map(\.id)) { i, id in report("$.variants[\(i)].id", "duplicate variant id \"\(id)\"") }
+        for (v, variant) in q.variants.enumerated() where !isSafeIdentifier(variant.id) {
+            report("$.variants[\(v)].id", "variant id \"\(variant.id)\" must be letters, digits, '-', '_' or '.'")
+        }
+        let variantIDs = Set(q.variants.map(\.id))
+        for (a, area) in q.areas.enumerated() {
+            if let variant = area.variant, !variantIDs.contains(variant) {
+                report("$.areas[\(a)].variant", "unknown variant \"\(variant)\"\(hint(variant, q.variants.map(\.id)))")
+            }
+        }
+        var reported = Set<String>()
+        for variant in q.variants {
+            let active = q.items.indices.filter { q.isActive(q.items[$0], in: variant.id) }
+            func clash<T: Hashable>(_ key: (Item) -> T, _ field: String, _ describe: (T) -> String) {
+                var first: [T: Int] = [:]
+                for i in active {
+                    let k = key(q.items[i])
+                    guard let earlier = first[k] else { first[k] = i; continue }
+                    let path = "$.items[\(i)].\(field)"
+                    guard reported.insert(path).inserted else { continue }
+                    let areas = [q.items[earlier].area, q.items[i].area].map { "\"\($0 ?? "—")\"" }
+                    report(path, "duplicate item \(field) \(describe(k)) in variant \"\(variant.id)\": areas \(areas[0]) and \(areas[1]) clash")
+                }
+            }
+            clash(\.id, "id") { "\"\($0)\"" }
+            clash(\.number, "number") { "\($0)" }
+        }
+    }
 
     private static func checkScale(_ scale: ResponseScale, path: String, report: (String, String) -> Void) {
         if scale.options.isEmpty {
@@ -224,6 +261,45 @@ public enum QuestionnaireValidator {
                 if let scale = q.scale(of: item), scale.kind != .levels {
                     report("$.items[\(i)].scale", "monitoring criteria are rated on a level scale; \"\(scale.id)\" is \(scale.kind.rawValue)")
                 }
+                // Seed 002: «тремя индикаторами, заданными каждому критерию» — one observable indicator per level.
+                if let scale = q.scale(of: item), scale.kind == .levels {
+                    let levels = scale.options.map { Int($0.value) }
+                    let missing = levels.filter { (item.indicators[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+                    if !missing.isEmpty {
+                        report("$.items[\(i)].indicators", "criterion \"\(item.id)\" needs an indicator for each of the \(levels.count) levels; missing: \(missing.map { "\"\($0)\"" }.joined(separator: ", "))")
+                    }
+                    for level in item.indicators.keys.sorted() where !levels.contains(level) {
+                        report("$.items[\(i)].indicators.\(level)", "\"\(scale.id)\" has no level \(level)")
+                    }
+                }
+            }
+        }
+        for (i, item) in q.items.enumerated() {
+            guard let domain = item.domain else { continue }
+            if !item.isFreeText { report("$.items[\(i)].domain", "only a free-text item (the teacher's measures) names a domain; a criterion's domain is its area's") }
+            if !q.domains.contains(where: { $0.id == domain }) {
+                let hint = TextFolding.nearest(domain, among: q.domains.map(\.id)).map { " (did you mean \"\($0)\"?)" } ?? ""
+                report("$.items[\(i)].domain", "unknown domain \"\(domain)\"\(hint)")
+            }
+        }
+        if q.kind != .monitoring {
+            for (i, item) in q.items.enumerated() where !item.indicators.isEmpty {
+                report("$.items[\(i)].indicators", "indicators are for monitoring criteria")
+            }
+        }
+        // Aliases name an item in a header: no alias may fold like another item's id, text or alias.
+        var spellings: [String: String] = [:]
+        for item in q.items {
+            for spelling in [item.id, item.text] where spellings[TextFolding.fold(spelling)] == nil { spellings[TextFolding.fold(spelling)] = item.id }
+        }
+        for (i, item) in q.items.enumerated() {
+            for (a, alias) in item.aliases.enumerated() {
+                let key = TextFolding.fold(alias)
+                if key.isEmpty { report("$.items[\(i)].aliases[\(a)]", "an empty alias"); continue }
+                if let owner = spellings[key], owner != item.id {
+                    report("$.items[\(i)].aliases[\(a)]", "alias \"\(alias)\" already names item \"\(owner)\"")
+                }
+                spellings[key] = item.id
             }
         }
         if q.kind == .deficits && !q.scoring.bands.isEmpty && !q.scoring.bands.contains(where: \.deficit) {

@@ -22,9 +22,11 @@ public struct Response: Sendable, Equatable {
     }
 
     /// The key under which a later response replaces an earlier one: the same respondent at the same stage.
-    /// Anonymous responses never replace each other.
+    /// Names compare folded (case, runs of spaces, ё/е), the one rule for a person's name everywhere, so
+    /// «морозова  татьяна» is «Морозова Татьяна». Anonymous responses never replace each other.
     public var identity: String? {
         guard let respondent else { return nil }
-        return stage.map { "\(respondent)\u{1F}\($0)" } ?? respondent
+        let person = TextFolding.fold(respondent)
+        return stage.map { "\(person)\u{1F}\($0)" } ?? person
     }
 }

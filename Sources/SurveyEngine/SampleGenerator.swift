@@ -103,6 +103,8 @@ public struct SampleGenerator: Sendable {
                 continue
             }
             guard let scale = questionnaire.scale(of: item) else {
+                // A monitoring sheet's free text is the teacher's measures, written after the stage: left empty.
+                if questionnaire.kind == .monitoring { cells.append(""); continue }
                 cells.append(Double.random(in: 0..<1, using: &random) < 0.3 ? Self.comments[Int(random.next() % UInt64(Self.comments.count))] : "")
                 continue
             }

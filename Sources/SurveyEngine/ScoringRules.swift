@@ -12,6 +12,8 @@ public struct ScoringRules: Sendable, Equatable {
     public var testBands: [Band]
     /// Bands over the confidential block's score (POMP), shown to the person only.
     public var confidentialBands: [Band]
+    /// Monitoring: how many generated suggestions a development card lists.
+    public var suggestions = SuggestionRule()
 
     public init(composites: [Composite] = [], area: AreaRule? = nil, bands: [Band] = [], testBands: [Band] = [],
                 confidentialBands: [Band] = []) {
@@ -115,5 +117,16 @@ public struct Band: Sendable, Equatable {
         self.answer = answer
         self.equivalent = equivalent
         self.overrides = overrides
+    }
+}
+
+/// The generated suggestions of a development card are few, so the teacher's own measures stay the plan:
+/// the weakest criteria, at most `perDomain` in a domain and `total` in all.
+public struct SuggestionRule: Sendable, Equatable {
+    public var perDomain: Int
+    public var total: Int
+    public init(perDomain: Int = 2, total: Int = 7) {
+        self.perDomain = perDomain
+        self.total = total
     }
 }

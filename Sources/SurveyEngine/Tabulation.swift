@@ -263,18 +263,36 @@ struct CompositeAccumulator: Sendable {
     }
 }
 
-/// Rounds shares of a total to whole percents that add up to exactly 100 (largest remainder, ties by
-/// option order). All zeros when nothing was answered.
+/// Rounds shares of a total to whole percents that add up to exactly 100 (largest remainder). Equal counts
+/// always get equal percents: among options with equal remainders the extra points go to whole groups of
+/// equal counts whose sizes add up to what is missing (4, 7, 4 of 15 → 27, 46, 27, not 27, 47, 26); only when
+/// no such choice exists are ties broken by option order. All zeros when nothing was answered.
 public func largestRemainderPercents(_ counts: [Int]) -> [Int] {
     let total = counts.reduce(0, +)
     guard total > 0 else { return counts.map { _ in 0 } }
     var floors = counts.map { $0 * 100 / total }
     let remainders = counts.map { ($0 * 100) % total }
     var missing = 100 - floors.reduce(0, +)
-    // Highest remainder first; among equals, the earlier option (stable sort keeps display order).
-    for index in remainders.indices.sorted(by: { remainders[$0] > remainders[$1] }) where missing > 0 {
-        floors[index] += 1
-        missing -= 1
+    // Remainders from the highest; each level's options fall into groups of equal counts (in display order).
+    for remainder in Set(remainders).sorted(by: >) where missing > 0 {
+        let level = remainders.indices.filter { remainders[$0] == remainder && counts[$0] > 0 }
+        if level.count <= missing {
+            for index in level { floors[index] += 1 }
+            missing -= level.count
+            continue
+        }
+        var groups: [[Int]] = []
+        for index in level {
+            if let g = groups.firstIndex(where: { counts[$0[0]] == counts[index] }) { groups[g].append(index) } else { groups.append([index]) }
+        }
+        // The first subset of whole groups (in display order) whose sizes make up exactly what is missing.
+        var chosen: [Int]?
+        for mask in 1..<(1 << min(groups.count, 16)) {
+            let picked = groups.indices.filter { mask & (1 << $0) != 0 }
+            if picked.map({ groups[$0].count }).reduce(0, +) == missing { chosen = picked.flatMap { groups[$0] }; break }
+        }
+        for index in chosen ?? Array(level.prefix(missing)) { floors[index] += 1 }
+        missing = 0
     }
     return floors
 }

@@ -5,6 +5,7 @@
 /// declares it as an alias), so folding never merges two different words.
 public enum TextFolding {
     public static func fold(_ text: String) -> String {
+        if let folded = foldRussianOrASCII(text) { return folded }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
@@ -23,6 +24,48 @@ public enum TextFolding {
             }
         }
         return out
+    }
+
+    /// `fold` on UTF-8 bytes for text of ASCII and the Russian alphabet only (names, labels: nearly every
+    /// call), with no `lowercased()` String in between; nil for any other text, which takes the general path.
+    /// The result is the same as the general path's (a test compares them).
+    static func foldRussianOrASCII(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b < 0x80 {
+                    if b == 0x20 || (0x09...0x0D).contains(b) {
+                        pendingSpace = !out.isEmpty
+                        i += 1
+                        continue
+                    }
+                    if pendingSpace { out.append(0x20); pendingSpace = false }
+                    out.append((0x41...0x5A).contains(b) ? b | 0x20 : b)
+                    i += 1
+                    continue
+                }
+                guard i + 1 < bytes.count else { return nil }
+                let c = bytes[i + 1]
+                var pair: (UInt8, UInt8)
+                switch (b, c) {
+                case (0xD0, 0x90...0x9F): pair = (0xD0, c + 0x20)        // А–П → а–п
+                case (0xD0, 0xA0...0xAF): pair = (0xD1, c - 0x20)        // Р–Я → р–я
+                case (0xD0, 0xB0...0xBF), (0xD1, 0x80...0x8F): pair = (b, c)  // а–я
+                case (0xD0, 0x81), (0xD1, 0x91): pair = (0xD0, 0xB5)     // Ё, ё → е
+                default: return nil
+                }
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(pair.0)
+                out.append(pair.1)
+                i += 2
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Roman numerals for levels, as typed: Latin I/V or Cyrillic І (U+0406) and Ⅰ-style ligatures.
@@ -86,5 +129,78 @@ public enum TextFolding {
             swap(&previous, &current)
         }
         return previous[y.count] <= limit ? previous[y.count] : nil
+    }
+}
+
+/// Latin and Cyrillic letters that look the same (Excel users type «Cогласен» with a Latin C, or a code
+/// «5-K.1» with a Latin K): the twins of folded (lower-case) text, and where a word mixes the two scripts.
+///
+/// A twin is tried only after the text as typed failed to match, and taken only when exactly one of the two
+/// twins matches, so folding never turns one known word into another.
+public enum LookAlikeLetters {
+    /// Lower-case pairs whose upper or lower forms look alike: a/а, b/в (B), c/с, e/е, h/н (H), k/к, m/м (M),
+    /// o/о, p/р, t/т (T), x/х, y/у.
+    static let latinToCyrillic: [Unicode.Scalar: Unicode.Scalar] = [
+        "a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р", "t": "т", "x": "х", "y": "у",
+    ]
+    static let cyrillicToLatin: [Unicode.Scalar: Unicode.Scalar] = Dictionary(uniqueKeysWithValues: latinToCyrillic.map { ($1, $0) })
+
+    /// Folded text with every Latin look-alike made Cyrillic, and with every Cyrillic look-alike made Latin;
+    /// nil where nothing would change.
+    public static func twins(ofFolded text: String) -> (cyrillic: String?, latin: String?) {
+        func swapped(_ table: [Unicode.Scalar: Unicode.Scalar]) -> String? {
+            var out = String.UnicodeScalarView()
+            var changed = false
+            for scalar in text.unicodeScalars {
+                if let twin = table[scalar] { out.append(twin); changed = true } else { out.append(scalar) }
+            }
+            return changed ? String(out) : nil
+        }
+        return (swapped(latinToCyrillic), swapped(cyrillicToLatin))
+    }
+
+    /// The one key among `known` that a twin of `folded` names, or nil when none or both do.
+    public static func resolve(_ folded: String, in known: (String) -> Bool) -> String? {
+        let (cyrillic, latin) = twins(ofFolded: folded)
+        let hits = [cyrillic, latin].compactMap { $0 }.filter(known)
+        return hits.count == 1 ? hits[0] : nil
+    }
+
+    public enum Script: Sendable, Equatable { case latin, cyrillic }
+
+    /// A letter of the other script inside a word: the letter as typed, its script and its position (1-based,
+    /// in characters of the whole text). Nil when no word mixes Latin and Cyrillic letters.
+    public static func stray(in text: String) -> (letter: Character, script: Script, position: Int)? {
+        // One pass, word by word: linear in the text, however long (a 1 MB cell is refused, not parsed twice).
+        var word: [(Character, Script?)] = []
+        var wordStart = 0, position = 0
+        func check() -> (letter: Character, script: Script, position: Int)? {
+            let latin = word.filter { $0.1 == .latin }.count, cyrillic = word.filter { $0.1 == .cyrillic }.count
+            guard latin > 0 && cyrillic > 0 else { return nil }
+            // The minority script is the stray one; on a tie, the Latin letter inside a Russian text.
+            let strayScript: Script = latin <= cyrillic ? .latin : .cyrillic
+            guard let offset = word.firstIndex(where: { $0.1 == strayScript }) else { return nil }
+            return (word[offset].0, strayScript, wordStart + offset + 1)
+        }
+        for character in text {
+            if character.isWhitespace {
+                if let found = check() { return found }
+                word.removeAll(keepingCapacity: true)
+                wordStart = position + 1
+            } else {
+                word.append((character, script(of: character)))
+            }
+            position += 1
+        }
+        return check()
+    }
+
+    static func script(of character: Character) -> Script? {
+        guard let scalar = character.unicodeScalars.first, character.isLetter else { return nil }
+        switch scalar.value {
+        case 0x41...0x5A, 0x61...0x7A: return .latin
+        case 0x0400...0x04FF: return .cyrillic
+        default: return nil
+        }
     }
 }

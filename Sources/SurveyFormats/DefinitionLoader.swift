@@ -15,6 +15,8 @@ public enum DefinitionLoader {
     public struct Outcome: Sendable {
         public var questionnaire: Questionnaire?
         public var problems: [Diagnostic]
+        /// Every questionnaire the file gives: one, or one per variant (the first is `questionnaire`).
+        public var variants: [Questionnaire] = []
         public var isValid: Bool { questionnaire != nil && problems.isEmpty }
     }
 
@@ -24,7 +26,7 @@ public enum DefinitionLoader {
             let bytes = try FileIO.readAll(path: path, limit: maxFileSize)
             return decode(bytes, file: name)
         } catch {
-            return Outcome(questionnaire: nil, problems: [Diagnostic(file: path, message: error.description)])
+            return Outcome(questionnaire: nil, problems: [Diagnostic(file: path, message: error.description)], variants: [])
         }
     }
 
@@ -35,20 +37,30 @@ public enum DefinitionLoader {
             root = try JSONTreeParser.parse(bytes)
         } catch {
             let (line, column) = lines.position(of: error.offset)
-            return Outcome(questionnaire: nil, problems: [Diagnostic(file: file, line: line, column: column, message: error.message)])
+            return Outcome(questionnaire: nil, problems: [Diagnostic(file: file, line: line, column: column, message: error.message)], variants: [])
         }
         var reader = TreeReader()
         let questionnaire = reader.questionnaire(root)
         var problems = reader.problems
         if let questionnaire, problems.isEmpty {
             problems = QuestionnaireValidator.problems(in: questionnaire).map { ($0.path, $0.message) }
+            // Each variant must be a valid questionnaire on its own too (paths are the variant's, so only
+            // problems the whole file does not already show are added, at the variants' list).
+            if problems.isEmpty {
+                for (v, variant) in questionnaire.variants.enumerated() {
+                    for problem in QuestionnaireValidator.problems(in: questionnaire.variant(variant)) {
+                        problems.append(("$.variants[\(v)]", "variant \"\(variant.id)\": \(problem.path): \(problem.message)"))
+                    }
+                }
+            }
         }
         let diagnostics = problems.map { path, message in
             let offset = reader.offset(nearest: path)
             let (line, column) = lines.position(of: offset)
             return Diagnostic(file: file, line: line, column: column, path: path, message: message)
         }
-        return Outcome(questionnaire: diagnostics.isEmpty ? questionnaire : nil, problems: diagnostics)
+        return Outcome(questionnaire: diagnostics.isEmpty ? questionnaire?.resolvedVariants.first : nil, problems: diagnostics,
+                       variants: diagnostics.isEmpty ? questionnaire?.resolvedVariants ?? [] : [])
     }
 }
 
@@ -92,6 +104,14 @@ struct TreeReader {
         let areas = o.array("areas", &self, required: false) { r, node, path in r.area(node, path) }
         let stages = o.array("stages", &self, required: false) { r, node, path in r.stage(node, path) }
         let items = o.array("items", &self) { r, node, path in r.item(node, path) }
+        let variants = o.array("variants", &self, required: false) { r, node, path -> Variant? in
+            guard var v = r.object(node, path) else { return nil }
+            let id = v.string("id", &r), title = v.string("title", &r)
+            let questionnaireTitle = v.string("questionnaireTitle", &r, required: false)
+            v.finish(&r)
+            guard let id, let title else { return nil }
+            return Variant(id: id, title: title, questionnaireTitle: questionnaireTitle)
+        }
         let context = o.array("context", &self, required: false) { r, node, path in r.contextField(node, path) }
         var scoring = ScoringRules()
         if let node = o.member("scoring", &self, required: false) {
@@ -108,10 +128,12 @@ struct TreeReader {
         }
         o.finish(&self)
         guard let id, let kind, let title, let scales, let items else { return nil }
-        return Questionnaire(
+        var q = Questionnaire(
             id: id, version: version, kind: kind, title: title, language: language, description: description,
             scales: scales, domains: domains ?? [], areas: areas ?? [], stages: stages ?? [], items: items,
             scoring: scoring, translations: translations, context: context ?? [])
+        q.variants = variants ?? []
+        return q
     }
 
     mutating func contextField(_ node: JSONNode, _ path: String) -> ContextField? {
@@ -208,9 +230,12 @@ struct TreeReader {
         guard var o = object(node, path) else { return nil }
         let id = o.string("id", &self), title = o.string("title", &self)
         let domain = o.string("domain", &self, required: false)
+        let variant = o.string("variant", &self, required: false)
         o.finish(&self)
         guard let id, let title else { return nil }
-        return Area(id: id, title: title, domain: domain)
+        var area = Area(id: id, title: title, domain: domain)
+        area.variant = variant
+        return area
     }
 
     mutating func stage(_ node: JSONNode, _ path: String) -> Stage? {
@@ -248,11 +273,29 @@ struct TreeReader {
         let confidential = o.bool("confidential", &self, required: false) ?? false
         let source = o.string("source", &self, required: false)
         let descriptors = o.array("descriptors", &self, required: false) { r, node, path in r.string(node, path) }
+        let indicators = indicatorMap(o.member("indicators", &self, required: false), "\(path).indicators")
+        let aliases = o.array("aliases", &self, required: false) { r, node, path in r.string(node, path) }
+        let domain = o.string("domain", &self, required: false)
         o.finish(&self)
         guard let id, let number, let text, scaleIsValid, kind != "test" || test != nil else { return nil }
-        return Item(id: id, number: number, text: text, scale: scale, area: area, reverse: reverse, required: required,
-                    test: test, appliesTo: appliesTo, confidential: confidential, source: source,
-                    descriptors: descriptors.flatMap { $0.isEmpty ? nil : $0 })
+        var item = Item(id: id, number: number, text: text, scale: scale, area: area, reverse: reverse, required: required,
+                        test: test, appliesTo: appliesTo, confidential: confidential, source: source,
+                        descriptors: descriptors.flatMap { $0.isEmpty ? nil : $0 })
+        item.indicators = indicators
+        item.aliases = aliases ?? []
+        item.domain = domain
+        return item
+    }
+
+    /// `"indicators": {"1": "…", "2": "…", "3": "…"}`: keys are level values.
+    mutating func indicatorMap(_ node: JSONNode?, _ path: String) -> [Int: String] {
+        var map: [Int: String] = [:]
+        for (key, text) in stringMap(node, path) {
+            if let level = Int(key), String(level) == key { map[level] = text } else {
+                report("\(path).\(key)", "an indicator is keyed by a level value (\"1\", \"2\", \"3\"), not \"\(key)\"")
+            }
+        }
+        return map
     }
 
     mutating func scoring(_ node: JSONNode, _ path: String, items: [Item]) -> ScoringRules {
@@ -288,9 +331,18 @@ struct TreeReader {
         let bands = o.array("bands", &self, required: false) { r, node, path in r.band(node, path) }
         let testBands = o.array("testBands", &self, required: false) { r, node, path in r.band(node, path) }
         let confidentialBands = o.array("confidentialBands", &self, required: false) { r, node, path in r.band(node, path) }
+        var suggestions = SuggestionRule()
+        if let member = o.member("suggestions", &self, required: false), var g = object(member, "\(path).suggestions") {
+            suggestions.perDomain = g.integer("perDomain", &self, required: false) ?? suggestions.perDomain
+            suggestions.total = g.integer("total", &self, required: false) ?? suggestions.total
+            g.finish(&self)
+            if suggestions.perDomain < 0 || suggestions.total < 0 { report("\(path).suggestions", "counts of suggestions cannot be negative") }
+        }
         o.finish(&self)
-        return ScoringRules(composites: composites ?? [], area: area, bands: bands ?? [], testBands: testBands ?? [],
-                            confidentialBands: confidentialBands ?? [])
+        var rules = ScoringRules(composites: composites ?? [], area: area, bands: bands ?? [], testBands: testBands ?? [],
+                                 confidentialBands: confidentialBands ?? [])
+        rules.suggestions = suggestions
+        return rules
     }
 
     mutating func band(_ node: JSONNode, _ path: String) -> Band? {

@@ -43,9 +43,11 @@ public struct QuestionnaireLibrary: Sendable {
         do throws(FileError) { all = try loadAll() } catch { throw .folder(error) }
         var ids: [String] = []
         for (path, outcome) in all {
-            if let q = outcome.questionnaire {
-                ids.append(q.id)
-                if q.id == reference { return q }
+            if outcome.questionnaire != nil {
+                for q in outcome.variants {
+                    ids.append(q.id)
+                    if q.id == reference { return q }
+                }
             } else if ((path as NSString).lastPathComponent as NSString).deletingPathExtension == reference {
                 throw .invalid(outcome.problems)
             }

@@ -39,7 +39,11 @@ let sampleCommand = Command(
     let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
     let sink = try OutputSink(path: invocation.value("--out"))
     var writer = CSVWriter(delimiter: ";")
-    writer.row(generator.header)
+    // cp1251 cannot hold every code (the Kazakh «Ә» of 5-Ә.1): such a code is written in a form import takes back.
+    switch CodeRecovery.headerRow(generator.header, in: q, encoding: encoding) {
+    case .success(let header): writer.row(header)
+    case .failure(let problem): throw .failed(problem.description)
+    }
     for index in 0..<count {
         writer.row(generator.nextRow(), defuse: generator.isNamed ? [0] : [])
         if index % 4096 == 4095 || index == count - 1 {
@@ -55,7 +59,7 @@ let sampleCommand = Command(
 /// `survey export ID`: the stored responses as CSV (re-importable) or JSON.
 let exportCommand = Command(
     name: "export", summary: "Export stored responses as CSV (re-importable, Excel-safe) or JSON.",
-    usage: "ID [--format csv|json] [--values] [--excel] [--anonymize] [--stage STAGE] [--out FILE]",
+    usage: "ID [--format csv|json] [--values] [--excel] [--anonymize] [--stage STAGE] [--encoding utf-8|cp1251] [--out FILE]",
     discussion: """
     CSV has a respondent column and one column per item (by id), so the file imports again unchanged.
     Text cells that Excel would run as a formula (starting with =, +, -, @) get a leading apostrophe.
@@ -68,6 +72,7 @@ let exportCommand = Command(
               .flag("--excel", "UTF-8 with a byte-order mark and ';', so Russian Excel opens it correctly."),
               .flag("--anonymize", "Replace respondent names with stable pseudonyms."),
               .value("--stage", "STAGE", "Monitoring: the stage to export (CSV needs one: a sheet is one stage)."),
+              .value("--encoding", "ENC", "CSV: utf-8 (default) or cp1251 (as Excel on Russian Windows saves; ';').", choices: ["utf-8", "cp1251"]),
               .value("--out", "FILE", "Write to FILE (created private, 0600) instead of standard output.")],
     positionals: 1...1,
     examples: ["survey export preschool-staff-survey --excel --out staff.csv",
@@ -77,6 +82,7 @@ let exportCommand = Command(
     let store = invocation.store
     var responses: [Response]
     do { responses = try store.read(q.id).current } catch { throw .failed("\(error)") }
+    let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
     let stage = invocation.value("--stage")
     if let stage {
         guard q.stages.contains(where: { $0.id == stage }) else { throw .usage("unknown stage '\(stage)'") }
@@ -86,6 +92,14 @@ let exportCommand = Command(
         let key: [UInt8]
         do { key = try PseudonymKey.load(storeRoot: store.root) } catch { throw .failed("\(error)") }
         responses = responses.map { var r = $0; r.respondent = r.respondent.map { Pseudonym.make($0, key: key) }; return r }
+        // Ordered by pseudonym (then stage), never in the store's order, which follows the real names' lists.
+        let stageOrder = Dictionary(q.stages.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        responses = responses.enumerated().sorted { a, b in
+            let x = a.element, y = b.element
+            if x.respondent != y.respondent { return (x.respondent ?? "") < (y.respondent ?? "") }
+            let sx = x.stage.flatMap { stageOrder[$0] } ?? -1, sy = y.stage.flatMap { stageOrder[$0] } ?? -1
+            return sx != sy ? sx < sy : a.offset < b.offset
+        }.map(\.element)
     }
     let text: String
     if invocation.value("--format") == "json" {
@@ -94,10 +108,19 @@ let exportCommand = Command(
         if q.kind == .monitoring && stage == nil {
             throw .usage("a monitoring CSV is one stage's sheet: give --stage (\(q.stages.map(\.id).joined(separator: ", "))), or use --format json")
         }
-        text = ResponseExport.csv(responses, questionnaire: q, values: invocation.has("--values"), excel: invocation.has("--excel"))
+        if encoding == .cp1251 && invocation.has("--excel") { throw .usage("--excel writes UTF-8 with a byte-order mark; leave it out with --encoding cp1251") }
+        var codes: [String: String] = [:]
+        if encoding == .cp1251 {
+            switch CodeRecovery.headerRow(q.items.map(\.id), in: q, encoding: encoding) {
+            case .success(let header): codes = Dictionary(zip(q.items.map(\.id), header), uniquingKeysWith: { a, _ in a })
+            case .failure(let problem): throw .failed(problem.description)
+            }
+        }
+        text = ResponseExport.csv(responses, questionnaire: q, values: invocation.has("--values"), excel: invocation.has("--excel"),
+                                  codes: codes, delimiter: encoding == .cp1251 ? ";" : nil)
     }
     let sink = try OutputSink(path: invocation.value("--out"))
-    try sink.write(text, encoding: .utf8)
+    try sink.write(text, encoding: invocation.value("--format") == "json" ? .utf8 : encoding)
     try sink.close()
     return 0
 }

@@ -273,6 +273,8 @@ let groupCommand = Command(
         let key: [UInt8]
         do { key = try PseudonymKey.load(storeRoot: invocation.store.root) } catch { throw .failed("\(error)") }
         profiles = profiles.map { var p = $0; p.respondent = p.respondent.map { name in let alias = Pseudonym.make(name, key: key); pseudonyms[name] = alias; return alias }; return p }
+        // Ordered by pseudonym: the real names' (alphabetical) order would match the pseudonyms to the staff list.
+        profiles.sort { ($0.respondent ?? "") < ($1.respondent ?? "") }
     }
     let across = invocation.has("--across-schools")
     func analysis(_ profiles: [DeficitProfile]) -> GroupAnalysis {

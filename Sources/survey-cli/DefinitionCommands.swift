@@ -14,7 +14,7 @@ let listCommand = Command(
     let library = invocation.library
     let all: [(path: String, outcome: DefinitionLoader.Outcome)]
     do throws(FileError) { all = try library.loadAll() } catch { throw .failed("\(error)") }
-    let valid = all.compactMap(\.outcome.questionnaire)
+    let valid = all.flatMap(\.outcome.variants)
     for (path, outcome) in all where outcome.questionnaire == nil {
         invocation.console.err("warning: \(path): not listed, it has \(outcome.problems.count) problem(s); see 'survey validate \(path)'\n")
     }

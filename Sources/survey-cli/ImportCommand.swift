@@ -15,9 +15,13 @@ let importCommand = Command(
     The whole file is checked first. By default it is all or nothing: any bad cell refuses the file (exit 1),
     every problem is listed with its line, column and item, and nothing is stored. With --skip-invalid the
     good rows are stored and the bad ones are written, each with its reason, to the --rejects file, which can
-    be fixed and imported again. Importing the same file twice stores nothing the second time.
+    be fixed and imported again as it is (its «Ошибка» column is ignored). Importing the same file twice
+    stores nothing the second time.
     Columns name items by id, number or text; cells hold a label (case, spaces, ё/е and the scale's aliases
-    forgiven), the option's value, or for levels I/II/III (Latin or Cyrillic).
+    forgiven), the option's value, or for levels I/II/III (Latin or Cyrillic). A Latin letter that looks like
+    a Russian one («Cогласен») is read as that letter when only one reading fits. A row-number column («№ п/п»)
+    beside the names is ignored. A row with fewer cells than the header (or more, not empty) is refused, never
+    shifted. Names compare folded: a name already stored under another spelling is the same person.
     """,
     arguments: [("ID", "The questionnaire."), ("FILE", "The answer file: one row per respondent, a header row naming the items.")],
     options: [encodingOption, delimiterOption, stageOption, idColumnOption,
@@ -143,7 +147,7 @@ func openAnswerFile(_ invocation: Invocation, _ q: Questionnaire, path: String, 
     if let delimiter = invocation.value("--delimiter") { options.delimiter = CSVDelimiter.parse(delimiter) ?? nil }
     do {
         return try AnswerFile(path: path, questionnaire: q, options: options, idColumn: invocation.value("--id-column"), stage: stage,
-                              keep: invocation.values["--keep"] ?? [])
+                              keep: invocation.values["--keep"] ?? [], language: invocation.language)
     } catch {
         throw .refused([Diagnostic(file: path, line: error.line > 0 ? error.line : nil, message: error.message, hint: error.hint)],
                        summary: "\(path) cannot be read")
@@ -158,13 +162,18 @@ func printLimited(_ problems: [Diagnostic], max: Int, console: Console, canListM
 }
 
 /// The refused rows as a CSV a person can fix in Excel and import again: the original header and cells,
-/// plus a last column with the reasons.
+/// plus a last column with the reasons («Ошибка», which import recognises and ignores: `HeaderMatcher.rejectReasonHeaders`).
 func writeRejects(_ rows: [AnswerRow], header: [String], to path: String) throws(CLIError) {
     var writer = CSVWriter(delimiter: ";", bom: true)
     writer.row(header + ["Ошибка"], defuse: Set(0...header.count))
     for row in rows {
         let reasons = row.problems.map { ($0.path.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
-        writer.row(row.cells + [reasons], defuse: Set(0...row.cells.count))
+        // The reason goes in the reason column whatever the row's length: a short row is padded, and the
+        // empty cells Excel leaves past the header are dropped (cells with something in them are kept).
+        var cells = row.cells
+        while cells.count > header.count, let last = cells.last, last.allSatisfy(\.isWhitespace) { cells.removeLast() }
+        cells += Array(repeating: "", count: max(0, header.count - cells.count))
+        writer.row(cells + [reasons], defuse: Set(0...cells.count))
     }
     do { try writePrivateFile(path, Array(writer.text.utf8)) } catch { throw .failed("\(error)") }
 }
@@ -229,17 +238,19 @@ struct ImportSummary {
                     "File: \(file.fileName) (\(file.reader.encoding.rawValue), delimiter '\(delimiter)')\n")
         out += t("Строк прочитано: \(file.rowsRead), сохранено: \(stored), отклонено: \(rejected)\n",
                  "Rows read: \(file.rowsRead), stored: \(stored), rejected: \(rejected)\n")
-        let present = Set(file.roles.compactMap { role -> Int? in if case .item(let index) = role { return index }; return nil })
-        let items = file.questionnaire.items
-        let absent = items.indices.filter { !present.contains($0) }.map { items[$0].number }
+        // A monitoring sheet's «Мероприятия» columns are optional notes, not answers: never reported as missing.
+        let items = file.questionnaire.items.filter { !(file.questionnaire.kind == .monitoring && $0.isFreeText) }
+        let present = Set(file.roles.compactMap { role -> String? in if case .item(let index) = role { return file.questionnaire.items[index].id }; return nil })
+        let absent = items.filter { !present.contains($0.id) }.map(\.number)
         if !absent.isEmpty && !file.roles.isEmpty {
             out += t("Нет столбца (без ответа у всех): ", "No column (blank for everyone): ") + numberRanges(absent) + "\n"
         }
-        let blanks = items.indices.filter(present.contains).compactMap { index in
-            file.blanks[items[index].id].map { (items[index].number, $0) }
-        }.filter { $0.1 > 0 }
+        // Monitoring criteria are known by their codes (5-Ф.6), other items by their numbers.
+        let byCode = file.questionnaire.kind == .monitoring
+        let blanks = items.filter { present.contains($0.id) }.compactMap { item in file.blanks[item.id].map { (byCode ? item.id : String(item.number), $0) } }.filter { $0.1 > 0 }
         if !blanks.isEmpty {
-            out += t("Пропуски (№ — сколько): ", "Blanks (item — count): ") + blanks.map { "\($0.0) — \($0.1)" }.joined(separator: ", ") + "\n"
+            out += (byCode ? t("Пропуски (код — сколько): ", "Blanks (code — count): ") : t("Пропуски (№ — сколько): ", "Blanks (item — count): "))
+                + blanks.map { "\($0.0) — \($0.1)" }.joined(separator: ", ") + "\n"
         }
         let context = file.questionnaire.context
         if !context.isEmpty && !file.roles.isEmpty {

@@ -4,35 +4,71 @@ import SurveyFormats
 
 /// `survey monitor ID`: class summaries per stage and dynamics, or a child's development card.
 let monitorCommand = Command(
-    name: "monitor", summary: "Child monitoring: class summaries per stage, dynamics, development cards.",
-    usage: "ID [--stage start|mid|final] [--child NAME | --all-children] [--format text|md|json|html] [--out FILE]",
+    name: "monitor", summary: "Child monitoring: observation sheets, class summaries per stage, movement, dynamics, development cards.",
+    usage: "ID [--stage start|mid|final] [--sheet [--blank N] | --report] [--child NAME | --all-children] [--format text|md|csv|json|html] [--out FILE]",
     discussion: """
     The class summary is the sheet's footer rows: children at each level per criterion, as counts and as
-    percents of the real number of children rated; per area the children in each band (low, medium, high)
-    and the mean level; then the change start → mid → final. --child gives one child's development card: per
-    domain and area the level at each stage, the change, flagged regressions and criteria still at level I,
-    and the individual work planned from the weakest criteria. --all-children prints every card (HTML: one
-    per page). Sheets come in with 'survey import ID FILE --stage S'.
+    percents of the children actually assessed at that stage; per area the children in each band (low,
+    medium, high) and the mean level; the movement of children (at the start, arrived, left, at the end);
+    then the change start → mid → final. --report gives the summary by domain and the analytical report:
+    per domain the share of children at each level per stage, the change, the criteria most often at level I,
+    as text to paste into the self-assessment. --sheet --stage S prints the stage's observation sheet: children as
+    rows (natural order), criterion codes as columns grouped by area and domain, one level per cell, each
+    child's mean and level, footer rows per criterion (children and percent at I, II, III) and the class's
+    distribution per area and domain; HTML is printable on A4 landscape, one domain per page; CSV opens in
+    Excel. --blank N prints an empty sheet of N rows with every criterion's indicators, to fill by hand (its
+    CSV imports once filled). --child gives one child's development card: per domain and area the level at
+    each stage, the change, flagged regressions and criteria still at level I, the teacher's measures
+    («Мероприятия») per stage, and short suggestions. --all-children prints every card (HTML: one per page).
+    Sheets come in with 'survey import ID FILE --stage S'.
     """,
-    arguments: [("ID", "A monitoring questionnaire (preschool-monitoring).")],
+    arguments: [("ID", "A monitoring questionnaire (preschool-monitoring, preschool-monitoring-kk).")],
     options: [stageOption, .value("--child", "NAME", "One child's development card."),
-              .flag("--all-children", "Every child's card."), reportFormatOption, anonymizeOption, outOption],
+              .flag("--all-children", "Every child's card."),
+              .flag("--sheet", "The observation sheet of one stage (needs --stage)."),
+              .flag("--report", "The summary by domain and the analytical report (shares per level per stage, change, weakest criteria)."),
+              .value("--blank", "N", "With --sheet: an empty printable sheet with N rows."),
+              .flag("--excel", "CSV: UTF-8 with a byte-order mark, so Russian Excel opens it correctly."),
+              .value("--format", "FORMAT", "text (default), md, json or html; csv for --sheet.", choices: ["text", "md", "json", "html", "csv"]),
+              anonymizeOption, outOption],
     positionals: 1...1,
-    examples: ["survey monitor preschool-monitoring", "survey monitor preschool-monitoring --child \"Айгерим К.\"",
+    examples: ["survey monitor preschool-monitoring", "survey monitor preschool-monitoring --sheet --stage start --format html --out sheet.html",
+               "survey monitor preschool-monitoring --sheet --stage start --blank 25 --format html --out blank.html",
+               "survey monitor preschool-monitoring --report --format html --out report.html",
+               "survey monitor preschool-monitoring --child \"Айгерим К.\"",
                "survey monitor preschool-monitoring --all-children --format html --out cards.html"]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
     guard q.kind == .monitoring else { throw .usage("monitor is for monitoring questionnaires; '\(q.id)' is \(q.kind.rawValue)") }
-    let responses: [Response]
+    let format = invocation.value("--format") ?? "text"
+    if invocation.has("--sheet") { return try monitorSheet(q, invocation: invocation, format: format) }
+    if format == "csv" { throw .usage("--format csv is for the observation sheet: add --sheet --stage S") }
+    if invocation.value("--blank") != nil { throw .usage("--blank is for the observation sheet: add --sheet --stage S") }
+    var responses: [Response]
     do { responses = try invocation.store.read(q.id).current } catch { throw .failed("\(error)") }
+    // The class summary names children only in its movement line; with --anonymize those are pseudonyms.
+    if invocation.has("--anonymize") && invocation.value("--child") == nil && !invocation.has("--all-children") {
+        responses = try pseudonymised(responses, invocation)
+    }
     guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .failed("'\(q.id)' has no level scale") }
     guard !responses.isEmpty else {
         throw .failed("no sheets of '\(q.id)' in \(invocation.store.root)", hint: "import one: survey import \(q.id) FILE --stage start")
     }
     let rendering = MonitoringRendering(analysis, language: invocation.language)
-    let format = invocation.value("--format") ?? "text"
+    if invocation.has("--report") {
+        let report = MonitoringReport(rendering)
+        switch format {
+        case "json": try emit(report.json().rendered(), invocation)
+        case "md": try emit(report.markdown(), invocation)
+        case "html": try emit(report.html(), invocation)
+        default: try emit(report.text(), invocation)
+        }
+        return 0
+    }
     if invocation.value("--child") != nil || invocation.has("--all-children") {
-        let names = invocation.value("--child").map { [$0] } ?? analysis.children
+        // One card per child however the name was spelled at each stage (names compare folded).
+        var folded = Set<String>()
+        let names = (invocation.value("--child").map { [$0] } ?? analysis.children).filter { folded.insert(TextFolding.fold($0)).inserted }
         var cards: [DevelopmentCard] = []
         for name in names {
             guard let card = analysis.card(for: name) else {
@@ -42,6 +78,8 @@ let monitorCommand = Command(
             shown.child = try displayName(card.child, invocation)
             cards.append(shown)
         }
+        // Pseudonymised cards go in pseudonym order, not in the order of the children's real names.
+        if invocation.has("--anonymize") { cards.sort { $0.child < $1.child } }
         switch format {
         case "json": try emit((cards.count == 1 ? rendering.cardJSON(cards[0]) : .array(cards.map(rendering.cardJSON))).rendered(), invocation)
         case "md": try emit(cards.map(rendering.cardMarkdown).joined(separator: "\n"), invocation)
@@ -63,4 +101,54 @@ let monitorCommand = Command(
     default: try emit(rendering.summaryText(summaries), invocation)
     }
     return 0
+}
+
+/// `--sheet --stage S [--blank N]`: one stage's observation sheet, or an empty one to print.
+private func monitorSheet(_ q: Questionnaire, invocation: Invocation, format: String) throws(CLIError) -> Int32 {
+    guard let stageID = invocation.value("--stage") else {
+        throw .usage("--sheet needs --stage (\(q.stages.map(\.id).joined(separator: ", "))): a sheet is one stage's")
+    }
+    guard let stage = q.stages.first(where: { $0.id == stageID }) else {
+        throw .usage("unknown stage '\(stageID)'; one of \(q.stages.map(\.id).joined(separator: ", "))")
+    }
+    let blank = try invocation.integer("--blank", range: 1...500)
+    var responses: [Response] = []
+    if blank == nil {
+        do { responses = try invocation.store.read(q.id).current } catch { throw .failed("\(error)") }
+        if invocation.has("--anonymize") { responses = try pseudonymised(responses, invocation) }
+    }
+    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .failed("'\(q.id)' has no level scale") }
+    let sheets = ObservationSheetRendering(MonitoringRendering(analysis, language: invocation.language))
+    if let blank {
+        switch format {
+        case "csv": try emit(sheets.blankCSV(rows: blank, excel: invocation.has("--excel")), invocation)
+        case "html": try emit(sheets.blankHTML(stage: stage, rows: blank), invocation)
+        case "text", "md": try emit(sheets.blankText(stage: stage, rows: blank), invocation)
+        default: throw .usage("a blank sheet is printed as text, md, csv or html")
+        }
+        return 0
+    }
+    guard !(analysis.byStage[stage.id] ?? []).isEmpty else {
+        throw .failed("no sheet of stage '\(stage.id)' in '\(q.id)' (\(invocation.store.root))",
+                      hint: "import one: survey import \(q.id) FILE --stage \(stage.id); or print an empty one: survey monitor \(q.id) --sheet --stage \(stage.id) --blank 25")
+    }
+    let sheet = analysis.sheet(of: stage)
+    let movement = analysis.movement
+    switch format {
+    case "json": try emit(sheets.json(sheet, movement: movement).rendered(), invocation)
+    case "csv": try emit(sheets.csv(sheet, excel: invocation.has("--excel")), invocation)
+    case "md": try emit(sheets.markdown(sheet, movement: movement), invocation)
+    case "html": try emit(sheets.html(sheet, movement: movement), invocation)
+    default: try emit(sheets.text(sheet, movement: movement), invocation)
+    }
+    return 0
+}
+
+private func pseudonymised(_ responses: [Response], _ invocation: Invocation) throws(CLIError) -> [Response] {
+    var mapped: [Response] = []
+    for var response in responses {
+        if let name = response.respondent { response.respondent = try displayName(name, invocation) }
+        mapped.append(response)
+    }
+    return mapped
 }

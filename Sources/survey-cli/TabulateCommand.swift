@@ -18,7 +18,7 @@ let tabulateCommand = Command(
               .value("--format", "FORMAT", "text (default), md, csv, json or html.", choices: ["text", "md", "csv", "json", "html"]),
               .value("--out", "FILE", "Write to FILE instead of standard output."),
               .value("--by", "COLUMN", "Break results down by a column (kept with 'import --keep', or in the --from-csv file)."),
-              .value("--min-group", "N", "Hide groups smaller than N (default 3), so answers cannot be traced to a person."),
+              .value("--min-group", "N", "Hide groups smaller than N (default 3), and beside one the smallest shown group too (else the totals give it away), so answers cannot be traced to a person."),
               encodingOption, delimiterOption, idColumnOption],
     positionals: 1...1,
     examples: ["survey tabulate preschool-staff-survey --population 4",
@@ -58,8 +58,13 @@ let tabulateCommand = Command(
         }
     }
     let tabulation = accumulator.result(population: population)
+    // More answers than people asked cannot be a participation share: «30 — 1000 %» is refused, not printed.
     if let population, tabulation.respondents > population {
-        invocation.console.err("warning: \(tabulation.respondents) respondents but --population \(population)\n")
+        let t = invocation.language.t
+        throw .usage(t("--population \(population) меньше числа ответивших (\(tabulation.respondents))",
+                       "--population \(population) is smaller than the number of respondents (\(tabulation.respondents))"),
+                     hint: t("укажите, сколько человек опрашивали всего (не меньше \(tabulation.respondents)), или уберите --population",
+                             "give how many people were asked in all (at least \(tabulation.respondents)), or leave --population out"))
     }
     var rendering = TabulationRendering(tabulation, language: invocation.language)
     if let by { rendering.setGroups(groups, by: by, minimum: minimumGroup) }
@@ -98,7 +103,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
     }
     let idColumn = invocation.value("--id-column"), by = invocation.value("--by")
     func start(_ header: [String], line: Int) throws(CLIError) -> [TabulationPart.Role] {
-        let (roles, problems) = TabulationPart.roles(header: header, questionnaire: q, idColumn: idColumn, by: by)
+        let (roles, problems) = TabulationPart.roles(header: header, questionnaire: q, idColumn: idColumn, by: by, language: invocation.language)
         if !problems.isEmpty {
             printLimited(problems.map { Diagnostic(file: path, line: line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint) },
                          max: 30, console: invocation.console, canListMore: false)
@@ -118,7 +123,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         let parts: [TabulationPart]
         do {
             parts = try CSVReader.parallelForEach(path: path, layout: layout, parts: ProcessInfo.processInfo.activeProcessorCount, options: partOptions,
-                                                  make: { TabulationPart(questionnaire: q, roles: roles, file: path, delimiter: layout.delimiter) },
+                                                  make: { TabulationPart(questionnaire: q, roles: roles, file: path, delimiter: layout.delimiter, language: invocation.language) },
                                                   shortcut: { part, bytes, count, limit in part.take(bytes, count: count, limit: limit) },
                                                   renumber: { part, lines, _ in part.renumber(lines: lines) },
                                                   consume: { part, record in part.consume(record) })
@@ -139,7 +144,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
                 guard part != nil else {
                     do throws(CLIError) {
                         roles = try start(record.strings, line: record.line)
-                        part = TabulationPart(questionnaire: q, roles: roles ?? [], file: path, delimiter: reader.delimiter)
+                        part = TabulationPart(questionnaire: q, roles: roles ?? [], file: path, delimiter: reader.delimiter, language: invocation.language)
                     } catch { headerError = error }
                     return
                 }

@@ -33,8 +33,9 @@ let takeCommand = Command(
 
     A self-diagnosis (deficits) and a monitoring sheet (about one child, with --stage) need a name: give
     --respondent, or type it when asked at a terminal. A survey (likert) may be anonymous: it then prints a
-    session id at the start, and --session ID continues it. Names never become file names: a session journal
-    is named by a hash, and kept private (0600) in the store's folder of the questionnaire.
+    session id at the start, and --session ID continues it. A name is found however it is typed (case, runs of
+    spaces, ё/е), and the session continues under the name as first given. Names never become file names: a
+    session journal is named by a hash, and kept private (0600) in the store's folder of the questionnaire.
     """,
     arguments: [("ID", "The questionnaire (its id, or a path to its file).")],
     options: [.value("--respondent", "NAME", "Who answers: the teacher, or for monitoring the child."),
@@ -242,10 +243,16 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
         respondent = name
     }
 
-    // The journal: keyed by a hash of the name (and stage), or by a random id for an anonymous survey.
+    // The journal: keyed by a hash of the name folded (and stage), or by a random id for an anonymous survey.
     let sessionID = respondent == nil ? (givenSession ?? SessionJournal.newSessionID()) : nil
-    let key = respondent.map { SessionJournal.key(respondent: $0, stage: stage) } ?? sessionID ?? SessionJournal.newSessionID()
+    var key = respondent.map { SessionJournal.key(respondent: $0, stage: stage) } ?? sessionID ?? SessionJournal.newSessionID()
     let store = invocation.store
+    // An unfinished session of this person, however the name is spelled now (or was hashed before names
+    // were folded), is resumed under the name as it was stored.
+    if let name = respondent, let found = SessionJournal.findNamed(store: store, questionnaireID: q.id, respondent: name, stage: stage) {
+        key = found.key
+        respondent = found.respondent
+    }
     let header = SessionJournal.Header(questionnaireID: q.id, version: q.version, respondent: respondent, stage: stage, session: sessionID)
     let journal: SessionJournal
     let contents: SessionJournal.Contents
@@ -445,7 +452,8 @@ private func choices(of step: TakeStep, _ session: TakeSession) -> [(label: Stri
         if let task = item.test { return task.options.enumerated().map { ("\(TestTask.letters[$0.offset])) \($0.element.label)", nil) } }
         guard let scale = session.q.scale(of: item) else { return [] }
         return scale.options.enumerated().map { index, option in
-            (session.labels.option(option, of: scale), item.descriptors?[index] ?? option.descriptor)
+            // A monitoring criterion's own indicator for the level says what to observe.
+            (session.labels.option(option, of: scale), item.indicators[Int(option.value)] ?? item.descriptors?[index] ?? option.descriptor)
         }
     }
 }

@@ -15,7 +15,8 @@ struct CLIDefinitionTests {
             kinds[entry["id"] as? String ?? ""] = entry["kind"] as? String
         }
         #expect(kinds == ["preschool-staff-survey": "likert", "preschool-parent-survey": "likert",
-                          "teacher-deficits": "deficits", "preschool-monitoring": "monitoring"])
+                          "teacher-deficits": "deficits", "preschool-monitoring": "monitoring",
+                          "preschool-monitoring-kk": "monitoring"])
     }
 
     @Test func showJSONHasTheContractShape() throws {
@@ -44,7 +45,43 @@ struct CLIDefinitionTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("Физическая культура"))
         #expect(result.stdout.contains("5-Ф.1"))
-        #expect(result.stdout.contains("84 критерия"))
+        #expect(result.stdout.contains("91 критерий"))
+    }
+
+    @Test func showJSONGivesEachCriterionItsIndicators() throws {
+        let result = try survey(["show", "preschool-monitoring", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let items = try #require((try json(result.stdout) as? [String: Any])?["items"] as? [[String: Any]])
+        #expect(items.count >= 84)
+        for item in items where item["scale"] is String {
+            let indicators = try #require(item["indicators"] as? [String: String], "\(item["id"] ?? "")")
+            #expect(indicators.keys.sorted() == ["1", "2", "3"])
+        }
+        let first = try #require(items.first { $0["id"] as? String == "5-Ф.2" }?["indicators"] as? [String: String])
+        #expect(first["1"]?.contains("по показу взрослого") == true)
+        let text = try survey(["show", "preschool-monitoring"]).stdout
+        #expect(text.contains("III — уверенно прыгает разными способами"), "the text lists the indicators too")
+    }
+
+    @Test func theKazakhMediumVariantStudiesRussianInsteadOfKazakh() throws {
+        let kk = try #require(try json(try survey(["show", "preschool-monitoring-kk", "--format", "json"]).stdout) as? [String: Any])
+        let ru = try #require(try json(try survey(["show", "preschool-monitoring", "--format", "json"]).stdout) as? [String: Any])
+        func areas(_ q: [String: Any]) -> [String] { (q["areas"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String } }
+        #expect(areas(ru).contains("Казахский язык") && !areas(ru).contains("Русский язык"))
+        #expect(areas(kk).contains("Русский язык") && !areas(kk).contains("Казахский язык"))
+        #expect(areas(kk).count == 12 && areas(kk).firstIndex(of: "Русский язык") == areas(ru).firstIndex(of: "Казахский язык"), "in the same place")
+        let items = (kk["items"] as? [[String: Any]] ?? [])
+        let code = try #require(items.first { $0["id"] as? String == "5-К.24" })
+        #expect((code["text"] as? String)?.contains("на русском языке") == true)
+        #expect(Set(items.compactMap { $0["id"] as? String }).count == items.count, "codes unique within the variant")
+
+        // A Kazakh-medium group's sheet goes to its own questionnaire and prints «Русский язык».
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "Ребёнок;5-К.22;5-К.24;5-Ф.1\r\nАйдана;I;II;III\r\n".write(toFile: dir + "/kk.csv", atomically: true, encoding: .utf8)
+        #expect(try survey(["import", "preschool-monitoring-kk", dir + "/kk.csv", "--stage", "start", "--data", dir]).status == 0)
+        let sheet = try survey(["monitor", "preschool-monitoring-kk", "--sheet", "--stage", "start", "--data", dir]).stdout
+        #expect(sheet.contains("Русский язык: 5-К.22 … 5-К.28") && !sheet.contains("Казахский язык"))
     }
 
     @Test func showByPathWorks() throws {

@@ -122,9 +122,11 @@ struct CLITabulateTests {
     @Test func byColumnBreaksDownAndHidesSmallGroups() throws {
         let dir = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // Five answers in school A (4 agree with statement 1, 1 disagrees), two in school B.
+        // Five answers in school A (4 agree with statement 1, 1 disagrees), two in school B, three in school C
+        // (hidden too, so that B cannot be worked out from the totals: see CLISuppressionTests).
         let rows = ["Школа;1;2", "А;Согласен;Согласен", "А;Согласен;Не согласен", "А;Полностью согласен;Согласен",
-                    "А;Согласен;Согласен", "А;Не согласен;Согласен", "Б;Согласен;Согласен", "Б;Не согласен;Не согласен"]
+                    "А;Согласен;Согласен", "А;Не согласен;Согласен", "Б;Согласен;Согласен", "Б;Не согласен;Не согласен",
+                    "В;Согласен;Согласен", "В;Согласен;Согласен", "В;Согласен;Согласен"]
         try rows.joined(separator: "\n").write(toFile: dir + "/s.csv", atomically: true, encoding: .utf8)
         func groups(_ arguments: [String]) throws -> [[String: Any]] {
             let result = try survey(["tabulate", "preschool-staff-survey", "--by", "Школа", "--format", "json"] + arguments)
@@ -137,12 +139,13 @@ struct CLITabulateTests {
                 #expect(try survey(["import", "preschool-staff-survey", dir + "/s.csv", "--data", dir + "/d", "--keep", "школа"]).status == 0)
             }
             let list = try groups(source)
-            #expect(list.map { $0["group"] as? String } == ["А", "Б"])
+            #expect(list.map { $0["group"] as? String } == ["А", "Б", "В"])
             #expect(list[0]["respondents"] as? Int == 5 && list[0]["suppressed"] as? Bool == false)
             let first = try #require((list[0]["items"] as? [[String: Any]])?.first)
             #expect(first["positive"] as? Double == 0.8)
             #expect(list[1]["suppressed"] as? Bool == true, "two answers are too few to show")
             #expect((list[1]["items"] as? [Any])?.isEmpty == true)
+            #expect(list[1]["suppressedBecause"] as? String == "small" && list[2]["suppressedBecause"] as? String == "complementary")
         }
         let shown = try groups(["--from-csv", dir + "/s.csv", "--min-group", "2"])
         #expect(shown[1]["suppressed"] as? Bool == false)

@@ -155,20 +155,26 @@ struct CLITakePipedTests {
         let dir = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let show = try survey(["show", "preschool-monitoring", "--format", "json"])
-        let items = try #require((try json(show.stdout) as? [String: Any])?["items"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+        let all = try #require((try json(show.stdout) as? [String: Any])?["items"] as? [[String: Any]])
+        let items = all.filter { $0["scale"] is String }.compactMap { $0["id"] as? String }
+        let freeText = all.count - items.count
         let spellings = ["I", "ii", "III", "ІІ", "3", "1"]  // Latin, lower case, Cyrillic І, positions
         let values: [Double] = [1, 2, 3, 2, 3, 1]
         let lines = items.indices.map { spellings[$0 % spellings.count] }
+        // The criteria, then the teacher's measures (free text, last).
         let result = try survey(["take", "preschool-monitoring", "--stage", "start", "--respondent", "Петя С.", "--data", dir],
-                                stdin: lines.joined(separator: "\n") + "\n")
+                                stdin: lines.joined(separator: "\n") + "\nИгры с мячом в паре\n" + String(repeating: "\n", count: freeText - 1))
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("Критерий 1 из \(items.count) (\(items[0]))"))
+        #expect(result.stdout.contains("Критерий 1 из \(all.count) (\(items[0]))"))
+        // Each level is shown with the criterion's own indicator, not only the scale's generic descriptor.
+        #expect(result.stdout.contains("1 — I: ходит и бегает вместе с группой по показу взрослого"), "\(result.stdout.prefix(600))")
         let response = try #require(try storedResponses("preschool-monitoring", data: dir).first)
         #expect(response.respondent == "Петя С.")
         #expect(response.stage == "start")
         for (index, item) in items.enumerated() {
             #expect((response.answers[item] as? NSNumber)?.doubleValue == values[index % values.count], "\(item)")
         }
+        #expect(response.answers["measures"] as? String == "Игры с мячом в паре", "the measures are entered at take too")
     }
 
     @Test func wrongUsageExits64() throws {

@@ -132,6 +132,91 @@ struct DefinitionLoaderTests {
         #expect(load(descending).problems.contains { $0.message.contains("must list levels lowest first") })
     }
 
+    static let monitoringWithIndicators = """
+    {"id": "m", "kind": "monitoring", "title": "М",
+     "scales": [{"id": "level3", "kind": "levels", "options": [
+       {"label": "I", "value": 1}, {"label": "II", "value": 2}, {"label": "III", "value": 3}]}],
+     "areas": [{"id": "music", "title": "Музыка"}, {"id": "world", "title": "Мир"}],
+     "stages": [{"id": "start", "title": "Стартовый", "month": 9}],
+     "items": [{"id": "5-Ш.29", "number": 1, "text": "Поёт", "scale": "level3", "area": "music",
+                "indicators": {"1": "подпевает взрослому", "2": "поёт сам", "3": "поёт сольно"}},
+               {"id": "5-Ә.1", "number": 2, "text": "Называет имя", "scale": "level3", "area": "world", "aliases": ["5-A.1"],
+                "indicators": {"1": "с подсказкой", "2": "сам", "3": "рассказывает о себе"}}],
+     "scoring": {"area": {"minAnswered": 0.5, "maxMissing": 2}, "bands": [
+       {"id": "low", "label": "Низкий", "from": 1, "to": 1.5}, {"id": "medium", "label": "Средний", "from": 1.5, "to": 2.5},
+       {"id": "high", "label": "Высокий", "from": 2.5, "to": 3}]}}
+    """
+
+    @Test func aCriterionNeedsThreeIndicators() throws {
+        #expect(load(Self.monitoringWithIndicators).problems.isEmpty, "\(load(Self.monitoringWithIndicators).problems.map(\.description))")
+        let two = Self.monitoringWithIndicators.replacingOccurrences(of: #", "3": "поёт сольно""#, with: "")
+        let problem = try #require(load(two).problems.first)
+        #expect(problem.path == "$.items[0].indicators" && problem.message.contains("missing: \"3\""), "\(problem)")
+        let none = Self.monitoringWithIndicators.replacingOccurrences(of: #"{"1": "подпевает взрослому", "2": "поёт сам", "3": "поёт сольно"}"#, with: "{}")
+        #expect(load(none).problems.contains { $0.path == "$.items[0].indicators" })
+        let blank = Self.monitoringWithIndicators.replacingOccurrences(of: #""поёт сольно""#, with: #""  ""#)
+        #expect(load(blank).problems.contains { $0.path == "$.items[0].indicators" }, "a blank indicator is no indicator")
+        let badKey = Self.monitoringWithIndicators.replacingOccurrences(of: #""3": "поёт сольно""#, with: #""III": "поёт сольно""#)
+        #expect(load(badKey).problems.contains { $0.path == "$.items[0].indicators.III" })
+        let extra = Self.monitoringWithIndicators.replacingOccurrences(of: #""3": "поёт сольно""#, with: #""3": "поёт сольно", "4": "сочиняет""#)
+        #expect(load(extra).problems.contains { $0.message.contains("no level 4") })
+    }
+
+    @Test func aMeasuresItemNamesAKnownDomain() throws {
+        let base = Self.monitoringWithIndicators.replacingOccurrences(of: #""areas": [{"id": "music", "title": "Музыка"}"#,
+            with: #""domains": [{"id": "creative", "title": "Творческие"}], "areas": [{"id": "music", "title": "Музыка", "domain": "creative"}"#)
+        let measures = base.replacingOccurrences(of: #""items": ["#, with: #""items": [{"id": "m-creative", "number": 9, "text": "Мероприятия", "scale": null, "required": false, "domain": "creativ"}, "#)
+        let problem = try #require(load(measures).problems.first)
+        #expect(problem.path == "$.items[0].domain" && problem.message.contains("did you mean \"creative\""), "\(problem)")
+        #expect(load(measures.replacingOccurrences(of: #""domain": "creativ""#, with: #""domain": "creative""#)).problems.isEmpty)
+        let onCriterion = base.replacingOccurrences(of: #""area": "music","#, with: #""area": "music", "domain": "creative","#)
+        #expect(load(onCriterion).problems.contains { $0.message.contains("only a free-text item") })
+    }
+
+    @Test func variantAreasThatClashAreRefused() throws {
+        let variants = Self.monitoringWithIndicators
+            .replacingOccurrences(of: #""areas": [{"id": "music", "title": "Музыка"}, {"id": "world", "title": "Мир"}]"#,
+                                  with: #""variants": [{"id": "ru", "title": "Русские группы"}, {"id": "kk", "title": "Казахские группы"}], "areas": [{"id": "music", "title": "Музыка", "variant": "ru"}, {"id": "world", "title": "Мир", "variant": "kk"}]"#)
+            .replacingOccurrences(of: #""id": "5-Ә.1", "number": 2"#, with: #""id": "5-Ш.29", "number": 1"#)
+            .replacingOccurrences(of: #""aliases": ["5-A.1"],"#, with: "")
+        // The same code and number in areas of different variants: each group has its own criterion 1.
+        #expect(load(variants).problems.isEmpty, "\(load(variants).problems.map(\.description))")
+        let outcome = load(variants)
+        #expect(outcome.variants.map(\.id) == ["m", "m-kk"])
+        #expect(outcome.variants.map { $0.items.map(\.text) } == [["Поёт"], ["Называет имя"]])
+        // Both areas in one variant: the code is claimed twice for the same group.
+        let clash = variants.replacingOccurrences(of: #""variant": "kk""#, with: #""variant": "ru""#)
+        let problem = try #require(load(clash).problems.first)
+        #expect(problem.path == "$.items[1].id" && problem.message.contains("in variant \"ru\": areas \"music\" and \"world\" clash"), "\(problem)")
+        // A common area clashes with every variant's.
+        let common = variants.replacingOccurrences(of: #", "variant": "kk""#, with: "")
+        #expect(load(common).problems.contains { $0.message.contains("clash") })
+        let unknown = variants.replacingOccurrences(of: #""variant": "kk""#, with: #""variant": "kz""#)
+        #expect(load(unknown).problems.contains { $0.path == "$.areas[1].variant" && $0.message.contains("did you mean \"kk\"") })
+        // Without variants a repeated code stays a plain duplicate.
+        let plain = Self.monitoringWithIndicators.replacingOccurrences(of: #""id": "5-Ә.1""#, with: #""id": "5-Ш.29""#)
+        #expect(load(plain).problems.contains { $0.message.contains("duplicate item id") })
+    }
+
+    @Test func anAliasMayNotNameAnotherItem() throws {
+        let clash = Self.monitoringWithIndicators.replacingOccurrences(of: #""aliases": ["5-A.1"]"#, with: #""aliases": ["5-ш.29"]"#)
+        let problem = try #require(load(clash).problems.first)
+        #expect(problem.path == "$.items[1].aliases[0]" && problem.message.contains("already names item \"5-Ш.29\""), "\(problem)")
+    }
+
+    @Test func shippedMonitoringCriteriaHaveThreeIndicatorsEach() throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-monitoring")
+        for item in q.scoredItems {
+            #expect(item.indicators.keys.sorted() == [1, 2, 3], "\(item.id)")
+            #expect(Set(item.indicators.values).count == 3, "\(item.id): three different indicators")
+        }
+        // Bundled criteria were split; the old code keeps the first skill so stored sheets still read.
+        for id in ["5-Ф.3", "5-Ф.8", "5-Ф.9", "5-Ф.10", "5-Ә.1", "5-Ә.8", "5-Ә.9", "5-Ә.10", "5-Т.8"] { #expect(q.item(id) != nil, "\(id)") }
+        // 5-К.20 (hand preparation for writing) and 5-Ш.8 (drawing materials) no longer both assess the pencil grip.
+        #expect(q.item("5-Ш.8")?.text.contains("карандаш") == false)
+        #expect(q.items.filter { $0.id.contains("Ә") }.allSatisfy { $0.aliases.contains($0.id.replacingOccurrences(of: "Ә", with: "A")) })
+    }
+
     @Test func shippedQuestionnairesAllLoad() throws {
         let library = QuestionnaireLibrary(folder: Repo.questionnaires)
         let all = try library.loadAll()
@@ -218,7 +303,8 @@ struct DefinitionLoaderTests {
         #expect(q.areas.allSatisfy { $0.domain != nil })
         let levels = try #require(q.scales.first { $0.kind == .levels })
         #expect(levels.options.map(\.value) == [1, 2, 3])
-        #expect(q.items.allSatisfy { $0.scale == levels.id })
+        #expect(q.scoredItems.allSatisfy { $0.scale == levels.id })
+        #expect(q.items.filter(\.isFreeText).map(\.id) == ["measures"] + q.domains.map { "measures-\($0.id)" }, "the teacher's measures, free text, general and per domain")
     }
 }
 

@@ -264,6 +264,41 @@ struct FastPathEquivalenceTests {
             }
         }
     }
+
+    /// Rows with fewer cells than the header (or more, not empty) are never shifted: the shortcut leaves them
+    /// to `consume`, which names each with its line and both counts, by every route; a trailing empty cell is fine.
+    @Test func shortAndLongRowsAreNamedByEveryRouteAndTheImport() throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-staff-survey")
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/rows.csv"
+        let full = q.scoredItems.map { _ in "Согласен" }
+        var lines = [q.scoredItems.map(\.id).joined(separator: ";")]
+        for index in 0..<3000 {
+            switch index {
+            case 700: lines.append(full.dropLast().joined(separator: ";"))             // one cell short
+            case 1800: lines.append((full + ["Согласен"]).joined(separator: ";"))      // one cell too many
+            case 2500: lines.append((full + [""]).joined(separator: ";"))              // Excel's trailing empty cell
+            default: lines.append(full.joined(separator: ";"))
+            }
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let expected = try tabulate(path, q, chunk: 1 << 20, route: .consumeOnly).outcome
+        #expect(expected.problems == ["f.csv:702: в строке 17 ячеек, а в заголовке 18 столбцов: где-то пропущена ячейка, и ответы после неё попали бы под чужие пункты; добавьте недостающие (пустая ячейка — без ответа)",
+                                      "f.csv:1802: в строке 19 ячеек, а в заголовке 18 столбцов: лишние ячейки не относятся ни к одному столбцу"])
+        #expect(expected.rows == 3000)
+        for chunk in [64, 4096, 1 << 20] {
+            for route in [Route.shortcut, .parallel(2), .parallel(3)] {
+                let (outcome, taken) = try tabulate(path, q, chunk: chunk, route: route)
+                #expect(outcome == expected, "chunk \(chunk), \(route): \(outcome.difference(from: expected))")
+                if chunk == 1 << 20 { #expect(taken > 2900, "\(route): the shortcut took \(taken)") }
+            }
+        }
+        let file = try AnswerFile(path: path, questionnaire: q)
+        var refused: [String] = []
+        try file.forEachRow { row in refused += row.problems.map(\.description) }
+        #expect(refused == expected.problems.map { $0.replacingOccurrences(of: "f.csv", with: path) })
+    }
 }
 
 /// `import` writes each row with `ResponseStore.encode(_:batch:into:)`, which skips building a String; it

@@ -17,9 +17,9 @@ struct MonitoringEngineTests {
 
     @Test func countsMeansAndBandsOfAStage() throws {
         let responses = [
-            Self.child("А", "start", physical: [1, 1, 1, 1, 1, 1, 2]),      // mean 8/7 ≈ 1.14 → low
-            Self.child("Б", "start", physical: [2, 2, 2, 2, 2, 3, 3]),      // 16/7 ≈ 2.29 → medium
-            Self.child("В", "start", physical: [3, 3, 3, 3, 3, 3, nil]),    // 3 over 6 rated → high
+            Self.child("А", "start", physical: [1, 1, 1, 1, 1, 1, 2, 1, 1, 1]),      // mean 11/10 → low
+            Self.child("Б", "start", physical: [2, 2, 2, 2, 2, 3, 3, 2, 2, 2]),      // 22/10 → medium
+            Self.child("В", "start", physical: [3, 3, 3, 3, 3, 3, nil, 3, 3, 3]),    // 3 over 9 rated → high
         ]
         let analysis = try #require(MonitoringAnalysis(questionnaire: Self.q, responses: responses))
         let summary = analysis.summary(of: Self.stages["start"]!)
@@ -30,7 +30,7 @@ struct MonitoringEngineTests {
         #expect(last.counts == [1: 0, 2: 1, 3: 1] && last.missing == 1)
         let area = try #require(summary.areas.first { $0.area.id == "physical-education" })
         #expect(area.bands == ["low": 1, "medium": 1, "high": 1])
-        #expect(abs((area.mean ?? 0) - (8.0 / 7 + 16.0 / 7 + 3) / 3) < 1e-12)
+        #expect(abs((area.mean ?? 0) - (11.0 / 10 + 22.0 / 10 + 3) / 3) < 1e-12)
         // Other areas were not rated at all: nobody is banded there.
         #expect(summary.areas.first { $0.area.id == "music" }?.unbanded == 3)
     }
@@ -38,11 +38,11 @@ struct MonitoringEngineTests {
     @Test func anAreaWithTooManyMissingCriteriaIsNotBanded() throws {
         let analysis = try #require(MonitoringAnalysis(questionnaire: Self.q, responses: []))
         let area = try #require(Self.q.area("physical-education"))
-        let twoMissing = analysis.areaLevel(Self.child("Г", "start", physical: [3, 3, 3, 3, 3, nil, nil]), area: area)
+        let twoMissing = analysis.areaLevel(Self.child("Г", "start", physical: [3, 3, 3, 3, 3, nil, nil, 3, 3, 3]), area: area)
         #expect(twoMissing.band?.id == "high" && twoMissing.missing == 2)
-        let threeMissing = analysis.areaLevel(Self.child("Г", "start", physical: [3, 3, 3, 3, nil, nil, nil]), area: area)
+        let threeMissing = analysis.areaLevel(Self.child("Г", "start", physical: [3, 3, 3, 3, nil, nil, nil, 3, 3, 3]), area: area)
         #expect(threeMissing.band == nil && threeMissing.mean == 3, "the mean is kept, the band withheld (maxMissing 2)")
-        #expect(threeMissing.distribution == [3: 4])
+        #expect(threeMissing.distribution == [3: 7])
     }
 
     @Test func dynamicsRegressionsAndChildrenStuckAtLevelOne() throws {

@@ -168,6 +168,10 @@ struct TabulationTests {
         ([0, 0, 0, 0], [0, 0, 0, 0]),
         ([1, 0, 0, 2], [33, 0, 0, 67]),
         ([7], [100]),
+        // Equal counts, equal percents (issue 14): the extra points go to both 4s, not to the 7 and one 4.
+        ([4, 7, 4], [27, 46, 27]),
+        ([1, 1, 4], [17, 17, 66]),
+        ([3, 3, 3, 1], [30, 30, 30, 10]),
     ])
     func percentsAddUpTo100(counts: [Int], expected: [Int]) {
         let percents = largestRemainderPercents(counts)

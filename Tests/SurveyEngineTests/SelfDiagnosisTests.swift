@@ -49,6 +49,14 @@ struct SelfDiagnosisTests {
         #expect(moved.band?.id == "partial" && moved.borderline)
         let inside = try #require(profile([3, 3, 3, 3, 3, 3, 2]))
         #expect(inside.band?.id == "none" && !inside.borderline)
+        // One step up lands exactly on a cut-off (27/8 → 28/8 = 3,5): the band includes its «from», so that
+        // is «ресурс», and the score is borderline.
+        let health = Self.statements("health")
+        #expect(health.count == 8)
+        var values: [String: Double] = [:]
+        for (index, item) in health.enumerated() { values[item.id] = index < 3 ? 4 : 3 }
+        let edge = try #require(Self.area(DeficitProfile(Response(respondent: "Т", values: values), questionnaire: Self.q), "health"))
+        #expect(edge.mean == 3.375 && edge.band?.id == "none" && edge.borderline)
     }
 
     /// «Не относится к моей работе» is neither a deficit nor a strength: however many statements get it, the
@@ -174,5 +182,13 @@ struct SelfDiagnosisTests {
         #expect(meantShare > 0.85)
         #expect(steadyShare > 0.97)
         #expect(borderShare < steadyShare)
+    }
+
+    /// A change printed is the difference of the numbers printed beside it (issue 14: «73 → 47 (-27)»).
+    @Test func aShownChangeIsTheDifferenceOfTheShownScores() throws {
+        let area = try #require(Self.q.areas.first)
+        let change = ProfileChange(areas: [.init(area: area, before: 72.6, after: 46.6, closed: false, opened: true)])
+        let text = DeficitRendering(Self.q, language: .ru).changeText(change)
+        #expect(text.contains("73 → 47 (−26)"), "\(text)")
     }
 }

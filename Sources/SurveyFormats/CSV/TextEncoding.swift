@@ -99,7 +99,8 @@ enum CSVText {
 
     /// A Russian letter in Windows-1251: А–я (0xC0–0xFF), Ё (0xA8), ё (0xB8).
     @inline(__always)
-    static func isCP1251Letter(_ b: UInt8) -> Bool { b >= 0xC0 || b == 0xA8 || b == 0xB8 }
+    /// Russian letters, Ё ё, and І і (0xB2, 0xB3): the Cyrillic І people type for Roman levels (ІІ, ІІІ).
+    static func isCP1251Letter(_ b: UInt8) -> Bool { b >= 0xC0 || b == 0xA8 || b == 0xB8 || b == 0xB2 || b == 0xB3 }
 
     /// Punctuation Russian text in Windows-1251 commonly carries: «» – — № “ ” „ … no-break space ° ·.
     @inline(__always)
@@ -112,7 +113,8 @@ enum CSVText {
 
     /// Whether bytes that are not UTF-8 read as Russian text in Windows-1251: at least 90 % of the bytes
     /// ≥ 0x80 (common punctuation aside) are Cyrillic letters, and most of those letters stand next to
-    /// another one (words, not the lone accented letters of Latin-1 text). Byte 0x98 rules it out.
+    /// another one (words, not the lone accented letters of Latin-1 text) or is a criterion code's letter
+    /// (5-Ф.1). Byte 0x98 rules it out.
     static func looksLikeCP1251(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
         var letters = 0, joined = 0, other = 0
         var previousIsLetter = false
@@ -122,7 +124,10 @@ enum CSVText {
             if isCP1251Letter(b) {
                 letters += 1
                 let nextIsLetter = index + 1 < p.count && isCP1251Letter(p[index + 1])
-                if previousIsLetter || nextIsLetter { joined += 1 }
+                // A criterion code's letter stands alone between «-» and «.» (5-Ф.1): a monitoring sheet's
+                // header is mostly such letters, and they are as good a sign of Russian as a word.
+                let codeLetter = index > 0 && p[index - 1] == 0x2D && index + 1 < p.count && p[index + 1] == 0x2E
+                if previousIsLetter || nextIsLetter || codeLetter { joined += 1 }
                 previousIsLetter = true
             } else {
                 if !isCP1251Punctuation(b) { other += 1 }

@@ -7,15 +7,17 @@ public enum ResponseExport {
     static func exported(_ q: Questionnaire) -> [Item] { q.items.filter { !$0.confidential } }
 
     /// One row per response: the respondent (when any has one), the context columns by their labels, then one
-    /// column per item by id. Test answers are written as the letters of the options chosen.
-    public static func csv(_ responses: [Response], questionnaire q: Questionnaire, values: Bool, excel: Bool) -> String {
-        var writer = CSVWriter(delimiter: excel ? ";" : ",", bom: excel)
+    /// column per item by id. Test answers are written as the letters of the options chosen. `codes` gives an
+    /// item's header where it is not its id (for cp1251, a code's recoverable form).
+    public static func csv(_ responses: [Response], questionnaire q: Questionnaire, values: Bool, excel: Bool,
+                           codes: [String: String] = [:], delimiter: Character? = nil) -> String {
+        var writer = CSVWriter(delimiter: delimiter ?? (excel ? ";" : ","), bom: excel)
         let named = responses.contains { $0.respondent != nil }
         let idHeader = q.kind == .monitoring ? "ребёнок" : "respondent"
         let items = exported(q)
         let context = q.context
         let lead = (named ? 1 : 0) + context.count
-        writer.row((named ? [idHeader] : []) + context.map(\.label) + items.map(\.id), defuse: Set(0...(lead + items.count)))
+        writer.row((named ? [idHeader] : []) + context.map(\.label) + items.map { codes[$0.id] ?? $0.id }, defuse: Set(0...(lead + items.count)))
         let defuse = Set((0..<lead).map { $0 } + items.enumerated().filter { $0.element.isFreeText }.map { $0.offset + lead })
         for response in responses {
             var cells = named ? [response.respondent ?? ""] : []

@@ -41,12 +41,14 @@ public final class AnswerFile {
     private let idColumn: String?
     private let stage: String?
     private let keep: [String]
+    private let language: Language
     private var matchers: [CellMatcher?] = []
     private var seen: [String: Int] = [:]
 
     public init(path: String, questionnaire: Questionnaire, options: CSVOptions = CSVOptions(),
-                idColumn: String? = nil, stage: String? = nil, keep: [String] = []) throws(CSVError) {
+                idColumn: String? = nil, stage: String? = nil, keep: [String] = [], language: Language = .ru) throws(CSVError) {
         self.keep = keep
+        self.language = language
         self.questionnaire = questionnaire
         self.fileName = path
         self.idColumn = idColumn
@@ -77,7 +79,7 @@ public final class AnswerFile {
 
     private func readHeader(_ header: [String], line: Int) {
         self.header = header
-        let plan = HeaderMatcher(questionnaire: questionnaire, idColumn: idColumn, keep: keep).plan(header)
+        let plan = HeaderMatcher(questionnaire: questionnaire, idColumn: idColumn, keep: keep, language: language).plan(header)
         roles = plan.roles
         headerProblems = plan.problems.map {
             Diagnostic(file: fileName, line: line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint)
@@ -104,9 +106,7 @@ public final class AnswerFile {
     private func matchRow(_ record: CSVRecord) -> AnswerRow {
         var response = Response(stage: stage)
         var problems: [Diagnostic] = []
-        if record.count > roles.count, (roles.count..<record.count).contains(where: { !record.isEmpty($0) && !record.string($0).allSatisfy(\.isWhitespace) }) {
-            problems.append(Diagnostic(file: fileName, line: record.line, message: "the row has \(record.count) cells but the header only \(roles.count)"))
-        }
+        if let problem = cellCountProblem(record) { problems.append(problem) }
         var answered = Set<Int>()
         // Context first: whether a statement applies depends on it, wherever its column stands.
         for column in 0..<min(record.count, roles.count) {
@@ -131,7 +131,7 @@ public final class AnswerFile {
             case .kept(let name):
                 let value = cleanFreeText(record.string(column))
                 if !value.isEmpty { response.attributes[name] = value }
-            case .context, .rowNumber:
+            case .context, .ignored:
                 continue
             case .unnamed:
                 if !record.isEmpty(column) && !record.string(column).allSatisfy(\.isWhitespace) {
@@ -173,7 +173,8 @@ public final class AnswerFile {
                     let hint = suggestion.map { "did you mean «\($0)»?" }
                     problems.append(Diagnostic(
                         file: fileName, line: line, path: "column \(column + 1), item \(item.number)",
-                        message: "«\(raw)» is not an answer of this item" + (hint.map { " — \($0)" } ?? ""),
+                        message: "«\(raw)» is not an answer of this item" + (hint.map { " — \($0)" } ?? "")
+                            + (strayLetterNote(raw, language: language).map { " (\($0))" } ?? ""),
                         hint: "answers: " + (questionnaire.scale(of: item)?.options.map { "«\($0.label)» (\(formatNumber($0.value)))" }.joined(separator: ", ") ?? "")))
                 }
             }
@@ -194,4 +195,25 @@ public final class AnswerFile {
         // The cells as read are kept only for a refused row (its line in a rejects file).
         return AnswerRow(line: record.line, response: response, problems: problems, cells: problems.isEmpty ? [] : record.strings)
     }
+
+    /// A row with fewer cells than the header, or more that are not empty, would put every answer after the
+    /// gap under the wrong item: refused, with both counts. Trailing empty cells (Excel adds one) are fine.
+    private func cellCountProblem(_ record: CSVRecord) -> Diagnostic? {
+        let extra = record.count > roles.count
+            && (roles.count..<record.count).contains(where: { !record.isEmpty($0) && !record.string($0).allSatisfy(\.isWhitespace) })
+        guard extra || record.count < roles.count else { return nil }
+        return Diagnostic(file: fileName, line: record.line, message: cellCountMessage(cells: record.count, header: roles.count, language: language))
+    }
+}
+
+/// «в строке 18 ячеек, а в заголовке 19 …»: the same words for import and tabulate --from-csv.
+public func cellCountMessage(cells: Int, header: Int, language: Language) -> String {
+    let t = language.t
+    let row = language.count(cells, ru: ("ячейка", "ячейки", "ячеек"), en: ("cell", "cells"))
+    let head = language.count(header, ru: ("столбец", "столбца", "столбцов"), en: ("column", "columns"))
+    return cells < header
+        ? t("в строке \(row), а в заголовке \(head): где-то пропущена ячейка, и ответы после неё попали бы под чужие пункты; добавьте недостающие (пустая ячейка — без ответа)",
+            "the row has \(row) but the header \(head): a cell is missing, and the answers after it would fall under other items; add the missing ones (an empty cell is no answer)")
+        : t("в строке \(row), а в заголовке \(head): лишние ячейки не относятся ни к одному столбцу",
+            "the row has \(row) but the header \(head): the extra cells belong to no column")
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SurveyEngine
 
 /// What a column of an answer file holds.
@@ -7,12 +8,13 @@ public enum ColumnRole: Sendable, Equatable {
     case item(Int)
     /// An empty header: ignored if its cells are empty too.
     case unnamed
+    /// A column whose cells are not answers and are ignored: the row number («№ п/п») beside a name
+    /// column, or the reason column («Ошибка») of a rejects file.
+    case ignored
     /// A column kept as an attribute (`--keep`, `--by`), by its header as given.
     case kept(String)
     /// A question about the person (a teacher's «Должность», «Стаж»…): index into the questionnaire's context.
     case context(Int)
-    /// A row number («№») beside a column that names the person («ФИО»): read past.
-    case rowNumber
 }
 
 /// A header problem: which column and what is wrong.
@@ -23,14 +25,17 @@ public struct HeaderProblem: Sendable, Equatable {
 }
 
 /// Matches an answer file's header row to a questionnaire (CONTRACT.md "Answer files"): a column names an
-/// item by id, number or text (folded: case, spaces, ё/е), or the respondent (`id`, `respondent`, `№`,
-/// `номер`, `анкета`, `ФИО`, `ребенок`/`ребёнок`, or `--id-column`). Any other column is an error.
+/// item by id, number or text (folded: case, spaces, ё/е; a Latin look-alike letter in a Cyrillic word and
+/// the reverse forgiven when only one reading matches), or the respondent (`id`, `respondent`, `№`, `номер`,
+/// `анкета`, `ФИО`, `ребенок`/`ребёнок`, or `--id-column`). A row-number column («№ п/п») beside a name
+/// column, and the reason column of a rejects file («Ошибка»), are ignored. Any other column is an error.
 public struct HeaderMatcher: Sendable {
     public static let respondentHeaders = ["id", "respondent", "№", "номер", "анкета", "фио", "ребенок", "ребёнок", "child", "name", "имя"]
-    /// Headers that name a person rather than number a row.
-    static let nameHeaders: Set<String> = ["фио", "ребенок", "ребёнок", "child", "name", "имя", "respondent"]
-    /// Headers that number the rows of a form.
-    static let rowNumberHeaders: Set<String> = ["№", "номер", "id", "анкета"]
+    /// Headers of a row-number column as forms print them: the respondent only when no column names a
+    /// person, otherwise ignored.
+    public static let rowNumberHeaders = ["№", "номер", "№ п/п", "№п/п", "п/п", "№ п.п.", "номер п/п"]
+    /// The column `import --rejects` adds with each row's reasons: ignored, so a fixed rejects file imports.
+    public static let rejectReasonHeaders = ["Ошибка", "Error"]
     /// Unknown columns get a "did you mean" only while there are fewer problems than this.
     public static let maxSuggestions = 20
 
@@ -38,29 +43,39 @@ public struct HeaderMatcher: Sendable {
     let idColumn: String?
     /// Extra columns to keep rather than refuse, compared folded.
     let keep: [String]
+    let language: Language
+    /// How the command keeps an extra column, for the hint: `import --keep`, or `tabulate --by`.
+    let keepOption: KeepOption
 
-    public init(questionnaire: Questionnaire, idColumn: String? = nil, keep: [String] = []) {
+    public enum KeepOption: Sendable { case keep, by }
+
+    public init(questionnaire: Questionnaire, idColumn: String? = nil, keep: [String] = [], language: Language = .ru,
+                keepOption: KeepOption = .keep) {
         self.questionnaire = questionnaire
         self.idColumn = idColumn
         self.keep = keep
+        self.language = language
+        self.keepOption = keepOption
     }
 
     public func plan(_ header: [String]) -> (roles: [ColumnRole], problems: [HeaderProblem]) {
         var roles: [ColumnRole] = []
         var problems: [HeaderProblem] = []
         var itemColumn: [Int: Int] = [:]
-        var respondentColumn: Int?
-        let byID = Dictionary(questionnaire.items.enumerated().map { (TextFolding.fold($1.id), $0) }, uniquingKeysWith: { a, _ in a })
+        // Ids and the aliases a definition declares (an ASCII code for a letter cp1251 cannot hold, «Мероприятия»).
+        let byID = Dictionary(questionnaire.items.enumerated().flatMap { index, item in ([item.id] + item.aliases).map { (TextFolding.fold($0), index) } },
+                              uniquingKeysWith: { a, _ in a })
         let byNumber = Dictionary(questionnaire.items.enumerated().map { ($1.number, $0) }, uniquingKeysWith: { a, _ in a })
         let byText = Dictionary(questionnaire.items.enumerated().map { (TextFolding.fold($1.text), $0) }, uniquingKeysWith: { a, _ in a })
-        let idNames = Set((idColumn.map { [$0] } ?? Self.respondentHeaders).map(TextFolding.fold))
-        // Forms carry both a row number and a name («№», «ФИО»): the name identifies, the number is read past.
-        let folded = header.map(TextFolding.fold)
-        let namesPerson = idColumn == nil && folded.contains { Self.nameHeaders.contains($0) }
         let candidates = questionnaire.items.map(\.id) + questionnaire.items.map(\.text)
+        let kept = Set(keep.map(TextFolding.fold)), respondentNames = Self.respondentNames
+        let folded = header.map {
+            Self.withoutLookAlikes(TextFolding.fold($0), known: { byID[$0] != nil || byText[$0] != nil || respondentNames.contains($0) || kept.contains($0) })
+        }
+        let respondentColumn = self.respondentColumn(folded)
 
         for (column, raw) in header.enumerated() {
-            let folded = TextFolding.fold(raw)
+            let folded = folded[column]
             var role: ColumnRole?
             if folded.isEmpty {
                 role = .unnamed
@@ -68,21 +83,36 @@ public struct HeaderMatcher: Sendable {
                 role = .kept(name)
             } else if let index = contextField(folded) {
                 role = .context(index)
-            } else if namesPerson && Self.rowNumberHeaders.contains(folded) {
-                role = .rowNumber
-            } else if respondentColumn == nil && idNames.contains(folded) {
+            } else if column == respondentColumn {
                 role = .respondent
-                respondentColumn = column
+            } else if Self.isIgnored(folded) {
+                role = .ignored
             } else if let index = byID[folded] ?? byText[folded] ?? Self.number(in: folded).flatMap({ byNumber[$0] }) {
                 role = .item(index)
+            } else if raw.contains("?"), questionnaire.items.contains(where: { !$0.id.unicodeScalars.allSatisfy(OutputEncoding.cp1251.canEncode) }) {
+                // A code whose letter cp1251 could not hold («5-?.1» for «5-Ә.1»): taken when only one item reads so.
+                let found = CodeRecovery.candidates(raw, in: questionnaire)
+                if found.count == 1 {
+                    role = .item(found[0])
+                } else if !found.isEmpty {
+                    let names = found.map { index in
+                        let item = questionnaire.items[index]
+                        let ascii = item.aliases.first { $0.allSatisfy(\.isASCII) }
+                        return "«\(item.id)»" + (ascii.map { " (\($0))" } ?? "")
+                    }
+                    problems.append(HeaderProblem(column: column + 1, message: "«\(raw)» could be \(names.joined(separator: " or ")): a letter was lost when the file was saved in cp1251",
+                                                  hint: "write the code as its ASCII alias, or save the file as UTF-8 (Excel: «CSV UTF-8»)"))
+                    roles.append(.unnamed)
+                    continue
+                } else {
+                    problems.append(HeaderProblem(column: column + 1, message: "unknown column «\(raw)»: «?» stands for a letter lost when the file was saved in cp1251, and no item of '\(questionnaire.id)' reads so",
+                                                  hint: "save the file as UTF-8 (Excel: «CSV UTF-8») or write the code with the ASCII alias from 'survey show \(questionnaire.id)'"))
+                    roles.append(.unnamed)
+                    continue
+                }
             }
             guard let role else {
-                // A suggestion compares the header with every item; past the first few unknown columns (a
-                // file of another questionnaire, a header of thousands of columns) the general hint will do.
-                let suggestion = problems.count < Self.maxSuggestions ? TextFolding.nearest(raw, among: candidates) : nil
-                let hint = suggestion.map { "did you mean «\($0)»?" }
-                    ?? "a column names an item by id, number or text, or the respondent (\(idColumn ?? "id, ФИО, №…"))"
-                problems.append(HeaderProblem(column: column + 1, message: "unknown column «\(raw)»", hint: hint))
+                problems.append(unknownColumn(raw, column: column, folded: folded, candidates: candidates, suggest: problems.count < Self.maxSuggestions))
                 roles.append(.unnamed)
                 continue
             }
@@ -108,6 +138,71 @@ public struct HeaderMatcher: Sendable {
         questionnaire.context.firstIndex { field in
             ([field.id, field.label] + field.aliases).contains { TextFolding.fold($0) == folded }
         }
+    }
+
+    // MARK: - Header recognition, one concern per function
+
+    /// The column that names the respondent: `--id-column`; else the first column naming a person (ФИО,
+    /// ребёнок, id…); else the first row-number column («№», «№ п/п»). Folded headers in, index out.
+    func respondentColumn(_ folded: [String]) -> Int? {
+        let kept = Set(keep.map(TextFolding.fold))
+        if let idColumn { return folded.firstIndex(of: TextFolding.fold(idColumn)) }
+        let rowNumbers = Set(Self.rowNumberHeaders.map(TextFolding.fold))
+        let names = Set(Self.respondentHeaders.map(TextFolding.fold)).subtracting(rowNumbers)
+        return folded.indices.first { !kept.contains(folded[$0]) && names.contains(folded[$0]) }
+            ?? folded.indices.first { !kept.contains(folded[$0]) && rowNumbers.contains(folded[$0]) }
+    }
+
+    static let respondentNames = Set((respondentHeaders + rowNumberHeaders).map(TextFolding.fold))
+    static let ignoredNames = Set((rowNumberHeaders + rejectReasonHeaders).map(TextFolding.fold))
+
+    /// A column that is not the respondent's and holds no answers: a further row-number column, or the
+    /// rejects file's reason column.
+    static func isIgnored(_ folded: String) -> Bool { ignoredNames.contains(folded) }
+
+    /// A folded header with look-alike letters of the other script folded, when that names exactly one
+    /// known header and the header as typed names none.
+    static func withoutLookAlikes(_ folded: String, known: (String) -> Bool) -> String {
+        guard !known(folded), number(in: folded) == nil else { return folded }
+        return LookAlikeLetters.resolve(folded, in: known) ?? folded
+    }
+
+    /// Word stems of columns that describe the respondent (a school, a class, a district), not an answer.
+    static let attributeStems = ["школ", "класс", "район", "город", "организац", "учрежден", "групп", "должност",
+                                 "предмет", "стаж", "возраст", "категори", "school", "class", "grade", "district"]
+    /// Short attribute words, matched whole.
+    static let attributeWords = ["пол", "село", "сад", "дата", "role", "age", "sex"]
+
+    /// Whether an unknown header looks like an attribute worth `--keep`: a word with a known stem, or a short
+    /// header without digits that is near no item.
+    static func looksLikeAttribute(_ folded: String, nearItem: Bool) -> Bool {
+        let words = folded.split { !$0.isLetter }
+        if words.contains(where: { word in attributeWords.contains(String(word)) || attributeStems.contains { word.hasPrefix($0) } }) { return true }
+        return !nearItem && words.count <= 3 && folded.count <= 40 && !folded.contains(where: \.isNumber)
+    }
+
+    func unknownColumn(_ raw: String, column: Int, folded: String, candidates: [String], suggest: Bool) -> HeaderProblem {
+        let t = language.t
+        // A suggestion compares the header with every item; past the first few unknown columns (a file of
+        // another questionnaire, a header of thousands of columns) the general hint will do.
+        let suggestion = suggest ? TextFolding.nearest(raw, among: candidates) : nil
+        var hint: String
+        if Self.looksLikeAttribute(folded, nearItem: suggestion != nil) {
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            switch keepOption {
+            case .keep:
+                hint = t("похоже на сведения о респонденте: чтобы сохранить столбец (для tabulate --by), добавьте --keep \"\(name)\"",
+                         "looks like information about the respondent: to keep the column (for tabulate --by), add --keep \"\(name)\"")
+            case .by:
+                hint = t("похоже на сведения о респонденте: чтобы разбить результаты по этому столбцу, добавьте --by \"\(name)\"",
+                         "looks like information about the respondent: to break the results down by it, add --by \"\(name)\"")
+            }
+        } else {
+            hint = suggestion.map { "did you mean «\($0)»?" }
+                ?? "a column names an item by id, number or text, or the respondent (\(idColumn ?? "id, ФИО, №…"))"
+        }
+        if let note = strayLetterNote(raw, language: language) { hint += "; " + note }
+        return HeaderProblem(column: column + 1, message: "unknown column «\(raw)»", hint: hint)
     }
 
     /// «5», «5.», «№5», «Вопрос 5», «5. Текст…» → 5.
@@ -177,6 +272,8 @@ public struct CellMatcher: Sendable {
         if scale.kind == .levels, let roman = TextFolding.romanValue(key), scale.option(value: Double(roman)) != nil {
             return .value(Double(roman))
         }
+        // «Cогласен» with a Latin C: taken when exactly one of its look-alike twins is a label.
+        if let twin = LookAlikeLetters.resolve(key, in: { folded[$0] != nil }), let value = folded[twin] { return .value(value) }
         return .invalid(suggestion: suggestion(for: text))
     }
 
@@ -196,4 +293,16 @@ public func cleanFreeText(_ text: String) -> String {
         trimmed.removeFirst()
     }
     return String(trimmed)
+}
+
+/// «буква «C» на месте 1 — латинская среди русских»: where a word mixes Latin and Cyrillic letters that look
+/// alike; nil when none does.
+public func strayLetterNote(_ text: String, language: Language) -> String? {
+    guard let stray = LookAlikeLetters.stray(in: text) else { return nil }
+    let code = String(format: "U+%04X", stray.letter.unicodeScalars.first?.value ?? 0)
+    return stray.script == .latin
+        ? language.t("буква «\(stray.letter)» (\(code)) на месте \(stray.position) — латинская среди русских букв",
+                     "the letter «\(stray.letter)» (\(code)) at position \(stray.position) is Latin among Cyrillic letters")
+        : language.t("буква «\(stray.letter)» (\(code)) на месте \(stray.position) — русская среди латинских букв",
+                     "the letter «\(stray.letter)» (\(code)) at position \(stray.position) is Cyrillic among Latin letters")
 }

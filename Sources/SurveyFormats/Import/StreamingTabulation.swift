@@ -237,10 +237,11 @@ public struct TabulationPart: Sendable {
         case scored(Int)
         case freeText(String)
         case unnamed
+        /// Not answers: a row-number column beside the name, the reason column of a rejects file, a
+        /// context column («Должность»), a test task.
+        case ignored
         /// The `--by` column: its value names the respondent's group.
         case group
-        /// Read but not tabulated: a context column («Должность»), a test task.
-        case ignored
     }
 
     public private(set) var accumulator: TabulationAccumulator
@@ -253,6 +254,7 @@ public struct TabulationPart: Sendable {
     let file: String
     let roles: [Role]
     let keep: Int
+    let language: Language
     private let spellings: SpellingTables
     private var matchers: [CellMatcher?]
     private var row: [Int]
@@ -265,7 +267,8 @@ public struct TabulationPart: Sendable {
     private let tokens: CellTokens?
 
     /// `delimiter`: the file's separator, which lets `take` read common records straight from the buffer.
-    public init(questionnaire q: Questionnaire, roles: [Role], file: String, keep: Int = 1000, delimiter: UInt8? = nil) {
+    public init(questionnaire q: Questionnaire, roles: [Role], file: String, keep: Int = 1000, delimiter: UInt8? = nil, language: Language = .ru) {
+        self.language = language
         accumulator = TabulationAccumulator(questionnaire: q)
         self.roles = roles
         self.file = file
@@ -280,23 +283,25 @@ public struct TabulationPart: Sendable {
         codes = roles.map { if case .scored(let position) = $0 { return position }; return -1 }
         let simple = roles.allSatisfy { role in
             switch role {
-            case .scored, .freeText, .unnamed: return true
-            case .respondent, .group, .ignored: return false
+            case .scored, .freeText, .unnamed, .ignored: return true
+            case .respondent, .group: return false
             }
         }
         tokens = simple && !roles.isEmpty ? delimiter.map { CellTokens(columns: roles.count, scoredItems: scored.count, delimiter: $0) } : nil
     }
 
     /// The roles of a header's columns, or the header's problems.
-    public static func roles(header: [String], questionnaire q: Questionnaire, idColumn: String?, by: String? = nil) -> (roles: [Role], problems: [HeaderProblem]) {
-        let plan = HeaderMatcher(questionnaire: q, idColumn: idColumn, keep: by.map { [$0] } ?? []).plan(header)
+    public static func roles(header: [String], questionnaire q: Questionnaire, idColumn: String?, by: String? = nil,
+                             language: Language = .ru) -> (roles: [Role], problems: [HeaderProblem]) {
+        let plan = HeaderMatcher(questionnaire: q, idColumn: idColumn, keep: by.map { [$0] } ?? [], language: language, keepOption: .by).plan(header)
         let position = Dictionary(q.scoredItems.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let roles = plan.roles.map { role -> Role in
             switch role {
             case .respondent: return .respondent
             case .unnamed: return .unnamed
+            case .ignored: return .ignored
             case .kept: return .group
-            case .context, .rowNumber: return .ignored
+            case .context: return .ignored
             case .item(let index):
                 let item = q.items[index]
                 if item.isTest { return .ignored }
@@ -482,7 +487,8 @@ public struct TabulationPart: Sendable {
                     let suggestion: String?
                     if case .invalid(let s) = matchers[column]?.match(raw) ?? .blank { suggestion = s } else { suggestion = nil }
                     problem(record.lineOfField(column), "column \(column + 1), item \(item.number)",
-                            "«\(raw)» is not an answer of this item" + (suggestion.map { " — did you mean «\($0)»?" } ?? ""))
+                            "«\(raw)» is not an answer of this item" + (suggestion.map { " — did you mean «\($0)»?" } ?? "")
+                                + (strayLetterNote(raw, language: language).map { " (\($0))" } ?? ""))
                 }
             case .freeText(let id):
                 if !isBlank(bytes) {
@@ -492,14 +498,17 @@ public struct TabulationPart: Sendable {
             case .respondent:
                 if !isBlank(bytes) {
                     anything = true
+                    // Names compare folded (case, spaces, ё/е), as everywhere.
                     let name = cleanFreeText(String(decoding: bytes, as: UTF8.self))
-                    if let earlier = seen[name] {
+                    if let earlier = seen[TextFolding.fold(name)] {
                         bad = true
                         problem(record.line, nil, "«\(name)» already answered on line \(earlier) of this file")
                     } else {
-                        seen[name] = record.line
+                        seen[TextFolding.fold(name)] = record.line
                     }
                 }
+            case .ignored:
+                break
             case .unnamed:
                 if !isBlank(bytes) {
                     anything = true
@@ -509,17 +518,20 @@ public struct TabulationPart: Sendable {
             case .group:
                 let value = cleanFreeText(String(decoding: bytes, as: UTF8.self))
                 group = value.isEmpty ? nil : value
-            case .ignored:
-                if !isBlank(bytes) { anything = true }
             }
         }
+        // A row with fewer cells than the header, or more that are not empty, is refused (never shifted).
+        // The shortcut leaves such rows to this path.
         if record.count > roles.count {
             for column in roles.count..<record.count where !isUTF8(record.bytes(column)) || !isBlank(record.bytes(column)) {
                 bad = true
                 anything = true
-                problem(record.line, nil, "the row has \(record.count) cells but the header only \(roles.count)")
+                problem(record.line, nil, cellCountMessage(cells: record.count, header: roles.count, language: language))
                 break
             }
+        } else if record.count < roles.count && anything {
+            bad = true
+            problem(record.line, nil, cellCountMessage(cells: record.count, header: roles.count, language: language))
         }
         // Rows with nothing in them are not respondents (Excel leaves some at the end).
         guard anything else { return }

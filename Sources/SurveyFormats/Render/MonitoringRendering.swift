@@ -15,7 +15,10 @@ public struct MonitoringRendering {
     }
 
     func stageName(_ stage: Stage) -> String { labels.name(stage.id, fallback: stage.title) }
-    func mean(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "—" }
+    /// One decimal, with a decimal comma in Russian (2,5).
+    func mean(_ value: Double?) -> String { value.map { localized(String(format: "%.1f", $0)) } ?? "—" }
+    func signed(_ value: Double) -> String { localized(String(format: "%+.1f", value)) }
+    func localized(_ number: String) -> String { labels.language == .ru ? number.replacingOccurrences(of: ".", with: ",") : number }
     func roman(_ value: Int) -> String { ["0", "I", "II", "III", "IV", "V", "VI", "VII"][max(0, min(7, value))] }
     /// A band as the card writes it: «II – средний».
     func bandMark(_ band: Band?) -> String {
@@ -51,6 +54,7 @@ public struct MonitoringRendering {
                     })),
                 ])
             })),
+            ("movement", ObservationSheetRendering(self).movementJSON(analysis.movement)),
         ])
     }
 
@@ -67,7 +71,14 @@ public struct MonitoringRendering {
             })),
             ("regressions", .array(card.regressions.map { .object([("id", .string($0.item.id)), ("from", .string($0.from)), ("to", .string($0.to))]) })),
             ("stuckAtLowest", .array(card.stuckAtLowest.map { .object([("id", .string($0.item.id)), ("stages", .array($0.stages.map(JSONOutput.string)))]) })),
-            ("plannedWork", .array(card.plannedWork.map { .object([("id", .string($0.item.id)), ("text", .string($0.item.text)), ("level", .integer($0.level)), ("target", .number($0.target.value))]) })),
+            ("plannedWork", .array(card.plannedWork.map { w in
+                .object([("id", .string(w.item.id)), ("text", .string(w.item.text)), ("domain", .optional(Optional(domainID(of: w.item)).flatMap { $0.isEmpty ? nil : $0 })),
+                         ("level", .integer(w.level)), ("target", .number(w.target.value)),
+                         ("indicator", .optional(w.item.indicators[Int(w.target.value)])), ("suggested", .bool(true))])
+            })),
+            ("measures", .array(card.ratedStages.flatMap { stage in (card.measures[stage.id] ?? []).map { entry in
+                JSONOutput.object([("stage", .string(stage.id)), ("domain", .optional(entry.item.domain)), ("item", .string(entry.item.id)), ("text", .string(entry.text))])
+            } })),
         ])
     }
 
@@ -75,6 +86,7 @@ public struct MonitoringRendering {
 
     public func summaryText(_ summaries: [StageSummary]) -> String {
         var out = labels.title + "\n"
+        if summaries.contains(where: { $0.children > 0 }) { out += ObservationSheetRendering(self).movementLine(analysis.movement) + "\n" }
         let levelHeads = analysis.levels.options.map { labels.option($0, of: analysis.levels) }
         for s in summaries {
             out += "\n" + t("Этап: \(stageName(s.stage)) — детей: \(s.children)", "Stage: \(stageName(s.stage)) — children: \(s.children)") + "\n"
@@ -103,7 +115,7 @@ public struct MonitoringRendering {
             for area in q.areas {
                 let means = rated.map { s in s.areas.first { $0.area.id == area.id }?.mean }
                 let change = means.first.flatMap { a in means.last.flatMap { b in a.flatMap { x in b.map { $0 - x } } } }
-                rows.append([labels.area(area)] + means.map(mean) + [change.map { String(format: "%+.1f", $0) } ?? "—"])
+                rows.append([labels.area(area)] + means.map(mean) + [change.map(signed) ?? "—"])
             }
             out += TextLayout.table([t("Область", "Area")] + rated.map { stageName($0.stage) } + [t("Изменение", "Change")], rows,
                                     alignRight: Set(1...rated.count + 1))
@@ -128,7 +140,7 @@ public struct MonitoringRendering {
                 rows.append(["  " + labels.area(area)] + stages.map { stage in
                     let level = card.stages[stage.id]?[area.id]
                     return "\(mean(level?.mean)) \(bandShort(level?.band))"
-                } + [card.change[area.id].map { String(format: "%+.1f", $0) } ?? ""])
+                } + [card.change[area.id].map(signed) ?? ""])
             }
         }
         out += TextLayout.table([t("Область", "Area")] + stages.map(stageName) + [t("Изменение", "Change")], rows, alignRight: Set(1...stages.count + 1))
@@ -148,12 +160,47 @@ public struct MonitoringRendering {
         if !card.stuckAtLowest.isEmpty {
             out += t("⚠ На уровне I два этапа подряд: ", "⚠ At level I at two stages: ") + card.stuckAtLowest.map(\.item.id).joined(separator: ", ") + "\n"
         }
-        if !card.plannedWork.isEmpty {
-            out += "\n" + t("Планируемая индивидуальная работа:", "Planned individual work:") + "\n"
-            for work in card.plannedWork {
-                out += "  — \(work.item.id) «\(labels.text(work.item))»: " + t("сейчас \(roman(work.level)), цель \(roman(Int(work.target.value)))", "now \(roman(work.level)), aim \(roman(Int(work.target.value)))")
-                if let descriptor = work.target.descriptor { out += " — \(descriptor)" }
-                out += "\n"
+        out += measuresText(card)
+        out += suggestionsText(card)
+        return out
+    }
+
+    /// The domain a free-text measures item or a criterion belongs to ("" for none).
+    func domainID(of item: Item) -> String { item.domain ?? item.area.flatMap(q.area)?.domain ?? "" }
+    func domainTitle(_ id: String) -> String {
+        q.domains.first { $0.id == id }.map { labels.name($0.id, fallback: $0.title) } ?? t("Общие", "General")
+    }
+    /// Domains in the definition's order, then "general".
+    var domainOrder: [String] { q.domains.map(\.id) + [""] }
+
+    /// The teacher's measures, per stage and domain (the seed's card: columns are the stages' corrective work).
+    func measuresText(_ card: DevelopmentCard) -> String {
+        var out = "\n" + t("Мероприятия педагога (коррекционная работа после этапа):", "The teacher's measures (corrective work after each stage):") + "\n"
+        for stage in card.ratedStages {
+            let filled = card.measures[stage.id] ?? []
+            out += "  " + stageName(stage) + ":" + (filled.isEmpty ? t(" не записаны", " none recorded") : "") + "\n"
+            for key in domainOrder {
+                for entry in filled where domainID(of: entry.item) == key {
+                    out += TextLayout.wrap(domainTitle(key) + ": " + entry.text, to: 96).enumerated().map { ($0.offset == 0 ? "    " : "      ") + $0.element }.joined(separator: "\n") + "\n"
+                }
+            }
+        }
+        return out
+    }
+
+    /// Generated suggestions, marked as such: the few weakest criteria per domain at the latest stage.
+    func suggestionsText(_ card: DevelopmentCard) -> String {
+        guard !card.plannedWork.isEmpty, let latest = card.ratedStages.last else { return "" }
+        var out = "\n" + t("Предложения программы (по самым слабым критериям, \(stageName(latest).lowercased()) этап; педагог решает сам):",
+                           "Suggestions (the weakest criteria, \(stageName(latest)) stage; the teacher decides):") + "\n"
+        for key in domainOrder {
+            let work = card.plannedWork.filter { domainID(of: $0.item) == key }
+            guard !work.isEmpty else { continue }
+            out += "  " + domainTitle(key) + "\n"
+            for w in work {
+                let aim = w.item.indicators[Int(w.target.value)] ?? w.target.descriptor ?? ""
+                let line = "\(w.item.id) «\(labels.text(w.item))»: \(roman(w.level)) → \(roman(Int(w.target.value)))" + (aim.isEmpty ? "" : " — " + aim)
+                out += TextLayout.wrap(line, to: 94).enumerated().map { ($0.offset == 0 ? "    — " : "      ") + $0.element }.joined(separator: "\n") + "\n"
             }
         }
         return out
@@ -196,11 +243,56 @@ public struct MonitoringRendering {
         return htmlPage(title: labels.title, language: labels.language, body: body)
     }
 
-    /// Cards one per printed page.
+    /// Cards one per printed page: the seed's card as tables — domains and areas × stages, the conclusion,
+    /// the teacher's measures per domain and stage, then the marked suggestions.
     public func cardsHTML(_ cards: [DevelopmentCard]) -> String {
         let body = cards.enumerated().map { index, card in
-            "<section class=\"\(index > 0 ? "page" : "")\"><pre style=\"font-size:.8rem;white-space:pre-wrap\">\(htmlEscape(cardText(card)))</pre></section>"
+            "<section class=\"\(index > 0 ? "page" : "")\">" + cardHTML(card) + "</section>"
         }.joined()
         return htmlPage(title: t("Карты развития", "Development cards"), language: labels.language, body: body)
+    }
+
+    func cardHTML(_ card: DevelopmentCard) -> String {
+        let stages = card.ratedStages
+        var html = "<h1>\(htmlEscape(t("Индивидуальная карта развития ребёнка", "Child development card"))): \(htmlEscape(card.child))</h1>"
+        html += "<p class=\"meta\">\(htmlEscape(labels.title))</p><table><thead><tr><th>\(t("Направление / область", "Domain / area"))</th>"
+        html += stages.map { "<th>\(htmlEscape(stageName($0)))</th>" }.joined() + "<th>\(t("Изменение", "Change"))</th></tr></thead><tbody>"
+        for domain in q.domains + [Domain(id: "", title: "")] {
+            let areas = q.areas.filter { ($0.domain ?? "") == domain.id }
+            guard !areas.isEmpty else { continue }
+            if !domain.id.isEmpty {
+                // The domain's level at each stage (the card's conclusion «II – средний»).
+                let levels = stages.map { stage -> String in
+                    let means = areas.compactMap { card.stages[stage.id]?[$0.id]?.mean }
+                    return means.isEmpty ? "" : bandMark(q.scoring.band(for: means.reduce(0, +) / Double(means.count)))
+                }
+                html += "<tr><th style=\"text-align:left\">\(htmlEscape(labels.name(domain.id, fallback: domain.title)))</th>"
+                    + levels.map { "<th>\(htmlEscape($0))</th>" }.joined() + "<th></th></tr>"
+            }
+            for area in areas {
+                html += "<tr><td>\(htmlEscape(labels.area(area)))</td>" + stages.map { stage in
+                    let level = card.stages[stage.id]?[area.id]
+                    return "<td class=\"n\">\(mean(level?.mean)) \(bandShort(level?.band))</td>"
+                }.joined() + "<td class=\"n\">\(card.change[area.id].map(signed) ?? "")</td></tr>"
+            }
+        }
+        html += "</tbody></table><p class=\"meta\">" + htmlEscape(t("Уровни: ", "Levels: ") + q.scoring.bands.enumerated().reversed().map { "\(roman($0.offset + 1)) – \(labels.name($0.element.id, fallback: $0.element.label).lowercased())" }.joined(separator: ", ")) + "</p>"
+        html += "<h2>\(htmlEscape(t("Мероприятия педагога (коррекционная работа после этапа)", "The teacher's measures (corrective work after each stage)")))</h2><table><thead><tr><th>\(t("Направление", "Domain"))</th>"
+        html += stages.map { "<th>\(htmlEscape(stageName($0)))</th>" }.joined() + "</tr></thead><tbody>"
+        for key in domainOrder {
+            let cells = stages.map { stage in (card.measures[stage.id] ?? []).filter { domainID(of: $0.item) == key }.map(\.text) }
+            guard !key.isEmpty || cells.contains(where: { !$0.isEmpty }) else { continue }
+            html += "<tr><td>\(htmlEscape(domainTitle(key)))</td>" + cells.map { "<td>\(htmlEscape($0.joined(separator: "; ")))</td>" }.joined() + "</tr>"
+        }
+        html += "</tbody></table>"
+        if !card.plannedWork.isEmpty, let latest = stages.last {
+            html += "<h2>\(htmlEscape(t("Предложения программы (по самым слабым критериям, \(stageName(latest).lowercased()) этап; педагог решает сам)", "Suggestions (the weakest criteria, \(stageName(latest)) stage; the teacher decides)")))</h2><ul>"
+            for w in card.plannedWork {
+                let aim = w.item.indicators[Int(w.target.value)] ?? w.target.descriptor ?? ""
+                html += "<li>\(htmlEscape(domainTitle(domainID(of: w.item)))): <b>\(htmlEscape(w.item.id))</b> «\(htmlEscape(labels.text(w.item)))» \(roman(w.level)) → \(roman(Int(w.target.value)))\(aim.isEmpty ? "" : " — " + htmlEscape(aim))</li>"
+            }
+            html += "</ul>"
+        }
+        return html
     }
 }

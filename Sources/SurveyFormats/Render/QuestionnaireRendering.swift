@@ -63,6 +63,10 @@ public enum QuestionnaireRendering {
                 })))
                 if keys { members.append(("explanation", .optional(task.explanation))) }
             }
+            if !item.indicators.isEmpty {
+                members.append(("indicators", .object(item.indicators.keys.sorted().map { (String($0), JSONOutput.string(item.indicators[$0] ?? "")) })))
+            }
+            if !item.aliases.isEmpty { members.append(("aliases", .array(item.aliases.map(JSONOutput.string)))) }
             return .object(members)
         })
         let context = JSONOutput.array(q.context.map { field in
@@ -108,7 +112,7 @@ public enum QuestionnaireRendering {
         let labels = Labels(q, language)
         let t = language.t
         var out = "\(labels.title)\n"
-        out += "\(q.id) · \(labels.kindName(q.kind)) · \(t("версия", "version")) \(q.version) · \(labels.itemCount(q.items.count))\n"
+        out += "\(q.id) · \(labels.kindName(q.kind)) · \(t("версия", "version")) \(q.version) · \(labels.itemCount(q.kind == .monitoring ? q.scoredItems.count : q.items.count))\n"
         if let description = q.description, language.rawValue == q.language {
             out += "\n" + TextLayout.wrap(description, to: width).joined(separator: "\n") + "\n"
         }
@@ -149,6 +153,16 @@ public enum QuestionnaireRendering {
                 let lines = TextLayout.wrap(text, to: max(20, width - head.count - 2))
                 out += "  " + head + lines[0] + "\n"
                 for line in lines.dropFirst() { out += "  " + String(repeating: " ", count: head.count) + line + "\n" }
+                if let scale = q.scale(of: item) {
+                    let indent = String(repeating: " ", count: head.count + 2)
+                    for option in scale.options {
+                        guard let indicator = item.indicators[Int(option.value)] else { continue }
+                        let mark = labels.option(option, of: scale).split(separator: " ").first.map(String.init) ?? option.label
+                        let lines = TextLayout.wrap("\(mark) — \(indicator)", to: max(20, width - indent.count - 4))
+                        out += indent + "  " + lines[0] + "\n"
+                        for line in lines.dropFirst() { out += indent + "    " + line + "\n" }
+                    }
+                }
                 for (index, option) in (item.test?.options ?? []).enumerated() {
                     let mark = keys && option.correct ? " ✓" : ""
                     for (i, line) in TextLayout.wrap("\(TestTask.letters[index])) \(option.label)\(mark)", to: max(20, width - head.count - 6)).enumerated() {

@@ -78,11 +78,12 @@ extension TabulationRendering {
         if let share = tabulation.participation { body += "<div>\(t("Участие", "Participation"))<b>\(percent(share))</b></div>" }
         if let positive = tabulation.positive { body += "<div>\(t("Положительных ответов", "Positive answers"))<b>\(percent(positive))</b></div>" }
         for c in tabulation.composites {
-            body += "<div>α \(t("Кронбаха", "Cronbach")) <b>\(c.alpha.map { String(format: "%.2f", $0) } ?? "—")</b><span class=\"pct\">n = \(c.complete)</span></div>"
+            let shown = c.complete >= Self.alphaMinimumComplete ? c.alpha.map { number($0) } : nil
+            body += "<div>α \(t("Кронбаха", "Cronbach")) <b>\(shown ?? "—")</b><span class=\"pct\">n = \(c.complete)</span></div>"
         }
         body += "</div>\n"
         body += "<h2>\(t("Распределение ответов", "Distribution of answers"))</h2>\n"
-        body += "<p class=\"meta\">\(t("Несогласие — слева от оси, согласие — справа; утверждения упорядочены по доле положительных ответов.", "Disagreement left of the axis, agreement right; statements sorted by their share of positive answers."))</p>\n"
+        body += "<p class=\"meta\">\(t("Неблагоприятные ответы — слева от оси, благоприятные — справа; у обратных утверждений (↺) благоприятно несогласие, и оно справа. Утверждения упорядочены по доле положительных ответов.", "Unfavourable answers left of the axis, favourable right; for reverse-keyed statements (↺) disagreeing is favourable and drawn on the right. Statements sorted by their share of positive answers."))</p>\n"
         body += svgChart() + "\n"
         body += "<h2>\(t("Результаты по утверждениям", "Results by statement"))</h2>\n" + htmlTable()
         var notes = reliabilityLines().map { "<li>\(htmlEscape($0))</li>" }
@@ -94,6 +95,7 @@ extension TabulationRendering {
             body += "<table><thead><tr>" + groupHeader.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
             body += groupRows.map { "<tr>" + $0.enumerated().map { $0 == 0 ? "<td>\(htmlEscape($1))</td>" : "<td class=\"n\">\(htmlEscape($1))</td>" }.joined() + "</tr>" }.joined()
             body += "</tbody></table>"
+            if let suppressionNote { body += "<p class=\"meta\">\(htmlEscape(suppressionNote))</p>" }
             let matrix = groupMatrix
             if matrix.header.count > 1 {
                 body += "<table><thead><tr>" + matrix.header.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
@@ -112,13 +114,13 @@ extension TabulationRendering {
         let options = tabulation.items.first?.options ?? []
         var out = "<table>\n<thead><tr><th>№</th><th>\(t("Утверждение", "Statement"))</th>"
         for option in options { out += "<th>\(htmlEscape(labels.option(Option(label: option.label, value: option.value), of: scaleFor(tabulation.items.first))))</th>" }
-        out += "<th>\(t("Ответили", "Answered"))</th><th>\(t("Без ответа", "Blank"))</th><th>\(t("Среднее", "Mean"))</th><th>\(t("Положительных", "Positive"))</th></tr></thead>\n<tbody>\n"
+        out += "<th>\(t("Ответили", "Answered"))</th><th>\(t("Без ответа", "Blank"))</th><th>\(t("Среднее (1–4)", "Mean (1–4)"))</th><th>\(t("Положительных", "Positive"))</th></tr></thead>\n<tbody>\n"
         for item in tabulation.items {
             out += "<tr><td class=\"n\">\(item.item.number)</td><td>\(htmlEscape(labels.text(item.item)))"
             if item.item.reverse { out += " <span class=\"rev\">↺ \(t("обратное", "reversed"))</span>" }
             out += "</td>"
             for option in item.options { out += "<td class=\"n\">\(option.count) <span class=\"pct\">\(option.percent) %</span></td>" }
-            out += "<td class=\"n\">\(item.answered)</td><td class=\"n\">\(item.missing)</td><td class=\"n\">\(number(item.mean))</td>"
+            out += "<td class=\"n\">\(item.answered)</td><td class=\"n\">\(item.missing)</td><td class=\"n\">\(number(item.keyedMean))\(item.item.reverse ? " ↺" : "")</td>"
             out += "<td class=\"n\">\(item.positive.map(percent) ?? "—")</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"
@@ -137,12 +139,13 @@ extension TabulationRendering {
         let width = labelWidth + 2 * half + 60, height = top + Double(items.count) * rowHeight + 30
         let axis = labelWidth + half
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" role=\"img\" aria-label=\"\(htmlEscape(t("Диаграмма ответов", "Chart of answers")))\" font-family=\"Liberation Sans, DejaVu Sans, Arial, sans-serif\" font-size=\"12\">\n"
-        // Legend: disagreement options then agreement options, in scale order.
-        let (leftOptions, rightOptions) = sides(first)
+        // Legend: unfavourable options then favourable ones, named as on a positively worded statement.
+        let legendItem = items.first { !$0.item.reverse } ?? first
+        let (leftOptions, rightOptions) = sides(legendItem)
         let colours = Self.colours(left: leftOptions.count, right: rightOptions.count)
         var x = labelWidth
         for (option, colour) in zip(leftOptions + rightOptions, colours.left + colours.right) {
-            let name = labels.option(Option(label: option.label, value: option.value), of: scaleFor(first))
+            let name = labels.option(Option(label: option.label, value: option.value), of: scaleFor(legendItem))
             svg += "<rect x=\"\(fmt(x))\" y=\"8\" width=\"12\" height=\"12\" fill=\"\(colour)\"/><text x=\"\(fmt(x + 16))\" y=\"18\">\(htmlEscape(name))</text>\n"
             x += 24 + Double(TextLayout.width(name)) * 6.6
         }

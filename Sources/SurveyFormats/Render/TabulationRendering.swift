@@ -18,10 +18,13 @@ public struct TabulationRendering {
         public var name: String
         public var respondents: Int
         public var tabulation: Tabulation?
-        public init(name: String, respondents: Int, tabulation: Tabulation?) {
+        /// Why the group is hidden (then `tabulation` is nil); nil when it is shown.
+        public var suppressed: GroupSuppression.Reason?
+        public init(name: String, respondents: Int, tabulation: Tabulation?, suppressed: GroupSuppression.Reason? = nil) {
             self.name = name
             self.respondents = respondents
             self.tabulation = tabulation
+            self.suppressed = suppressed ?? (tabulation == nil ? .small : nil)
         }
     }
 
@@ -30,14 +33,30 @@ public struct TabulationRendering {
         self.labels = Labels(tabulation.questionnaire, language)
     }
 
-    /// Groups from accumulators, suppressing those below `minimum`.
+    /// Groups from accumulators, suppressing those below `minimum` and, complementarily, as many more as it
+    /// takes so that no hidden group can be worked out from the totals (`GroupSuppression`).
     public mutating func setGroups(_ accumulators: [String: TabulationAccumulator], by column: String, minimum: Int) {
         by = column
         minimumGroup = minimum
+        let hidden = GroupSuppression.hidden(sizes: accumulators.mapValues(\.respondents), minimum: minimum)
         groups = accumulators.sorted { $0.key < $1.key }.map { name, accumulator in
-            GroupResult(name: name.isEmpty ? t("(не указано)", "(not given)") : name, respondents: accumulator.respondents,
-                        tabulation: accumulator.respondents >= minimum ? accumulator.result() : nil)
+            let reason = hidden[name]
+            return GroupResult(name: name.isEmpty ? t("(не указано)", "(not given)") : name, respondents: accumulator.respondents,
+                               tabulation: reason == nil ? accumulator.result() : nil, suppressed: reason)
         }
+    }
+
+    /// Why each hidden group is hidden, in one sentence; nil when none is.
+    var suppressionNote: String? {
+        let hidden = groups.filter { $0.tabulation == nil }
+        guard !hidden.isEmpty else { return nil }
+        let parts = hidden.map { g -> String in
+            g.suppressed == .complementary
+                ? t("«\(g.name)» — дополнительно, чтобы скрытую группу нельзя было вычислить вычитанием из общих итогов",
+                    "«\(g.name)» — also hidden, so that the hidden group cannot be worked out by subtracting from the totals")
+                : t("«\(g.name)» — меньше \(minimumGroup) чел.", "«\(g.name)» — fewer than \(minimumGroup) people")
+        }
+        return t("Скрыто: ", "Hidden: ") + parts.joined(separator: "; ") + "."
     }
 
     var groupsJSON: [(String, JSONOutput)] {
@@ -45,6 +64,7 @@ public struct TabulationRendering {
         return [("by", .string(by)), ("minimumGroup", .integer(minimumGroup)), ("groups", .array(groups.map { g in
             .object([
                 ("group", .string(g.name)), ("respondents", .integer(g.respondents)), ("suppressed", .bool(g.tabulation == nil)),
+                ("suppressedBecause", .optional(g.tabulation == nil ? g.suppressed?.rawValue : nil)),
                 ("positive", .optional(g.tabulation?.positive)),
                 ("alpha", .optional(g.tabulation?.composites.first?.alpha)),
                 ("items", .array((g.tabulation?.items ?? []).map { item in
@@ -57,8 +77,12 @@ public struct TabulationRendering {
     /// Rows of the group summary: group, respondents, positive, alpha (suppressed groups say so).
     var groupRows: [[String]] {
         groups.map { g in
-            guard let tab = g.tabulation else { return [g.name, t("< \(minimumGroup)", "< \(minimumGroup)"), t("скрыто", "hidden"), ""] }
-            return [g.name, String(g.respondents), tab.positive.map(percent) ?? "—", tab.composites.first?.alpha.map { String(format: "%.2f", $0) } ?? "—"]
+            guard let tab = g.tabulation else {
+                // A small group's size stays vague; a group hidden to protect it is of ordinary size.
+                let size = g.suppressed == .complementary ? String(g.respondents) : "< \(minimumGroup)"
+                return [g.name, size, t("скрыто", "hidden"), ""]
+            }
+            return [g.name, String(g.respondents), tab.positive.map(percent) ?? "—", tab.composites.first.flatMap { $0.complete >= Self.alphaMinimumComplete ? $0.alpha : nil }.map { number($0) } ?? "—"]
         }
     }
 
@@ -77,6 +101,7 @@ public struct TabulationRendering {
         guard by != nil, !groups.isEmpty else { return "" }
         var out = "\n" + t("По группам («\(by ?? "")»; группы меньше \(minimumGroup) скрыты):", "By group («\(by ?? "")»; groups under \(minimumGroup) hidden):") + "\n"
         out += TextLayout.table(groupHeader, groupRows, alignRight: [1, 2, 3])
+        if let suppressionNote { out += suppressionNote + "\n" }
         let matrix = groupMatrix
         if matrix.header.count > 1 {
             out += "\n" + t("Доля положительных ответов по утверждениям:", "Positive share by statement:") + "\n"
@@ -99,22 +124,21 @@ public struct TabulationRendering {
 
     public var positiveLine: String? {
         tabulation.positive.map {
-            t("Положительных ответов в среднем: \(percent($0)) (\(tabulation.favourableAnswers) из \(tabulation.scoredAnswers))",
-              "Positive answers on average: \(percent($0)) (\(tabulation.favourableAnswers) of \(tabulation.scoredAnswers))")
+            // One method everywhere: favourable answers over all answers to all statements (not a mean of the items' shares).
+            t("Положительных ответов в среднем: \(percent($0)) (\(tabulation.favourableAnswers) из \(tabulation.scoredAnswers) ответов на все утверждения)",
+              "Positive answers on average: \(percent($0)) (\(tabulation.favourableAnswers) of \(tabulation.scoredAnswers) answers to all statements)")
         }
     }
 
     func reliabilityLines() -> [String] {
         tabulation.composites.map { c in
             let name = labels.name(c.composite.id, fallback: c.composite.title)
-            let alpha = c.alpha.map { String(format: "%.3f", $0) } ?? "—"
-            var line = t("Надёжность «\(name)»: α Кронбаха = \(alpha) (полных анкет: \(c.complete) из \(tabulation.respondents))",
-                         "Reliability «\(name)»: Cronbach's α = \(alpha) (complete: \(c.complete) of \(tabulation.respondents))")
-            if c.complete < 10 {
-                line += t(" — слишком мало полных анкет для надёжной оценки", " — too few complete forms for a stable estimate")
+            var line = t("Надёжность «\(name)»: ", "Reliability «\(name)»: ") + alphaText(c)
+            if c.complete >= Self.alphaMinimumComplete {
+                line += t(" (полных анкет: \(c.complete) из \(tabulation.respondents))", " (complete: \(c.complete) of \(tabulation.respondents))")
             }
             if let mean = c.mean {
-                line += t(", средний балл \(String(format: "%.2f", mean))", ", mean score \(String(format: "%.2f", mean))")
+                line += t(", средний балл \(number(mean))", ", mean score \(number(mean))")
             }
             return line
         }
@@ -123,11 +147,11 @@ public struct TabulationRendering {
     /// Items whose removal raises alpha by more than 0.05: worth checking for a wrong key or wording.
     func suspectItems() -> [String] {
         tabulation.composites.flatMap { c -> [String] in
-            guard let alpha = c.alpha else { return [] }
+            guard let alpha = c.alpha, c.complete >= Self.alphaMinimumComplete else { return [] }
             return c.alphaIfDeleted.compactMap { id, without in
                 guard let without, without > alpha + 0.05, let item = q.item(id) else { return nil }
-                return t("без утверждения \(item.number) α стала бы \(String(format: "%.3f", without)): проверьте формулировку и ключ",
-                         "without statement \(item.number) α would be \(String(format: "%.3f", without)): check its wording and key")
+                return t("без утверждения \(item.number) α стала бы \(number(without)): проверьте формулировку и ключ",
+                         "without statement \(item.number) α would be \(number(without)): check its wording and key")
             }
         }
     }
@@ -140,14 +164,32 @@ public struct TabulationRendering {
     }
 
     func percent(_ share: Double) -> String { "\(Int((share * 100).rounded())) %" }
-    func number(_ value: Double?, digits: Int = 2) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "—" }
+    /// A number for the reader: decimal comma in Russian.
+    func number(_ value: Double?, digits: Int = 2) -> String { value.map { labels.language.decimal($0, digits: digits) } ?? "—" }
 
-    /// The options of a scale split for a diverging bar: disagreeing (raw value below the favourable
-    /// threshold) to the left, agreeing to the right; reverse-keyed items keep their raw answers.
+    /// Fewer complete forms than this give an alpha that says more about chance than about the statements.
+    static let alphaMinimumComplete = 10
+
+    /// «α Кронбаха = 0,84», or why it is not given (too few complete forms, or answers that do not vary).
+    func alphaText(_ c: CompositeResult) -> String {
+        if c.complete < Self.alphaMinimumComplete {
+            return t("α Кронбаха не считается: полных анкет \(c.complete), нужно не меньше \(Self.alphaMinimumComplete)",
+                     "Cronbach's α not computed: \(c.complete) complete forms, at least \(Self.alphaMinimumComplete) needed")
+        }
+        guard let alpha = c.alpha else {
+            return t("α Кронбаха не считается: ответы не различаются", "Cronbach's α not computed: the answers do not vary")
+        }
+        return t("α Кронбаха = ", "Cronbach's α = ") + number(alpha, digits: 2)
+    }
+
+    /// The options of a scale split for a diverging bar by meaning: unfavourable answers (keyed value below the
+    /// favourable threshold) to the left, favourable ones to the right — so a reverse-keyed statement, where
+    /// disagreeing is the good answer, shows its disagreement on the favourable side (marked ↺).
     func sides(_ item: ItemTabulation) -> (left: [OptionTally], right: [OptionTally]) {
-        guard let threshold = q.scale(of: item.item)?.favourableFrom else { return ([], item.options) }
-        let sorted = item.options.sorted { $0.value < $1.value }
-        return (sorted.filter { $0.value < threshold }, sorted.filter { $0.value >= threshold })
+        guard let scale = q.scale(of: item.item), let threshold = scale.favourableFrom else { return ([], item.options) }
+        let keyed = { (o: OptionTally) in scale.keyed(o.value, reverse: item.item.reverse) }
+        let sorted = item.options.sorted { keyed($0) < keyed($1) }
+        return (sorted.filter { keyed($0) < threshold }, sorted.filter { keyed($0) >= threshold })
     }
 
     // MARK: - JSON (CONTRACT.md)
@@ -206,20 +248,22 @@ public struct TabulationRendering {
         header += "  " + TextLayout.pad(t("Отв.", "Ans."), to: answeredWidth, alignRight: true)
         header += "  " + TextLayout.pad(t("Ср.", "Mean"), to: 4, alignRight: true)
         header += "  " + TextLayout.pad(t("Полож.", "Pos."), to: 6, alignRight: true)
-        header += " " + TextLayout.pad(t("не согл.", "disagree"), to: barHalf, alignRight: true) + "│" + t("согл.", "agree")
+        header += " " + TextLayout.pad(t("неполож.", "negative"), to: barHalf, alignRight: true) + "│" + t("полож.", "positive")
         out += header + "\n" + String(repeating: "─", count: min(width, TextLayout.width(header) + 4)) + "\n"
         for item in tabulation.items {
             let text = (item.item.reverse ? "↺ " : "") + labels.text(item.item)
             var line = TextLayout.pad(String(item.item.number), to: numberWidth, alignRight: true) + "  " + TextLayout.pad(text, to: textWidth)
             for (option, w) in zip(item.options, countWidths) { line += "  " + TextLayout.pad(String(option.count), to: w, alignRight: true) }
             line += "  " + TextLayout.pad(String(item.answered), to: answeredWidth, alignRight: true)
-            line += "  " + TextLayout.pad(number(item.mean, digits: 1), to: 4, alignRight: true)
+            // The mean is keyed: for a ↺ statement, higher is better too, as its positive share says.
+            line += "  " + TextLayout.pad(number(item.keyedMean, digits: 1), to: 4, alignRight: true)
             line += "  " + TextLayout.pad(item.positive.map(percent) ?? "—", to: 6, alignRight: true)
             line += " " + bar(item, half: barHalf)
             out += line + "\n"
         }
         out += "\n" + t("Обозначения: ", "Key: ") + zip(heads, options).map { "\($0) — \(labels.option(Option(label: $1.label, value: $1.value), of: scaleOfFirst))" }.joined(separator: ", ")
-        out += t("; ↺ — обратное утверждение (положительный ответ — несогласие).\n", "; ↺ — reverse-keyed (disagreeing is positive).\n")
+        out += t("; ↺ — обратное утверждение: положительный ответ — несогласие, на диаграмме оно справа, а его «Ср.» дано после обращения шкалы (выше — лучше).\n",
+                 "; ↺ — reverse-keyed: disagreeing is positive, drawn on the right, and its mean is keyed (higher is better).\n")
         let blanks = tabulation.items.filter { $0.missing > 0 }
         if !blanks.isEmpty {
             out += t("Без ответа: ", "No answer: ") + blanks.map { "\($0.item.number) — \($0.missing)" }.joined(separator: ", ") + "\n"
@@ -272,7 +316,7 @@ public struct TabulationRendering {
         for item in tabulation.items {
             let text = markdownEscape(labels.text(item.item)) + (item.item.reverse ? t(" *(обратное)*", " *(reversed)*") : "")
             out += "| \(item.item.number) | \(text) | " + item.options.map { "\($0.count) (\($0.percent) %)" }.joined(separator: " | ")
-            out += " | \(item.answered) | \(item.missing) | \(number(item.mean)) | \(item.positive.map(percent) ?? "—") |\n"
+            out += " | \(item.answered) | \(item.missing) | \(number(item.keyedMean)) | \(item.positive.map(percent) ?? "—") |\n"
         }
         out += "\n"
         if let positiveLine { out += "**\(positiveLine)**\n\n" }
@@ -281,6 +325,7 @@ public struct TabulationRendering {
         if by != nil && !groups.isEmpty {
             out += "\n## " + t("По группам", "By group") + " («\(by ?? "")»)\n\n| " + groupHeader.joined(separator: " | ") + " |\n|---|---:|---:|---:|\n"
             out += groupRows.map { "| " + $0.joined(separator: " | ") + " |\n" }.joined()
+            if let suppressionNote { out += "\n" + markdownEscape(suppressionNote) + "\n" }
         }
         if !tabulation.comments.isEmpty {
             out += "\n## " + t("Комментарии", "Comments") + "\n\n" + tabulation.comments.map { "- \(markdownEscape($0))\n" }.joined()
@@ -301,14 +346,17 @@ public struct TabulationRendering {
         let options = tabulation.items.first?.options ?? []
         writer.row(["№", "id", t("Утверждение", "Statement"), t("Обратное", "Reverse")]
                    + options.map(\.label) + options.map { "\($0.label), %" }
-                   + [t("Ответили", "Answered"), t("Без ответа", "Blank"), t("Среднее", "Mean"), t("Положительных, %", "Positive, %")],
+                   + [t("Ответили", "Answered"), t("Без ответа", "Blank"), t("Среднее", "Mean"),
+                      t("Среднее с учётом обращения", "Keyed mean"), t("Положительных, %", "Positive, %")],
                    defuse: [2])
         for item in tabulation.items {
             var cells: [String] = [String(item.item.number), item.item.id, labels.text(item.item), item.item.reverse ? "1" : "0"]
             cells += item.options.map { String($0.count) }
             cells += item.options.map { String($0.percent) }
-            let positive: String = item.positive.map { String(format: "%.1f", $0 * 100) } ?? ""
-            cells += [String(item.answered), String(item.missing), number(item.mean), positive]
+            // A `;` file is for Russian Excel, which reads a decimal comma as a number, whatever --lang says.
+            let decimal = { (value: Double?, digits: Int) in value.map { Language.ru.decimal($0, digits: digits) } ?? "" }
+            cells += [String(item.answered), String(item.missing), decimal(item.mean, 2), decimal(item.keyedMean, 2),
+                      decimal(item.positive.map { $0 * 100 }, 1)]
             writer.row(cells, defuse: [2])
         }
         return writer.text

@@ -1,16 +1,22 @@
 import Foundation
+import SurveyEngine
 
 extension SessionJournal {
-    /// Deletes the unfinished sessions of a respondent (every stage, and the name as typed or trimmed);
-    /// returns how many there were.
+    /// Deletes the unfinished sessions of a respondent, every stage, whatever spelling they were started with
+    /// (names compare folded: case, runs of spaces, ё/е): the folded and the old unfolded keys, and any journal
+    /// whose first line names the person. Returns how many there were.
     public static func forgetAll(store: ResponseStore, questionnaireID: String, respondent: String, stages: [String]) -> Int {
-        let names = Set([respondent, respondent.trimmingCharacters(in: .whitespacesAndNewlines)])
+        let trimmed = respondent.trimmingCharacters(in: .whitespacesAndNewlines)
+        var keys = Set<String>()
+        for stage in [nil] + stages.map(Optional.some) {
+            keys.insert(key(respondent: trimmed, stage: stage))
+            for name in Set([respondent, trimmed]) { keys.insert(legacyKey(respondent: name, stage: stage)) }
+        }
+        keys.formUnion(namedJournals(store: store, questionnaireID: questionnaireID, respondent: trimmed).map(\.key))
         var removed = 0
-        for name in names {
-            for stage in [nil] + stages.map(Optional.some) {
-                let path = Self.path(store: store, questionnaireID: questionnaireID, key: key(respondent: name, stage: stage))
-                if FileManager.default.fileExists(atPath: path), (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
-            }
+        for key in keys.sorted() {
+            let path = Self.path(store: store, questionnaireID: questionnaireID, key: key)
+            if FileManager.default.fileExists(atPath: path), (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
         }
         return removed
     }

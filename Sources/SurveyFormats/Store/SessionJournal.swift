@@ -60,8 +60,15 @@ public final class SessionJournal {
 
     // MARK: - Naming
 
-    /// The journal key of a named respondent: hex SHA-256 of the name (trimmed) and the stage.
+    /// The journal key of a named respondent: hex SHA-256 of the name folded (case, runs of spaces, ё/е: the
+    /// one rule for a name everywhere) and the stage, so every spelling of a name finds the same session.
     public static func key(respondent: String, stage: String?) -> String {
+        legacyKey(respondent: TextFolding.fold(respondent), stage: stage)
+    }
+
+    /// The key journals had before names were folded: SHA-256 of the name as typed (trimmed). Still looked
+    /// for (`SessionJournal+Names.swift`), so no unfinished session is lost.
+    public static func legacyKey(respondent: String, stage: String?) -> String {
         SHA256.hex(Array("survey-take|\(respondent)|\(stage ?? "")".utf8))
     }
 
