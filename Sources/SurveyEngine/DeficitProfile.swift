@@ -181,7 +181,16 @@ public struct DeficitProfile: Sendable, Equatable {
         for (position, index) in order.enumerated() { scores[index].priority = position + 1 }
         self.init(respondent: response.respondent, areas: scores, version: q.version, context: context,
                   confidential: Self.confidentialScore(response, q),
-                  answers: response.values.filter { id, _ in !(q.item(id)?.confidential ?? true) })
+                  answers: Self.openAnswers(response, q))
+    }
+
+    /// The answers to items of the definition outside the confidential block (one pass over the items, not a
+    /// lookup per answer: `group` scores a district's teachers).
+    static func openAnswers(_ response: Response, _ q: Questionnaire) -> [String: Double] {
+        var open: [String: Double] = [:]
+        open.reserveCapacity(response.values.count)
+        for item in q.items where !item.confidential { if let value = response.values[item.id] { open[item.id] = value } }
+        return open
     }
 
     /// Whether one of `answers` answers moved one option up or down would put `basis` in another band. The

@@ -126,8 +126,17 @@ public struct ResponseScale: Sendable, Equatable {
 
     /// The answers that measure something: «Не относится к моей работе» is an answer but no point on the scale.
     public var scaleOptions: [Option] { options.filter { !$0.notApplicable } }
-    public var minValue: Double { scaleOptions.map(\.value).min() ?? 0 }
-    public var maxValue: Double { scaleOptions.map(\.value).max() ?? 0 }
+    // Without building `scaleOptions`: scoring reads these per answer (a district's `group`).
+    public var minValue: Double {
+        var low: Double?
+        for option in options where !option.notApplicable { low = Swift.min(low ?? option.value, option.value) }
+        return low ?? 0
+    }
+    public var maxValue: Double {
+        var high: Double?
+        for option in options where !option.notApplicable { high = Swift.max(high ?? option.value, option.value) }
+        return high ?? 0
+    }
 
     /// The value of the «does not apply» answer, if the scale has one.
     public var notApplicableValue: Double? { options.first(where: \.notApplicable)?.value }

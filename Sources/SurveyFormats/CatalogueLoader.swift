@@ -48,22 +48,38 @@ public enum CatalogueLoader {
             planning.maxMentorsPerMentee = p.integer("maxMentorsPerMentee", &r, required: false) ?? planning.maxMentorsPerMentee
             planning.groupShare = p.number("groupShare", &r, required: false) ?? planning.groupShare
             planning.groupMinimum = p.integer("groupMinimum", &r, required: false) ?? planning.groupMinimum
+            planning.programmePriorities = p.integer("programmePriorities", &r, required: false) ?? planning.programmePriorities
+            if let node = p.member("stepsPerDeficit", &r, required: false), var steps = r.object(node, "$.planning.stepsPerDeficit") {
+                for key in steps.keys { planning.stepsPerDeficit[key] = steps.integer(key, &r) }
+                steps.finish(&r)
+            }
+            planning.maxFormalPerYear = p.integer("maxFormalPerYear", &r, required: false) ?? planning.maxFormalPerYear
+            planning.maxHoursPerMonth = p.integer("maxHoursPerMonth", &r, required: false) ?? planning.maxHoursPerMonth
+            planning.mentorMinExperience = p.integer("mentorMinExperience", &r, required: false) ?? planning.mentorMinExperience
+            if p.member("subjectBoundAreas", &r, required: false) != nil {
+                planning.subjectBoundAreas = p.array("subjectBoundAreas", &r) { r, node, path in r.string(node, path) } ?? planning.subjectBoundAreas
+            }
             p.finish(&r)
         }
         let activities = o.array("activities", &r) { r, node, path -> Activity? in
             guard var a = r.object(node, path) else { return nil }
             let id = a.string("id", &r), area = a.string("area", &r)
             let bands = a.array("bands", &r) { r, node, path in r.string(node, path) }
-            let phaseText = a.string("phase", &r), kindText = a.string("kind", &r)
+            let phaseText = a.string("phase", &r, required: false) ?? "programme", kindText = a.string("kind", &r)
             let title = a.string("title", &r), form = a.string("form", &r), product = a.string("product", &r)
             let hours = a.integer("hours", &r), months = a.integer("months", &r)
+            let addresses = a.array("addresses", &r, required: false) { r, node, path in r.string(node, path) } ?? []
+            let result = a.string("result", &r, required: false) ?? ""
+            let reportingForm = a.string("reportingForm", &r, required: false) ?? ""
+            let responsible = a.string("responsible", &r, required: false) ?? ""
             a.finish(&r)
-            let phase = phaseText.flatMap(Activity.Phase.init(rawValue:))
-            if phaseText != nil && phase == nil { r.report("\(path).phase", "unknown phase \"\(phaseText ?? "")\"; one of: programme, iom") }
+            let phase = Activity.Phase(rawValue: phaseText)
+            if phase == nil { r.report("\(path).phase", "unknown phase \"\(phaseText)\"; one of: programme, iom") }
             let kind = kindText.flatMap(Activity.Kind.init(rawValue:))
             if kindText != nil && kind == nil { r.report("\(path).kind", "unknown kind \"\(kindText ?? "")\"; one of: formal, nonformal, mentoring, self") }
             guard let id, let area, let bands, let phase, let kind, let title, let form, let product, let hours, let months else { return nil }
-            return Activity(id: id, area: area, bands: bands, phase: phase, kind: kind, title: title, form: form, hours: hours, months: months, product: product)
+            return Activity(id: id, area: area, bands: bands, phase: phase, kind: kind, title: title, form: form, hours: hours, months: months,
+                            product: product, addresses: addresses, result: result, reportingForm: reportingForm, responsible: responsible)
         }
         var strength: (String, String, String)?
         if let node = o.member("strength", &r), var s = r.object(node, "$.strength") {
@@ -71,8 +87,26 @@ public enum CatalogueLoader {
             s.finish(&r)
             if let title, let form, let product { strength = (title, form, product) }
         }
+        var guides: [String: AreaGuide] = [:]
+        if let node = o.member("areas", &r, required: false), var areas = r.object(node, "$.areas") {
+            for key in areas.keys {
+                guard let member = areas.member(key, &r), var g = r.object(member, "$.areas.\(key)") else { continue }
+                let image = g.string("image", &r), theme = g.string("theme", &r)
+                var offer: AreaGuide.Offer?
+                if let node = g.member("offer", &r, required: false), var f = r.object(node, "$.areas.\(key).offer") {
+                    if let title = f.string("title", &r), let form = f.string("form", &r), let product = f.string("product", &r) {
+                        offer = AreaGuide.Offer(title: title, form: form, product: product)
+                    }
+                    f.finish(&r)
+                }
+                g.finish(&r)
+                if let image, let theme { guides[key] = AreaGuide(image: image, theme: theme, offer: offer) }
+            }
+            areas.finish(&r)
+        }
         o.finish(&r)
         guard let questionnaire, let activities, let strength else { return nil }
-        return ActivityCatalogue(questionnaire: questionnaire, version: version, planning: planning, activities: activities, strength: strength)
+        return ActivityCatalogue(questionnaire: questionnaire, version: version, planning: planning, activities: activities, strength: strength,
+                                 guides: guides)
     }
 }

@@ -20,9 +20,11 @@ let benchCommand = Command(
               .value("--runs", "N", "Runs per measurement (default 3)."),
               .value("--dir", "DIR", "Where the generated files are kept (default /tmp/survey-bench)."),
               .value("--questionnaire", "ID", "The survey to generate (default preschool-staff-survey)."),
-              .flag("--skip-import", "Time only tabulate.")],
+              .flag("--skip-import", "Time only tabulate."),
+              .flag("--group", "Time group (scoring and mentor pairing) at 1,000, 10,000 and 20,000 teachers instead.")],
     examples: ["swift build -c release && .build/release/survey bench", ".build/release/survey bench --sizes 100000 --runs 5"]
 ) { invocation throws(CLIError) in
+    if invocation.has("--group") { return try benchGroup(invocation) }
     let sizes = try (invocation.value("--sizes") ?? "10000,100000,1000000").split(separator: ",").map { text throws(CLIError) -> Int in
         guard let n = Int(text), n > 0 else { throw .usage("--sizes takes row counts like 10000,100000, not '\(text)'") }
         return n

@@ -193,7 +193,7 @@ let forgetCommand = Command(
     discussion: """
     The store's log is rewritten without the person (atomically: a crash leaves the old or the new file, never
     half of one), so the name is gone from the disk, not merely hidden. An unfinished terminal session of the
-    person is deleted too. Names compare as typed answers do (case, spaces, ё/е).
+    person is deleted too, and so is the person's stored route (routes.jsonl: plan, marks, reflections). Names compare as typed answers do (case, spaces, ё/е).
     """,
     arguments: [("ID", "The questionnaire.")],
     options: [respondentOption], positionals: 1...1,
@@ -210,10 +210,14 @@ let forgetCommand = Command(
         for respondent in matching.sorted() { removed += try store.forget(respondent, questionnaireID: q.id) }
     } catch { throw .failed("\(error)") }
     let sessions = SessionJournal.forgetAll(store: store, questionnaireID: q.id, respondent: name, stages: q.stages.map(\.id))
+    // The person's stored route (marks, reflections) goes too.
+    let routeLines: Int
+    do { routeLines = try RouteJournal(store: store, questionnaireID: q.id).forget(name) } catch { throw .failed("\(error)") }
     let t = invocation.language.t
-    guard removed > 0 || sessions > 0 else {
+    guard removed > 0 || sessions > 0 || routeLines > 0 else {
         throw .failed("no answers of «\(name)» in '\(q.id)'", hint: TextFolding.nearest(name, among: Array(Set(stored))).map { "did you mean «\($0)»?" })
     }
-    invocation.console.out(t("Удалено ответов: \(removed)", "Responses deleted: \(removed)") + (sessions > 0 ? t(", незавершённых сессий: \(sessions)", ", unfinished sessions: \(sessions)") : "") + ".\n")
+    invocation.console.out(t("Удалено ответов: \(removed)", "Responses deleted: \(removed)") + (sessions > 0 ? t(", незавершённых сессий: \(sessions)", ", unfinished sessions: \(sessions)") : "")
+                         + (routeLines > 0 ? t(", записей маршрута: \(routeLines)", ", route records: \(routeLines)") : "") + ".\n")
     return 0
 }

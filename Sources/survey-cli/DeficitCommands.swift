@@ -116,35 +116,105 @@ let profileCommand = Command(
 
 /// `survey route ID --respondent NAME`.
 let routeCommand = Command(
-    name: "route", summary: "Plan a teacher's individual educational route (ИОМ) from the deficit profile.",
-    usage: "ID --respondent NAME [--start YYYY-MM] [--format text|md|json|html] [--out FILE]",
+    name: "route", summary: "Plan a teacher's individual educational route (ИОМ), then keep it: mark steps done, cancel, reflect.",
+    usage: "ID --respondent NAME [--start YYYY-MM] [--done N [--note TEXT] | --cancel N [--note TEXT] | --reflect AREA TEXT] [--today YYYY-MM] [--format text|md|json|html] [--out FILE]",
     discussion: """
-    One step per activity of the catalogue (questionnaires/catalogues/ID.json) for each deficit, most severe
-    first: the mentoring programme's steps in its first months, the long route's after it, each with its term,
-    form, hours and the product that closes it. Mentors are proposed from the teachers of the same store whose
-    profile shows a strength in the area. Areas without a deficit are left alone; strengths are offered to others.
+    The first call plans the route from the latest diagnosis and stores it (<store>/<ID>/routes.jsonl); later calls
+    read it back, so marks stay attached to their steps. Each deficit's steps address its weakest statements and
+    missed test tasks (an alternative from the catalogue is named beside a step); the first year holds the top
+    priorities, the rest go to later years; no month above the catalogue's hours limit, at most its number of
+    ДПО courses in twelve months; the route says what it postponed and why. --done N marks step N done (--note:
+    the product or a comment), --cancel N cancels it, --reflect AREA TEXT adds the reflective analysis of a deficit
+    (AREA: its id or title). A step past its term and not done shows as overdue (judged by --today, default this
+    month). A diagnosis taken after the route was planned closes the open steps of deficits that closed and adds
+    steps for new ones. Mentors are proposed as `group` pairs them (consent, experience, subject, school).
     """,
-    arguments: [("ID", "A deficits questionnaire (teacher-deficits).")],
-    options: [respondentOption, .value("--start", "YYYY-MM", "The first month of the route (default: next month)."), reportFormatOption, anonymizeOption, outOption],
-    positionals: 1...1,
-    examples: ["survey route teacher-deficits --respondent \"Иванова Анна Сергеевна\" --format html --out iom.html"]
+    arguments: [("ID", "A deficits questionnaire (teacher-deficits)."), ("TEXT", "With --reflect: the reflective analysis.")],
+    options: [respondentOption, .value("--start", "YYYY-MM", "The first month of a new route (default: next month)."),
+              .value("--done", "N", "Mark step N done."), .value("--cancel", "N", "Cancel step N."),
+              .value("--note", "TEXT", "With --done or --cancel: the product, a comment or the reason."),
+              .value("--reflect", "AREA", "Add the reflective analysis (TEXT) of a deficit area."),
+              .value("--today", "YYYY-MM", "The month overdue steps are judged by (default: this month)."),
+              reportFormatOption, anonymizeOption, outOption],
+    positionals: 1...2,
+    examples: ["survey route teacher-deficits --respondent \"Иванова Анна Сергеевна\" --format html --out iom.html",
+               "survey route teacher-deficits --respondent \"Иванова Анна Сергеевна\" --done 1 --note \"Карта урока на МО 12.11\"",
+               "survey route teacher-deficits --respondent \"Иванова Анна Сергеевна\" --reflect ict \"Тесты с автопроверкой веду сама\""]
 ) { invocation throws(CLIError) in
     let diagnoses = try Diagnoses(invocation)
     guard let name = invocation.value("--respondent") else { throw .usage("route needs --respondent NAME") }
     let history = try diagnoses.history(of: name)
     let q = diagnoses.questionnaire
     let catalogue = try diagnoses.catalogue(invocation)
-    let start: YearMonth
-    if let text = invocation.value("--start") {
-        guard let month = YearMonth(text) else { throw .usage("--start takes a month as YYYY-MM, not '\(text)'") }
-        start = month
-    } else {
-        let now = Calendar(identifier: .gregorian).dateComponents([.year, .month], from: Date())
-        start = YearMonth(year: now.year ?? 2026, month: (now.month ?? 9) + 1)
+    let now = Calendar(identifier: .gregorian).dateComponents([.year, .month], from: Date())
+    let thisMonth = YearMonth(year: now.year ?? 2026, month: now.month ?? 9)
+    func month(_ option: String) throws(CLIError) -> YearMonth? {
+        guard let text = invocation.value(option) else { return nil }
+        guard let month = YearMonth(text) else { throw .usage("\(option) takes a month as YYYY-MM, not '\(text)'") }
+        return month
     }
+    let today = try month("--today") ?? thisMonth
+    let start = try month("--start") ?? today.adding(months: 1)
+    let marks = ["--done", "--cancel", "--reflect"].filter { invocation.value($0) != nil }
+    guard marks.count <= 1 else { throw .usage("one of --done, --cancel, --reflect at a time") }
+    if invocation.value("--reflect") != nil && invocation.positionals.count < 2 { throw .usage("--reflect AREA needs the TEXT after it") }
+    if invocation.value("--reflect") == nil && invocation.positionals.count > 1 { throw .usage("unexpected '\(invocation.positionals[1])': only --reflect AREA takes a TEXT") }
+    if invocation.value("--note") != nil && invocation.value("--done") == nil && invocation.value("--cancel") == nil { throw .usage("--note goes with --done N or --cancel N") }
     let profile = diagnoses.profile(history[history.count - 1])
+    let respondent = profile.respondent ?? name
     let group = GroupAnalysis(profiles: diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
-    var route = RoutePlanner(catalogue: catalogue).route(for: profile, start: start, mentors: group.mentors(of: profile.respondent ?? name))
+    let mentors = group.mentors(of: respondent)
+    let planner = RoutePlanner(catalogue: catalogue)
+    let journal = RouteJournal(store: invocation.store, questionnaireID: q.id)
+    func events() throws(CLIError) -> [RouteEvent] {
+        do { return try journal.events(of: respondent, questionnaire: q) } catch { throw .failed("\(error)") }
+    }
+    func append(_ event: RouteEvent) throws(CLIError) {
+        do { try journal.append(event, respondent: respondent) } catch { throw .failed("\(error)") }
+    }
+    var living = LivingRoute(try events(), today: today)
+    if living == nil {
+        try append(.plan(planner.route(for: profile, start: start, mentors: mentors), diagnoses: history.count))
+    } else if let current = living, history.count > current.diagnoses,
+              let event = LivingRoute.rediagnosis(of: current.route, profile: profile, planner: planner, start: today.adding(months: 1),
+                                                  mentors: mentors, diagnoses: history.count) {
+        try append(event)
+    }
+    living = LivingRoute(try events(), today: today)
+    if let given = try month("--start"), let planned = living, planned.route.start != given {
+        invocation.console.err(invocation.language.t("Маршрут уже составлен с \(planned.route.start); --start его не меняет.",
+                                                     "The route was planned from \(planned.route.start); --start does not change it.") + "\n")
+    }
+    guard let planned = living else { throw .failed("the route of «\(respondent)» could not be read back from \(journal.path)") }
+    func stepNumber(_ option: String) throws(CLIError) -> Int? {
+        guard let text = invocation.value(option) else { return nil }
+        guard let n = Int(text), planned.route.steps.indices.contains(n - 1) else {
+            throw .usage("\(option) takes a step number from 1 to \(planned.route.steps.count), not '\(text)'")
+        }
+        return n
+    }
+    let t = invocation.language.t
+    if let n = try stepNumber("--done") {
+        try append(.done(step: n, note: invocation.value("--note")))
+        invocation.console.err(t("Шаг \(n) отмечен выполненным.", "Step \(n) marked done.") + "\n")
+    } else if let n = try stepNumber("--cancel") {
+        try append(.cancel(step: n, note: invocation.value("--note")))
+        invocation.console.err(t("Шаг \(n) отменён.", "Step \(n) cancelled.") + "\n")
+    } else if let areaText = invocation.value("--reflect") {
+        let key = TextFolding.fold(areaText)
+        let areas = planned.route.steps.map(\.area)
+        guard let area = areas.first(where: { TextFolding.fold($0.id) == key || TextFolding.fold($0.title) == key })
+                ?? areas.first(where: { TextFolding.fold($0.title).hasPrefix(key) }) else {
+            throw .usage("--reflect takes a deficit area of the route (\(Array(Set(areas.map(\.id))).sorted().joined(separator: ", "))), not '\(areaText)'")
+        }
+        try append(.reflect(area: area.id, text: invocation.positionals[1]))
+        invocation.console.err(t("Рефлексия по области «\(area.title)» записана.", "Reflection on «\(area.title)» recorded.") + "\n")
+    }
+    guard var route = LivingRoute(try events(), today: today)?.route else { throw .failed("the route of «\(respondent)» could not be read back") }
+    route.offers = profile.strengths
+    for index in route.steps.indices where route.steps[index].closedByDiagnosis && route.steps[index].note == nil {
+        route.steps[index].note = t("дефицит закрыт по повторной диагностике", "the deficit closed at a later diagnosis")
+    }
     if invocation.has("--anonymize") {
         route.respondent = try route.respondent.map { name throws(CLIError) in try displayName(name, invocation) }
         for index in route.steps.indices {
@@ -164,33 +234,87 @@ let routeCommand = Command(
 /// `survey group ID`.
 let groupCommand = Command(
     name: "group", summary: "A school's deficits at once: teachers × areas, shares, group seminars, mentor pairs, indicators.",
-    usage: "ID [--format text|md|json|html] [--anonymize] [--out FILE]",
+    usage: "ID [--by FIELD] [--across-schools] [--format text|md|json|html] [--anonymize] [--out FILE]",
     discussion: """
     Uses each teacher's latest diagnosis. An area where enough teachers share a deficit (the catalogue's
     groupShare and groupMinimum) is proposed as a group seminar. Cronbach's alpha per area (over the statements
     every teacher is asked, teachers who answered all of them) says how far the area's score can be trusted in
     this school: withheld below 10 complete answers, a warning below 0.6. Mentor pairs match a teacher strong in an
-    area to one deficient in it, each mentor with at most maxMenteesPerMentor mentees.
+    area to one deficient in it. A mentor gave consent («Согласие на наставничество» = да), has at least
+    mentorMinExperience years, works in the same school (unless --across-schools) and, in the subject-bound
+    areas (subjectBoundAreas: subject-professional and methodical), teaches the same subject (or works at the
+    same level: primary, pre-school); each mentor takes at most maxMenteesPerMentor. Young specialists are paired
+    first. Each pair says why it was formed. --by Школа (or school) gives one block per school and a district
+    summary; stored routes (survey route) add how far each teacher's route has come and the share of steps done.
     """,
     arguments: [("ID", "A deficits questionnaire (teacher-deficits).")],
-    options: [reportFormatOption, .flag("--anonymize", "Replace names with stable pseudonyms."), outOption], positionals: 1...1,
-    examples: ["survey group teacher-deficits", "survey group teacher-deficits --format html --out school.html"]
+    options: [reportFormatOption, .value("--by", "FIELD", "One block per value of a context field: Школа (school), Предмет (subject), Должность (role)."),
+              .flag("--across-schools", "Let mentors come from another school."),
+              .flag("--anonymize", "Replace names with stable pseudonyms."), outOption], positionals: 1...1,
+    examples: ["survey group teacher-deficits", "survey group teacher-deficits --by Школа", "survey group teacher-deficits --format html --out school.html"]
 ) { invocation throws(CLIError) in
     let diagnoses = try Diagnoses(invocation)
     let q = diagnoses.questionnaire
     let catalogue = try diagnoses.catalogue(invocation)
     var profiles = diagnoses.profiles
     guard !profiles.isEmpty else { throw .failed("no diagnoses of '\(q.id)' in \(invocation.store.root)") }
+    let progress = routeProgress(diagnoses, catalogue, invocation)
+    var byField: ContextField?
+    if let by = invocation.value("--by") {
+        let key = TextFolding.fold(by)
+        guard let field = q.context.first(where: { ([$0.id, $0.label] + $0.aliases).contains { TextFolding.fold($0) == key } }),
+              ["school", "subject", "role"].contains(field.id) else {
+            throw .usage("--by takes a context field: Школа, Предмет or Должность, not '\(by)'")
+        }
+        byField = field
+    }
+    var pseudonyms: [String: String] = [:]
     if invocation.has("--anonymize") {
         let key: [UInt8]
         do { key = try PseudonymKey.load(storeRoot: invocation.store.root) } catch { throw .failed("\(error)") }
-        profiles = profiles.map { var p = $0; p.respondent = p.respondent.map { Pseudonym.make($0, key: key) }; return p }
+        profiles = profiles.map { var p = $0; p.respondent = p.respondent.map { name in let alias = Pseudonym.make(name, key: key); pseudonyms[name] = alias; return alias }; return p }
         // Ordered by pseudonym: the real names' (alphabetical) order would match the pseudonyms to the staff list.
         profiles.sort { ($0.respondent ?? "") < ($1.respondent ?? "") }
     }
-    var group = GroupAnalysis(profiles: profiles, questionnaire: q, rules: catalogue.planning)
-    group.reliability = AreaReliability.compute(diagnoses.current.filter { diagnoses.definition(of: $0).version == q.version }, questionnaire: q)
+    let across = invocation.has("--across-schools")
+    func analysis(_ profiles: [DeficitProfile]) -> GroupAnalysis {
+        var group = GroupAnalysis(profiles: profiles, questionnaire: q, rules: catalogue.planning, acrossSchools: across)
+        for (name, value) in progress { group.progress[pseudonyms[name] ?? name] = value }
+        let names = Set(profiles.compactMap(\.respondent))
+        group.progress = group.progress.filter { name, _ in names.contains(name) }
+        return group
+    }
     let rendering = DeficitRendering(q, language: invocation.language)
+    if let field = byField {
+        func value(_ p: DeficitProfile) -> String {
+            let stored: String? = field.id == "school" ? p.context.school : field.id == "subject" ? p.context.subject : p.context.role
+            return stored.map(field.display) ?? invocation.language.t("(не указано)", "(not given)")
+        }
+        // Pairs are formed over everyone (within schools unless --across-schools), then shown in the mentee's block.
+        let all = analysis(profiles)
+        let blocks = Dictionary(grouping: profiles, by: value).sorted { $0.key.localizedStandardCompare($1.key) == .orderedAscending }.map { entry in
+            var group = GroupAnalysis(profiles: entry.value, questionnaire: q, rules: catalogue.planning, acrossSchools: across)
+            let names = Set(entry.value.compactMap(\.respondent))
+            group.pairs = all.pairs.filter { names.contains($0.mentee) }
+            group.uncovered = all.uncovered.filter { names.contains($0.mentee) }
+            group.progress = all.progress.filter { names.contains($0.key) }
+            return (name: entry.key, group: group)
+        }
+        var total = analysis([])
+        total.profiles = profiles
+        total.pairs = blocks.flatMap(\.group.pairs)
+        total.progress = blocks.reduce(into: [:]) { all, block in all.merge(block.group.progress) { a, _ in a } }
+        let label = field.label
+        switch invocation.value("--format") ?? "text" {
+        case "json": try emit(rendering.districtJSON(blocks, total: total, by: field.id).rendered(), invocation)
+        case "md": try emit(rendering.districtMarkdown(blocks, total: total, by: label), invocation)
+        case "html": try emit(rendering.districtHTML(blocks, total: total, by: label), invocation)
+        default: try emit(rendering.districtText(blocks, total: total, by: label, width: terminalWidth()), invocation)
+        }
+        return 0
+    }
+    var group = analysis(profiles)
+    group.reliability = AreaReliability.compute(diagnoses.current.filter { diagnoses.definition(of: $0).version == q.version }, questionnaire: q)
     switch invocation.value("--format") ?? "text" {
     case "json": try emit(rendering.groupJSON(group).rendered(), invocation)
     case "md": try emit(rendering.groupMarkdown(group), invocation)
@@ -198,4 +322,17 @@ let groupCommand = Command(
     default: try emit(rendering.groupText(group, width: terminalWidth()), invocation)
     }
     return 0
+}
+
+/// Per teacher (real name) the stored route's progress; empty until routes are stored (survey route).
+func routeProgress(_ diagnoses: Diagnoses, _ catalogue: ActivityCatalogue, _ invocation: Invocation) -> [String: (done: Int, of: Int)] {
+    let journal = RouteJournal(store: invocation.store, questionnaireID: diagnoses.questionnaire.id)
+    guard let lines = try? journal.lines(diagnoses.questionnaire), !lines.isEmpty else { return [:] }
+    let names = Dictionary(diagnoses.profiles.compactMap { $0.respondent }.map { (TextFolding.fold($0), $0) }, uniquingKeysWith: { a, _ in a })
+    var events: [String: [RouteEvent]] = [:]
+    for line in lines { if let name = names[TextFolding.fold(line.respondent)] { events[name, default: []].append(line.event) } }
+    var progress: [String: (done: Int, of: Int)] = [:]
+    let year = YearMonth(year: 2000, month: 1)  // overdue does not change the share done
+    for (name, list) in events { if let living = LivingRoute(list, today: year) { progress[name] = living.route.progress } }
+    return progress
 }

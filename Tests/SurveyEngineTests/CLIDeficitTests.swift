@@ -12,8 +12,9 @@ struct CLIDeficitTests {
         let text = try String(contentsOfFile: Repo.questionnaires + "/teacher-deficits.json", encoding: .utf8)
         let q = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let items = try #require(q["items"] as? [[String: Any]])
-        func row(_ name: String, _ level: Int, _ areas: [String: Int]) -> String {
-            ([name] + items.map { item in
+        /// Борисова gave consent to mentor and has 15 years; the others did not say (never proposed as mentors).
+        func row(_ name: String, _ level: Int, _ areas: [String: Int], mentor: Bool = false) -> String {
+            ([name, mentor ? "да" : "", mentor ? "15" : ""] + items.map { item in
                 // Statements only: test tasks and the confidential block are left blank.
                 guard item["scale"] as? String == "self4" else { return "" }
                 let keyed = areas[item["area"] as? String ?? ""] ?? level
@@ -21,8 +22,8 @@ struct CLIDeficitTests {
                 return String(raw)
             }).joined(separator: ";")
         }
-        let lines = ["ФИО;" + items.map { $0["id"] as? String ?? "" }.joined(separator: ";"),
-                     row("Антонова Анна", 3, ["ict": 1]), row("Борисова Вера", 4, [:]),
+        let lines = ["ФИО;Согласие на наставничество;Стаж;" + items.map { $0["id"] as? String ?? "" }.joined(separator: ";"),
+                     row("Антонова Анна", 3, ["ict": 1]), row("Борисова Вера", 4, [:], mentor: true),
                      row("Васильева Галина", 3, ["health": 2]), row("Григорьева Дарья", 3, [:])]
         try lines.joined(separator: "\n").write(toFile: dir + "/school.csv", atomically: true, encoding: .utf8)
         let data = dir + "/data"
@@ -57,7 +58,10 @@ struct CLIDeficitTests {
         #expect(route["horizon"] as? String == "2030-11")
         let steps = try #require(route["steps"] as? [[String: Any]])
         #expect(!steps.isEmpty)
-        for key in ["area", "activity", "form", "start", "end", "product", "mentor"] { #expect(steps.allSatisfy { $0.keys.contains(key) }, "\(key)") }
+        for key in ["area", "activity", "form", "start", "end", "product", "mentor", "task", "result", "reportingForm", "responsible", "status", "note", "alternatives"] {
+            #expect(steps.allSatisfy { $0.keys.contains(key) }, "\(key)")
+        }
+        #expect(steps.allSatisfy { $0["status"] as? String == "planned" })
         #expect(steps.allSatisfy { $0["area"] as? String == "ict" })
         #expect(steps.allSatisfy { ($0["start"] as? String ?? "") >= "2026-12" && ($0["end"] as? String ?? "9") <= "2030-11" })
         // Борисова is strong in ИКТ: she is the proposed mentor of the mentoring step.

@@ -266,18 +266,39 @@ public struct DeficitRendering {
             [String(index + 1),
              "\(labels.area(step.area)) — \(bandName(step.band).lowercased())",
              taskText(step),
-             "\(step.activity.title) (\(formWithHours(step.activity)))",
+             "\(step.activity.title) (\(formWithHours(step.activity)))" + alternativesText(step).map { "; " + $0 } .joined(),
              "\(step.start) — \(step.end)",
-             step.mentor ?? (step.activity.kind == .mentoring ? t("назначается", "to be assigned") : "—"),
-             step.activity.product, ""]
+             step.responsible ?? (step.activity.kind == .mentoring ? t("назначается", "to be assigned") : "—"),
+             step.activity.result,
+             step.activity.product + (step.activity.reportingForm.isEmpty ? "" : " — " + step.activity.reportingForm),
+             markText(step)]
         }
     }
 
-    /// The task of a step: to do what the weakest statement says (a «Мне трудно …» statement is the difficulty to overcome).
+    /// The task of a step: the weak statement as the state to reach, or the missed test task to master.
     func taskText(_ step: RouteStep) -> String {
         guard let item = step.task else { return t("Устранить дефицит", "Close the deficit") }
-        // The statement, quoted, is the state to reach: «Я проектирую урок…»; a difficulty is to be overcome.
+        if item.test != nil { return t("Освоить то, о чём задание теста: «", "Master what the test task asks: «") + labels.text(item) + "»" }
         return (item.reverse ? t("Цель: преодолеть «", "Aim: overcome «") : t("Цель: «", "Aim: «")) + labels.text(item) + "»"
+    }
+
+    func alternativesText(_ step: RouteStep) -> [String] {
+        step.alternatives.isEmpty ? [] : [t("или: ", "or: ") + step.alternatives.map { "\($0.title) (\(formWithHours($0)))" }.joined(separator: t("; или: ", "; or: "))]
+    }
+
+    func statusName(_ status: StepStatus) -> String {
+        switch status {
+        case .planned: t("запланировано", "planned")
+        case .done: t("выполнено", "done")
+        case .overdue: t("просрочено", "overdue")
+        case .cancelled: t("отменено", "cancelled")
+        }
+    }
+
+    /// The completion mark: empty while planned, else the status with the note.
+    func markText(_ step: RouteStep) -> String {
+        guard step.status != .planned || step.note != nil else { return "" }
+        return statusName(step.status) + (step.note.map { ": " + $0 } ?? "")
     }
 
     /// The form with its hours, unless the form already names them («Курсы ДПО, 36 ч»).
@@ -287,24 +308,74 @@ public struct DeficitRendering {
 
     var routeHeader: [String] {
         ["№", t("Дефицит", "Deficit"), t("Задача", "Task"), t("Мероприятие и форма", "Activity and form"), t("Сроки", "Term"),
-         t("Наставник / сопровождающий", "Mentor"), t("Продукт / форма отчётности", "Product"), t("Отметка о выполнении", "Done")]
+         t("Наставник / ответственный", "Mentor / responsible"), t("Планируемый результат", "Planned result"),
+         t("Продукт и форма отчётности", "Product and reporting form"), t("Отметка о выполнении", "Completion mark")]
     }
 
+    func postponementText(_ p: Postponement, _ route: Route) -> String {
+        let why: String
+        switch p.reason {
+        case .laterPriority:
+            why = t("первый год держит только " + labels.language.count(route.rules.programmePriorities, ru: ("первый приоритет", "первых приоритета", "первых приоритетов"), en: ("priority", "priorities")) + " — область перенесена на следующий год маршрута",
+                    "the first year holds only the top \(route.rules.programmePriorities) priorities: moved to a later year of the route")
+        case .hoursLimit:
+            why = t("в первые месяцы уже \(route.rules.maxHoursPerMonth) ч работы по маршруту в месяц — шаги сдвинуты",
+                    "the first months already hold \(route.rules.maxHoursPerMonth) hours a month: steps moved on")
+        case .formalLimit:
+            why = t("не больше \(route.rules.maxFormalPerYear) курсов ДПО за 12 месяцев — курс сдвинут",
+                    "at most \(route.rules.maxFormalPerYear) formal courses in twelve months: the course moved on")
+        }
+        return "\(labels.area(p.area)) (" + t("приоритет", "priority") + " \(p.priority)) — " + t("с", "from") + " \(p.from): " + why
+    }
+
+    func limitsText(_ route: Route) -> String {
+        t("Нагрузка: в первый год — " + labels.language.count(route.rules.programmePriorities, ru: ("первый приоритет", "первых приоритета", "первых приоритетов"), en: ("priority", "priorities")) + "; не больше " + labels.language.count(route.rules.maxFormalPerYear, ru: ("курса", "курсов", "курсов"), en: ("course", "courses")) + " ДПО за 12 месяцев; не больше \(route.rules.maxHoursPerMonth) ч в месяц",
+          "Workload: the first year holds the top \(route.rules.programmePriorities) priorities; at most \(route.rules.maxFormalPerYear) formal courses in twelve months; at most \(route.rules.maxHoursPerMonth) hours a month")
+    }
+
+    /// The deficit areas of the route, in priority order (for the reflective analysis).
+    func routeAreas(_ route: Route) -> [Area] {
+        var seen = Set<String>()
+        return route.steps.sorted { $0.priority < $1.priority }.map(\.area).filter { seen.insert($0.id).inserted }
+    }
+
+    func reflection(_ route: Route, _ area: Area) -> [String] { route.reflections.filter { $0.area == area.id }.map(\.text) }
+
     public func routeJSON(_ route: Route) -> JSONOutput {
-        .object([
+        func activityJSON(_ a: Activity) -> JSONOutput {
+            .object([("id", .string(a.id)), ("activity", .string(a.title)), ("form", .string(a.form)), ("kind", .string(a.kind.rawValue)),
+                     ("hours", .integer(a.hours)), ("months", .integer(a.months)), ("product", .string(a.product))])
+        }
+        return .object([
             ("respondent", .optional(route.respondent)), ("questionnaire", .string(questionnaire.id)),
             ("horizon", .string(route.horizonEnd.description)), ("start", .string(route.start.description)),
             ("programmeEnd", .string(route.programmeEnd.description)),
-            ("steps", .array(route.steps.map { step in
+            ("selfDetermination", .object([("desiredImage", .optional(route.desiredImage)), ("selfEducationTheme", .optional(route.selfEducationTheme))])),
+            ("limits", .object([("programmePriorities", .integer(route.rules.programmePriorities)), ("maxFormalPerYear", .integer(route.rules.maxFormalPerYear)),
+                                ("maxHoursPerMonth", .integer(route.rules.maxHoursPerMonth))])),
+            ("steps", .array(route.steps.enumerated().map { index, step in
                 .object([
+                    ("number", .integer(index + 1)),
                     ("area", .string(step.area.id)), ("band", .string(step.band.id)), ("priority", .integer(step.priority)),
-                    ("activity", .string(step.activity.title)), ("form", .string(step.activity.form)), ("kind", .string(step.activity.kind.rawValue)),
-                    ("hours", .integer(step.activity.hours)), ("start", .string(step.start.description)), ("end", .string(step.end.description)),
+                    ("activity", .string(step.activity.title)), ("activityId", .string(step.activity.id)),
+                    ("form", .string(step.activity.form)), ("kind", .string(step.activity.kind.rawValue)),
+                    ("hours", .integer(step.activity.hours)), ("months", .integer(step.activity.months)),
+                    ("start", .string(step.start.description)), ("end", .string(step.end.description)),
                     ("phase", .string(step.inProgramme ? "programme" : "iom")),
                     ("product", .string(step.activity.product)), ("mentor", .optional(step.mentor)),
-                    ("task", .optional(step.task == nil ? nil : taskText(step))),
+                    ("task", .optional(step.task == nil ? nil : taskText(step))), ("taskId", .optional(step.task?.id)),
+                    ("addresses", .array(([step.task?.id].compactMap { $0 } + step.alsoAddresses).map(JSONOutput.string))),
+                    ("result", .string(step.activity.result)), ("reportingForm", .string(step.activity.reportingForm)),
+                    ("responsible", .optional(step.responsible)), ("status", .string(step.status.rawValue)), ("note", .optional(step.note)),
+                    ("alternatives", .array(step.alternatives.map(activityJSON))),
                 ])
             })),
+            ("postponed", .array(route.postponed.map { p in
+                .object([("area", .string(p.area.id)), ("priority", .integer(p.priority)), ("reason", .string(p.reason.rawValue)),
+                         ("from", .string(p.from.description))])
+            })),
+            ("reflections", .array(route.reflections.map { .object([("area", .string($0.area)), ("text", .string($0.text))]) })),
+            ("progress", .object([("done", .integer(route.progress.done)), ("steps", .integer(route.progress.of))])),
             ("offers", .array(route.offers.map { .object([("area", .string($0.area.id)), ("score", .optional($0.score))]) })),
         ])
     }
@@ -315,44 +386,128 @@ public struct DeficitRendering {
            "Mentoring programme: \(route.start) — \(route.programmeEnd); route until \(route.horizonEnd)")]
     }
 
+    func progressText(_ route: Route) -> String {
+        let (done, of) = route.progress
+        let overdue = route.steps.filter { $0.status == .overdue }.count
+        return t("Выполнено шагов: \(done) из \(of)", "Steps done: \(done) of \(of)")
+            + (overdue > 0 ? t(", просрочено: \(overdue)", ", overdue: \(overdue)") : "")
+    }
+
     public func routeText(_ route: Route, catalogue: ActivityCatalogue, width: Int = 100) -> String {
         var out = routeHeading(route).joined(separator: "\n") + "\n"
         if route.steps.isEmpty { out += "\n" + t("Дефицитов нет — маршрут не нужен.", "No deficits: no route needed.") + "\n" }
+        else {
+            out += progressText(route) + "\n\n" + t("Самоопределение", "Self-determination") + "\n"
+            if let image = route.desiredImage { for line in TextLayout.wrap(t("Желаемый образ: ", "Desired image: ") + image, to: width - 2) { out += "  " + line + "\n" } }
+            if let theme = route.selfEducationTheme { for line in TextLayout.wrap(t("Тема самообразования: ", "Self-education theme: ") + theme, to: width - 2) { out += "  " + line + "\n" } }
+            for line in TextLayout.wrap(limitsText(route), to: width - 2) { out += "  " + line + "\n" }
+        }
         var lastPhase: Bool?
         for (index, step) in route.steps.enumerated() {
             if lastPhase != step.inProgramme {
-                out += "\n" + (step.inProgramme ? t("Программа наставничества", "Mentoring programme") : t("Долгосрочный маршрут", "Long-term route")) + "\n"
+                out += "\n" + (step.inProgramme ? t("Первый год: программа наставничества", "First year: mentoring programme") : t("Следующие шаги маршрута", "Later steps of the route")) + "\n"
                 lastPhase = step.inProgramme
             }
-            out += "\(index + 1). \(step.start) — \(step.end)  \(labels.area(step.area)) (\(bandName(step.band).lowercased()))\n"
-            for line in TextLayout.wrap("\(step.activity.title). \(formWithHours(step.activity)).", to: width - 5) { out += "   " + line + "\n" }
+            let mark = step.status == .planned ? "" : "  [" + statusName(step.status) + "]"
+            out += "\(index + 1). \(step.start) — \(step.end)  \(labels.area(step.area)) (\(bandName(step.band).lowercased()))\(mark)\n"
             for line in TextLayout.wrap(taskText(step), to: width - 5) { out += "   " + line + "\n" }
-            out += "   " + t("Продукт: ", "Product: ") + step.activity.product + "\n"
+            for line in TextLayout.wrap("\(step.activity.title). \(formWithHours(step.activity)).", to: width - 5) { out += "   " + line + "\n" }
+            if !step.activity.result.isEmpty { for line in TextLayout.wrap(t("Результат: ", "Result: ") + step.activity.result, to: width - 5) { out += "   " + line + "\n" } }
+            for line in TextLayout.wrap(t("Продукт: ", "Product: ") + step.activity.product + (step.activity.reportingForm.isEmpty ? "" : t("; отчётность: ", "; reporting: ") + step.activity.reportingForm), to: width - 5) { out += "   " + line + "\n" }
             if step.activity.kind == .mentoring { out += "   " + t("Наставник: ", "Mentor: ") + (step.mentor ?? t("назначается куратором", "assigned by the curator")) + "\n" }
+            else if let who = step.responsible { out += "   " + t("Ответственный: ", "Responsible: ") + who + "\n" }
+            for alternative in alternativesText(step) { for line in TextLayout.wrap(alternative, to: width - 5) { out += "   " + line + "\n" } }
+            if let note = step.note { for line in TextLayout.wrap(t("Отметка: ", "Mark: ") + note, to: width - 5) { out += "   " + line + "\n" } }
+        }
+        if !route.postponed.isEmpty {
+            out += "\n" + t("Отложено:", "Postponed:") + "\n"
+            for p in route.postponed { for (i, line) in TextLayout.wrap(postponementText(p, route), to: width - 4).enumerated() { out += (i == 0 ? "  – " : "    ") + line + "\n" } }
+        }
+        if !route.steps.isEmpty {
+            out += "\n" + t("Рефлексивный анализ по дефицитам:", "Reflective analysis per deficit:") + "\n"
+            for area in routeAreas(route) {
+                let texts = reflection(route, area)
+                out += "  \(labels.area(area)): " + (texts.isEmpty ? t("(заполняется педагогом по итогам шагов)", "(written by the teacher after the steps)") : texts.joined(separator: " / ")) + "\n"
+            }
         }
         if !route.offers.isEmpty {
-            out += "\n" + t("Ваш ресурс для коллег: ", "What you can offer colleagues: ") + route.offers.map { labels.area($0.area) }.joined(separator: "; ")
-            out += "\n   " + catalogue.strength.title + " — " + catalogue.strength.form + "\n"
+            out += "\n" + t("Ваш ресурс для коллег:", "What you can offer colleagues:") + "\n"
+            for offer in route.offers {
+                let o = catalogue.offer(for: offer.area.id)
+                for line in TextLayout.wrap("\(labels.area(offer.area)): \(o.title) — \(o.form)", to: width - 4) { out += "  " + line + "\n" }
+            }
         }
         return out
     }
 
+    func routeSections(_ route: Route) -> (selfDetermination: [String], postponed: [String], reflections: [(String, String)]) {
+        let sd = [route.desiredImage.map { t("Желаемый образ: ", "Desired image: ") + $0 }, route.selfEducationTheme.map { t("Тема самообразования: ", "Self-education theme: ") + $0 }, route.steps.isEmpty ? nil : limitsText(route)].compactMap { $0 }
+        let reflections = routeAreas(route).map { area in
+            (labels.area(area), reflection(route, area).joined(separator: " / "))
+        }
+        return (sd, route.postponed.map { postponementText($0, route) }, reflections)
+    }
+
     public func routeMarkdown(_ route: Route) -> String {
         var out = "# " + routeHeading(route)[0] + "\n\n" + routeHeading(route)[1] + "\n\n"
+        let sections = routeSections(route)
+        if !route.steps.isEmpty { out += progressText(route) + "\n\n## " + t("Самоопределение", "Self-determination") + "\n\n" + sections.selfDetermination.map { "- \($0)\n" }.joined() + "\n" }
         out += "| " + routeHeader.joined(separator: " | ") + " |\n|" + routeHeader.map { _ in "---" }.joined(separator: "|") + "|\n"
         for row in stepRows(route) { out += "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+        if !sections.postponed.isEmpty { out += "\n## " + t("Отложено", "Postponed") + "\n\n" + sections.postponed.map { "- \($0)\n" }.joined() }
+        if !sections.reflections.isEmpty {
+            out += "\n## " + t("Рефлексивный анализ", "Reflective analysis") + "\n\n"
+            for (area, text) in sections.reflections { out += "- **\(area)**: " + (text.isEmpty ? "…" : text) + "\n" }
+        }
         return out
     }
 
     public func routeHTML(_ route: Route) -> String {
         var body = "<h1>\(htmlEscape(routeHeading(route)[0]))</h1><p class=\"meta\">\(htmlEscape(routeHeading(route)[1]))</p>"
+        let sections = routeSections(route)
+        if !route.steps.isEmpty {
+            body += "<p class=\"meta\">\(htmlEscape(progressText(route)))</p>"
+            body += "<h2>\(t("Самоопределение", "Self-determination"))</h2><ul>" + sections.selfDetermination.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>"
+        }
         body += "<table><thead><tr>" + routeHeader.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for row in stepRows(route) { body += "<tr>" + row.enumerated().map { $0 == 0 ? "<td class=\"n\">\($1)</td>" : "<td>\(htmlEscape($1))</td>" }.joined() + "</tr>" }
+        for (row, step) in zip(stepRows(route), route.steps) {
+            body += "<tr class=\"\(step.status.rawValue)\">" + row.enumerated().map { $0 == 0 ? "<td class=\"n\">\($1)</td>" : "<td>\(htmlEscape($1))</td>" }.joined() + "</tr>"
+        }
         body += "</tbody></table>"
-        return htmlPage(title: routeHeading(route)[0], language: labels.language, body: body, extraStyle: "@page { size: A4 landscape; } body { max-width: 80rem; }")
+        if !sections.postponed.isEmpty { body += "<h2>\(t("Отложено", "Postponed"))</h2><ul>" + sections.postponed.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>" }
+        if !sections.reflections.isEmpty {
+            body += "<h2>\(t("Рефлексивный анализ", "Reflective analysis"))</h2><dl>"
+            for (area, text) in sections.reflections { body += "<dt>\(htmlEscape(area))</dt><dd>\(text.isEmpty ? "&nbsp;" : htmlEscape(text))</dd>" }
+            body += "</dl>"
+        }
+        return htmlPage(title: routeHeading(route)[0], language: labels.language, body: body,
+                        extraStyle: "@page { size: A4 landscape; } body { max-width: 80rem; } tr.done td { background: #e6f2e6; } tr.overdue td { background: #fbe3e0; } tr.cancelled td { color: #888; text-decoration: line-through; } dd { border-bottom: 1px solid #999; min-height: 1.5rem; }")
     }
 
     // MARK: - Group
+
+    /// Why a pair was formed, as a curator reads it.
+    public func pairReasons(_ pair: GroupAnalysis.MentorPair) -> [String] {
+        var reasons: [String] = []
+        let scores = pair.mentorScores.map { String(Int($0.rounded())) }.joined(separator: ", ")
+        reasons.append(t("ресурс в области (балл \(scores))", "strength in the area (score \(scores))"))
+        reasons.append(t("согласие на наставничество", "consent to mentor"))
+        if let years = pair.mentorExperience {
+            reasons.append(t("стаж ", "experience ") + labels.language.count(years, ru: ("год", "года", "лет"), en: ("year", "years")))
+        }
+        if let subject = pair.sharedSubject {
+            let name = subject == "preschool" ? t("дошкольное образование", "pre-school") : (questionnaire.contextField("subject")?.display(subject) ?? subject)
+            reasons.append(t("тот же предмет (уровень): ", "same subject (level): ") + name)
+        }
+        if let school = pair.school { reasons.append(t("та же школа: ", "same school: ") + school) }
+        if pair.youngSpecialist { reasons.append(t("молодой специалист — в паре в первую очередь", "young specialist: paired first")) }
+        if pair.reverse { reasons.append(t("реверсивное наставничество: наставник моложе", "reverse mentoring: the mentor is younger")) }
+        return reasons
+    }
+
+    func pairLine(_ pair: GroupAnalysis.MentorPair) -> String {
+        "\(pair.mentor) → \(pair.mentee): " + pair.areas.compactMap { questionnaire.area($0).map(labels.area) }.joined(separator: "; ")
+    }
 
     public func groupJSON(_ group: GroupAnalysis) -> JSONOutput {
         .object([
@@ -364,17 +519,27 @@ public struct DeficitRendering {
                          ("alpha", .optional(group.reliability.first { $0.area == a.area.id }?.alpha)),
                          ("alphaComplete", .optional(group.reliability.first { $0.area == a.area.id }?.complete))])
             })),
-            ("mentors", .array(group.pairs.map { .object([("mentee", .string($0.mentee)), ("mentor", .string($0.mentor)), ("areas", .array($0.areas.map(JSONOutput.string)))]) })),
+            ("mentors", .array(group.pairs.map { pair in
+                .object([("mentee", .string(pair.mentee)), ("mentor", .string(pair.mentor)), ("areas", .array(pair.areas.map(JSONOutput.string))),
+                         ("mentorScores", .array(pair.mentorScores.map(JSONOutput.number))), ("mentorExperience", .optional(pair.mentorExperience)),
+                         ("sharedSubject", .optional(pair.sharedSubject)), ("school", .optional(pair.school)),
+                         ("youngSpecialist", .bool(pair.youngSpecialist)), ("reverse", .bool(pair.reverse)),
+                         ("why", .array(pairReasons(pair).map(JSONOutput.string)))])
+            })),
             ("uncovered", .array(group.uncovered.map { .object([("mentee", .string($0.mentee)), ("area", .string($0.area))]) })),
             ("indicators", .object([
                 ("diagnosed", .integer(group.teachers)), ("withRoute", .integer(group.withRoute)),
                 ("shareWithRoute", .optional(group.teachers > 0 ? Double(group.withRoute) / Double(group.teachers) : nil)),
                 ("inMentoring", .integer(group.inMentoring)),
                 ("shareInMentoring", .optional(group.withRoute > 0 ? Double(group.inMentoring) / Double(group.withRoute) : nil)),
+                ("youngSpecialists", .integer(group.youngSpecialists)), ("youngInMentoring", .integer(group.youngInMentoring)),
+                ("stepsDone", .integer(group.stepsDone.done)), ("steps", .integer(group.stepsDone.of)),
+                ("shareStepsDone", .optional(group.stepsDone.of > 0 ? Double(group.stepsDone.done) / Double(group.stepsDone.of) : nil)),
             ])),
             ("teachers", .array(group.profiles.map { p in
                 .object([("respondent", .optional(p.respondent)),
-                         ("scores", .object(p.areas.map { ($0.area.id, .optional($0.score)) }))])
+                         ("scores", .object(p.areas.map { ($0.area.id, .optional($0.score)) })),
+                         ("routeProgress", p.respondent.flatMap { group.progress[$0] }.map { .object([("done", .integer($0.done)), ("steps", .integer($0.of))]) } ?? .null)])
             })),
         ])
     }
@@ -407,7 +572,7 @@ public struct DeficitRendering {
             out += questionnaire.areas.map { area in
                 let scored = profile.areas.first { $0.area.id == area.id }
                 return TextLayout.pad(score(scored?.score), to: 3, alignRight: true) + marker(scored)
-            }.joined(separator: " ") + "\n"
+            }.joined(separator: " ") + (profile.respondent.flatMap { group.progress[$0] }.map { t("  ИОМ: \($0.done) из \($0.of)", "  route: \($0.done) of \($0.of)") } ?? "") + "\n"
         }
         out += t("▓ выраженный дефицит, ▒ частичный, ★ ресурс\n\n", "▓ severe deficit, ▒ partial, ★ strength\n\n")
         out += t("Области:", "Areas:") + "\n"
@@ -427,10 +592,22 @@ public struct DeficitRendering {
         out += "\n" + t("Наставнические пары:", "Mentor pairs:") + "\n"
         if group.pairs.isEmpty { out += "  " + t("нет педагогов с ресурсом в нужных областях", "no teacher is strong where others are deficient") + "\n" }
         for pair in group.pairs {
-            out += "  \(pair.mentor) → \(pair.mentee): " + pair.areas.compactMap { questionnaire.area($0).map(labels.area) }.joined(separator: "; ") + "\n"
+            for (i, line) in TextLayout.wrap(pairLine(pair), to: width - 4).enumerated() { out += (i == 0 ? "  " : "    ") + line + "\n" }
+            for line in TextLayout.wrap(t("почему: ", "why: ") + pairReasons(pair).joined(separator: "; "), to: width - 4) { out += "    " + line + "\n" }
         }
         if !group.uncovered.isEmpty {
-            out += t("Без наставника внутри школы: ", "No mentor in the school for: ") + group.uncovered.map { "\($0.mentee) (\(questionnaire.area($0.area).map(labels.area) ?? $0.area))" }.joined(separator: ", ") + "\n"
+            out += t("Без наставника внутри школы:", "No mentor in the school for:") + "\n"
+            for line in TextLayout.wrap(t("(нет свободного педагога с ресурсом в области, согласием и стажем от " + labels.language.count(group.rules.mentorMinExperience, ru: ("года", "лет", "лет"), en: ("year", "years")) + "; в предметной и методической областях — того же предмета или уровня)",
+                                          "(no teacher with capacity left, a strength in the area, consent and \(group.rules.mentorMinExperience) years' experience; in the subject and methodical areas, of the same subject or level)"), to: width - 2) {
+                out += "  " + line + "\n"
+            }
+            var order: [String] = []
+            var byMentee: [String: [String]] = [:]
+            for (mentee, area) in group.uncovered {
+                if byMentee[mentee] == nil { order.append(mentee) }
+                byMentee[mentee, default: []].append(questionnaire.area(area).map(labels.area) ?? area)
+            }
+            for mentee in order { for line in TextLayout.wrap("\(mentee): " + (byMentee[mentee] ?? []).joined(separator: "; "), to: width - 4) { out += "  " + line + "\n" } }
         }
         out += "\n" + t("Показатели:", "Indicators:") + "\n"
         let routeShare = group.teachers > 0 ? Int((Double(group.withRoute) / Double(group.teachers) * 100).rounded()) : 0
@@ -439,6 +616,16 @@ public struct DeficitRendering {
         let mentoringShare = group.withRoute > 0 ? Int((Double(group.inMentoring) / Double(group.withRoute) * 100).rounded()) : 0
         out += t("  доля педагогов с дефицитами, включённых в наставничество: \(group.inMentoring) из \(group.withRoute), \(mentoringShare) %\n",
                  "  teachers with deficits who have a mentor: \(group.inMentoring) of \(group.withRoute), \(mentoringShare) %\n")
+        if group.youngSpecialists > 0 {
+            let share = Int((Double(group.youngInMentoring) / Double(group.youngSpecialists) * 100).rounded())
+            out += t("  доля молодых специалистов в наставничестве: \(group.youngInMentoring) из \(group.youngSpecialists), \(share) %\n",
+                     "  young specialists in mentoring: \(group.youngInMentoring) of \(group.youngSpecialists), \(share) %\n")
+        }
+        if group.stepsDone.of > 0 {
+            let share = Int((Double(group.stepsDone.done) / Double(group.stepsDone.of) * 100).rounded())
+            out += t("  доля выполненных шагов ИОМ: \(group.stepsDone.done) из \(group.stepsDone.of), \(share) %\n",
+                     "  route steps done: \(group.stepsDone.done) of \(group.stepsDone.of), \(share) %\n")
+        }
         return out
     }
 
@@ -448,15 +635,20 @@ public struct DeficitRendering {
         for p in group.profiles {
             out += "| \(p.respondent ?? "—") | " + questionnaire.areas.map { a in let s = p.areas.first { $0.area.id == a.id }; return score(s?.score) + marker(s).trimmingCharacters(in: .whitespaces) }.joined(separator: " | ") + " |\n"
         }
-        out += "\n## " + t("Наставнические пары", "Mentor pairs") + "\n\n" + group.pairs.map { "- \($0.mentor) → \($0.mentee): \($0.areas.compactMap { questionnaire.area($0).map(labels.area) }.joined(separator: "; "))\n" }.joined()
+        out += "\n## " + t("Наставнические пары", "Mentor pairs") + "\n\n" + group.pairs.map { "- " + pairLine($0) + " (" + pairReasons($0).joined(separator: "; ") + ")\n" }.joined()
         return out
     }
 
     public func groupHTML(_ group: GroupAnalysis) -> String {
-        var body = "<h1>\(t("Дефициты педагогов: сводка по школе", "Teachers' deficits: the school"))</h1><p class=\"meta\">\(htmlEscape(labels.title)) · \(t("педагогов", "teachers")): \(group.teachers)</p>"
+        htmlPage(title: t("Дефициты педагогов", "Teachers' deficits"), language: labels.language, body: groupHTMLBody(group), extraStyle: "@page { size: A4 landscape; } th { font-size: .75rem; }")
+    }
+
+    func groupHTMLBody(_ group: GroupAnalysis, heading: String? = nil) -> String {
+        var body = "<h1>\(htmlEscape(heading ?? t("Дефициты педагогов: сводка по школе", "Teachers' deficits: the school")))</h1><p class=\"meta\">\(htmlEscape(labels.title)) · \(t("педагогов", "teachers")): \(group.teachers)</p>"
         body += "<table><thead><tr><th>\(t("Педагог", "Teacher"))</th>" + questionnaire.areas.map { "<th>\(htmlEscape(labels.area($0)))</th>" }.joined() + "</tr></thead><tbody>"
         for p in group.profiles {
-            body += "<tr><td>\(htmlEscape(p.respondent ?? "—"))</td>"
+            let routeDone = p.respondent.flatMap { group.progress[$0] }.map { " <small>(" + t("ИОМ: \($0.done) из \($0.of)", "route: \($0.done) of \($0.of)") + ")</small>" } ?? ""
+            body += "<tr><td>\(htmlEscape(p.respondent ?? "—"))\(routeDone)</td>"
             for area in questionnaire.areas {
                 let s = p.areas.first { $0.area.id == area.id }
                 let colour = bandColour(s?.band)
@@ -466,7 +658,65 @@ public struct DeficitRendering {
         }
         body += "<tr><th>\(t("Доля с дефицитом", "Share with deficit"))</th>" + group.areas.map { "<th>\(Int(($0.share * 100).rounded())) %\($0.groupSeminar ? " ●" : "")</th>" }.joined() + "</tr>"
         body += "</tbody></table><p class=\"meta\">● \(t("групповой семинар вместо индивидуальных шагов", "a group seminar instead of individual steps"))</p>"
-        body += "<h2>\(t("Наставнические пары", "Mentor pairs"))</h2><ul>" + group.pairs.map { "<li>\(htmlEscape($0.mentor)) → \(htmlEscape($0.mentee)): \(htmlEscape($0.areas.compactMap { questionnaire.area($0).map(labels.area) }.joined(separator: "; ")))</li>" }.joined() + "</ul>"
-        return htmlPage(title: t("Дефициты педагогов", "Teachers' deficits"), language: labels.language, body: body, extraStyle: "@page { size: A4 landscape; } th { font-size: .75rem; }")
+        body += "<h2>\(t("Наставнические пары", "Mentor pairs"))</h2><ul>" + group.pairs.map { "<li>\(htmlEscape(pairLine($0)))<br><small>\(htmlEscape(t("почему: ", "why: ") + pairReasons($0).joined(separator: "; ")))</small></li>" }.joined() + "</ul>"
+        return body
+    }
+
+    // MARK: - District (group --by)
+
+    func summaryRow(_ name: String, _ g: GroupAnalysis) -> [String] {
+        let steps = g.stepsDone
+        return [name, String(g.teachers), String(g.withRoute), String(g.inMentoring), String(g.pairs.count),
+                g.youngSpecialists > 0 ? "\(g.youngInMentoring)/\(g.youngSpecialists)" : "—",
+                steps.of > 0 ? "\(Int((Double(steps.done) / Double(steps.of) * 100).rounded())) %" : "—"]
+    }
+
+    func summaryHeader(_ label: String) -> [String] {
+        [label, t("Педагогов", "Teachers"), t("С ИОМ", "With route"), t("В наставничестве", "In mentoring"), t("Пар", "Pairs"),
+         t("Молодые в наставничестве", "Young in mentoring"), t("Шагов выполнено", "Steps done")]
+    }
+
+    /// One block per group (school) and a district summary.
+    public func districtText(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by label: String, width: Int = 100) -> String {
+        var out = ""
+        for (name, group) in blocks {
+            out += "══ \(label): \(name) ══\n" + groupText(group, width: width) + "\n"
+        }
+        out += t("Сводка по району", "District summary") + " (" + label + ")\n"
+        let rows = [summaryHeader(label)] + blocks.map { summaryRow($0.name, $0.group) } + [summaryRow(t("Всего", "Total"), total)]
+        let widths = summaryHeader(label).indices.map { c in rows.map { TextLayout.width($0[c]) }.max() ?? 0 }
+        for (i, row) in rows.enumerated() {
+            out += row.enumerated().map { c, cell in TextLayout.pad(cell, to: min(widths[c], 30), alignRight: c > 0) }.joined(separator: "  ") + "\n"
+            if i == 0 || i == rows.count - 2 { out += widths.map { String(repeating: "─", count: min($0, 30)) }.joined(separator: "  ") + "\n" }
+        }
+        return out
+    }
+
+    public func districtJSON(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by field: String) -> JSONOutput {
+        func summary(_ g: GroupAnalysis) -> JSONOutput {
+            .object([("teachers", .integer(g.teachers)), ("withRoute", .integer(g.withRoute)), ("inMentoring", .integer(g.inMentoring)),
+                     ("pairs", .integer(g.pairs.count)), ("youngSpecialists", .integer(g.youngSpecialists)), ("youngInMentoring", .integer(g.youngInMentoring)),
+                     ("stepsDone", .integer(g.stepsDone.done)), ("steps", .integer(g.stepsDone.of))])
+        }
+        return .object([("questionnaire", .string(questionnaire.id)), ("by", .string(field)),
+                        ("blocks", .array(blocks.map { .object([("group", .string($0.name)), ("summary", summary($0.group)), ("analysis", groupJSON($0.group))]) })),
+                        ("summary", summary(total))])
+    }
+
+    public func districtMarkdown(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by label: String) -> String {
+        var out = blocks.map { "\n## \(label): \($0.name)\n\n" + groupMarkdown($0.group) }.joined()
+        out += "\n## " + t("Сводка по району", "District summary") + "\n\n| " + summaryHeader(label).joined(separator: " | ") + " |\n|" + summaryHeader(label).map { _ in "---" }.joined(separator: "|") + "|\n"
+        for row in blocks.map({ summaryRow($0.name, $0.group) }) + [summaryRow(t("Всего", "Total"), total)] { out += "| " + row.joined(separator: " | ") + " |\n" }
+        return out
+    }
+
+    public func districtHTML(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by label: String) -> String {
+        var body = blocks.map { groupHTMLBody($0.group, heading: "\(label): \($0.name)") }.joined()
+        body += "<h1>\(t("Сводка по району", "District summary"))</h1><table><thead><tr>" + summaryHeader(label).map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in blocks.map({ summaryRow($0.name, $0.group) }) + [summaryRow(t("Всего", "Total"), total)] {
+            body += "<tr>" + row.enumerated().map { $0 == 0 ? "<td>\(htmlEscape($1))</td>" : "<td class=\"n\">\(htmlEscape($1))</td>" }.joined() + "</tr>"
+        }
+        body += "</tbody></table>"
+        return htmlPage(title: t("Дефициты педагогов: район", "Teachers' deficits: district"), language: labels.language, body: body, extraStyle: "@page { size: A4 landscape; } th { font-size: .75rem; }")
     }
 }

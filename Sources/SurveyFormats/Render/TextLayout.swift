@@ -40,15 +40,20 @@ public enum TextLayout {
     /// Breaks text into lines of at most `columns`, at spaces where it can.
     public static func wrap(_ text: String, to columns: Int) -> [String] {
         var lines: [String] = [], line = ""
+        // The line's width is kept as words are added (measuring the whole line per word made long reports slow).
+        var lineWidth = 0
         for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
-            if line.isEmpty { line = word } else if width(line) + 1 + width(word) <= columns { line += " " + word } else {
+            let wordWidth = width(word)
+            if line.isEmpty { line = word; lineWidth = wordWidth } else if lineWidth + 1 + wordWidth <= columns { line += " " + word; lineWidth += 1 + wordWidth } else {
                 lines.append(line)
                 line = word
+                lineWidth = wordWidth
             }
-            while width(line) > columns {
+            while lineWidth > columns {
                 let head = String(line.prefix(columns))
                 lines.append(head)
                 line = String(line.dropFirst(columns))
+                lineWidth = width(line)
             }
         }
         if !line.isEmpty || lines.isEmpty { lines.append(line) }
