@@ -88,7 +88,8 @@ struct Invocation: Sendable {
     func integer(_ name: String, default fallback: Int? = nil, range: ClosedRange<Int> = 0...Int.max) throws(CLIError) -> Int? {
         guard let text = value(name) else { return fallback }
         guard let number = Int(text), range.contains(number) else {
-            throw .usage("\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            throw .usage(language.t("\(name) принимает целое число от \(range.lowerBound) до \(range.upperBound); '\(text)' не подходит",
+                                    "\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'"))
         }
         return number
     }
@@ -102,11 +103,14 @@ struct Invocation: Sendable {
             case .folder(let fileError):
                 throw .failed(fileError.description)
             case .invalid(let problems):
-                throw .refused(problems, summary: "the definition of '\(reference)' has problems; fix them (survey validate) and try again")
+                throw .refused(problems, summary: language.t(
+                    "в описании анкеты '\(reference)' есть ошибки; исправьте их (survey validate) и повторите",
+                    "the definition of '\(reference)' has problems; fix them (survey validate) and try again"))
             case .unknown(let id, let suggestion, let known):
-                let hint = suggestion.map { "did you mean '\($0)'?" }
-                    ?? (known.isEmpty ? nil : "known questionnaires: \(known.joined(separator: ", "))")
-                throw .failed("unknown questionnaire '\(id)' in \(library.folder)", hint: hint)
+                let l = language
+                let hint = suggestion.map { l.t("может быть, '\($0)'?", "did you mean '\($0)'?") }
+                    ?? (known.isEmpty ? nil : l.t("известные анкеты: ", "known questionnaires: ") + known.joined(separator: ", "))
+                throw .failed(l.t("неизвестная анкета '\(id)' в папке \(library.folder)", "unknown questionnaire '\(id)' in \(library.folder)"), hint: hint)
             }
         }
     }
@@ -116,7 +120,20 @@ struct Invocation: Sendable {
 struct ArgumentParser {
     let commands: [Command]
 
+    /// The language of a command line before it is parsed (usage errors need it): `--lang`, then
+    /// `$SURVEY_LANG`, then Russian — the same order as `Invocation.language`.
+    static func language(of arguments: [String], environment: [String: String]) -> Language {
+        var requested: String?
+        var words = arguments[...]
+        while let word = words.popFirst(), word != "--" {
+            if word == "--lang" { requested = words.popFirst() ?? requested }
+            else if word.hasPrefix("--lang=") { requested = String(word.dropFirst("--lang=".count)) }
+        }
+        return Language(rawValue: requested ?? environment["SURVEY_LANG"] ?? "ru") ?? .ru
+    }
+
     func parse(_ arguments: [String], environment: [String: String], console: Console) throws(CLIError) -> Invocation? {
+        let l = Self.language(of: arguments, environment: environment)
         var words = arguments[...]
         var values: [String: [String]] = [:]
         var flags = Set<String>()
@@ -129,10 +146,7 @@ struct ArgumentParser {
                 if word == "--" && !onlyPositionals { onlyPositionals = true; continue }
                 if command == nil {
                     guard let found = commands.first(where: { $0.name == word }) else {
-                        let names = commands.map(\.name)
-                        let hint = TextFolding.nearest(word, among: names).map { "did you mean '\($0)'? See 'survey --help'." }
-                            ?? "see 'survey --help' for the commands."
-                        throw .usage("unknown command '\(word)'", hint: hint)
+                        throw Self.unknownCommand(word, among: commands, l)
                     }
                     command = found
                 } else {
@@ -148,45 +162,75 @@ struct ArgumentParser {
             }
             let specs = globalOptions + (command?.options ?? [])
             guard let spec = specs.first(where: { $0.name == name }) else {
-                let hint = TextFolding.nearest(name, among: specs.map(\.name)).map { "did you mean '\($0)'?" }
+                let hint = TextFolding.nearest(name, among: specs.map(\.name)).map { l.t("может быть, '\($0)'?", "did you mean '\($0)'?") }
                 let context = command.map { "survey \($0.name)" } ?? "survey"
-                throw .usage("unknown option '\(name)' for '\(context)'", hint: hint ?? "see '\(context) --help'.")
+                throw .usage(l.t("неизвестный параметр '\(name)' для '\(context)'", "unknown option '\(name)' for '\(context)'"),
+                             hint: hint ?? l.t("параметры: '\(context) --help'.", "see '\(context) --help'."))
             }
             if spec.value == nil {
-                if inline != nil { throw .usage("\(name) takes no value") }
+                if inline != nil { throw .usage(l.t("\(name) не принимает значения", "\(name) takes no value")) }
                 flags.insert(name)
                 continue
             }
             guard let value = inline ?? words.popFirst() else {
-                throw .usage("\(name) needs a value (\(spec.value ?? "VALUE"))")
+                let placeholder = spec.value ?? "VALUE"
+                throw .usage(l.t("после \(name) нужно значение (\(placeholder))", "\(name) needs a value (\(placeholder))"))
             }
             if !spec.choices.isEmpty && !spec.choices.contains(value) {
-                throw .usage("\(name) takes one of \(spec.choices.joined(separator: ", ")), not '\(value)'")
+                let choices = spec.choices.joined(separator: ", ")
+                throw .usage(l.t("\(name) принимает одно из значений: \(choices); '\(value)' не подходит",
+                                 "\(name) takes one of \(choices), not '\(value)'"))
             }
             if values[name] != nil && !spec.repeatable {
-                throw .usage("\(name) is given twice")
+                throw .usage(l.t("\(name) указан дважды", "\(name) is given twice"))
             }
             values[name, default: []].append(value)
         }
 
         guard let command else { return nil }
         if !flags.contains("--help") && !command.positionals.contains(positionals.count) {
-            let expected = command.positionals.lowerBound == command.positionals.upperBound
-                ? "\(command.positionals.lowerBound)" : "\(command.positionals.lowerBound)–\(command.positionals.upperBound)"
-            let got = positionals.count > command.positionals.upperBound
-                ? "unexpected argument '\(positionals[command.positionals.upperBound])'" : "missing argument"
-            throw .usage("\(got): 'survey \(command.name)' takes \(expected) argument(s)",
-                         hint: "usage: survey \(command.name) \(command.usage)")
+            let range = command.positionals
+            let expected = range.lowerBound == range.upperBound
+                ? l.count(range.lowerBound, ru: ("аргумент", "аргумента", "аргументов"), en: ("argument(s)", "argument(s)"))
+                : range.upperBound == Int.max
+                    ? l.t("не менее " + l.count(range.lowerBound, ru: ("аргумента", "аргументов", "аргументов"), en: ("", "")),
+                          "\(range.lowerBound) or more argument(s)")
+                    : l.t("от \(range.lowerBound) до \(range.upperBound) аргументов", "\(range.lowerBound)–\(range.upperBound) argument(s)")
+            let got = positionals.count > range.upperBound
+                ? l.t("лишний аргумент '\(positionals[range.upperBound])'", "unexpected argument '\(positionals[range.upperBound])'")
+                : l.t("не хватает аргумента", "missing argument")
+            throw .usage(l.t("\(got): 'survey \(command.name)' принимает \(expected)", "\(got): 'survey \(command.name)' takes \(expected)"),
+                         hint: l.t("использование: ", "usage: ") + "survey \(command.name) \(command.usage)")
         }
         return Invocation(command: command, positionals: positionals, values: values, flags: flags,
                           environment: environment, console: console)
     }
+
+    /// `survey lst`, `survey help lst`: the nearest command as a hint.
+    static func unknownCommand(_ word: String, among commands: [Command], _ l: Language) -> CLIError {
+        let hint = TextFolding.nearest(word, among: commands.map(\.name))
+            .map { l.t("может быть, '\($0)'? Список команд: 'survey --help'.", "did you mean '\($0)'? See 'survey --help'.") }
+            ?? l.t("список команд: 'survey --help'.", "see 'survey --help' for the commands.")
+        return .usage(l.t("неизвестная команда '\(word)'", "unknown command '\(word)'"), hint: hint)
+    }
 }
 
 /// Help text in the layout of swift-argument-parser: OVERVIEW, USAGE, ARGUMENTS, OPTIONS, EXAMPLES.
+/// Russian comes from `HelpCatalogue`, English from the command definitions.
 enum HelpText {
-    static func overview(_ commands: [Command]) -> String {
-        var text = """
+    static func overview(_ commands: [Command], language: Language = .ru) -> String {
+        let l = language
+        var text = l.t("""
+        ОБЗОР: Опросы, самодиагностика профессиональных дефицитов педагогов и мониторинг развития детей.
+
+        Загружает описания анкет, принимает ответы в терминале или из файлов CSV, сохранённых в Excel,
+        и превращает их в таблицы, профили, маршруты (ИОМ) и отчёты.
+
+        ИСПОЛЬЗОВАНИЕ: survey <команда> [параметры]
+
+        КОМАНДЫ:
+
+        """, """
         OVERVIEW: Surveys, deficit self-diagnosis and child monitoring for schools.
 
         Loads questionnaire definitions, takes answers at a terminal or from CSV files exported by Excel,
@@ -196,39 +240,48 @@ enum HelpText {
 
         COMMANDS:
 
-        """
+        """)
         let width = (commands.map(\.name.count).max() ?? 0) + 2
         for command in commands {
-            text += "  " + command.name.padding(toLength: width, withPad: " ", startingAt: 0) + command.summary + "\n"
+            text += "  " + command.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + HelpCatalogue.summary(command, l) + "\n"
         }
-        text += "\nGLOBAL OPTIONS:\n" + optionLines(globalOptions)
-        text += "\n  See 'survey help <command>' for a command's options.\n"
+        text += "\n" + l.t("ОБЩИЕ ПАРАМЕТРЫ:", "GLOBAL OPTIONS:") + "\n" + optionLines(globalOptions, of: nil, l)
+        text += "\n  " + l.t("Параметры одной команды: 'survey help <команда>'.", "See 'survey help <command>' for a command's options.") + "\n"
         return text
     }
 
-    static func command(_ command: Command) -> String {
-        var text = "OVERVIEW: \(command.summary)\n"
-        if !command.discussion.isEmpty { text += "\n\(command.discussion)\n" }
-        text += "\nUSAGE: survey \(command.name) \(command.usage)\n"
+    static func command(_ command: Command, language: Language = .ru) -> String {
+        let l = language
+        var text = l.t("ОБЗОР: ", "OVERVIEW: ") + HelpCatalogue.summary(command, l) + "\n"
+        let discussion = HelpCatalogue.discussion(command, l)
+        if !discussion.isEmpty { text += "\n\(discussion)\n" }
+        text += "\n" + l.t("ИСПОЛЬЗОВАНИЕ: ", "USAGE: ") + "survey \(command.name) \(command.usage)\n"
         if !command.arguments.isEmpty {
-            text += "\nARGUMENTS:\n"
+            text += "\n" + l.t("АРГУМЕНТЫ:", "ARGUMENTS:") + "\n"
             let width = (command.arguments.map(\.name.count).max() ?? 0) + 2
             for (name, help) in command.arguments {
-                text += "  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + help + "\n"
+                text += "  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
+                    + HelpCatalogue.argument(name, help: help, of: command, l) + "\n"
             }
         }
-        text += "\nOPTIONS:\n" + optionLines(command.options + globalOptions)
+        text += "\n" + l.t("ПАРАМЕТРЫ:", "OPTIONS:") + "\n"
+            + optionLines(command.options, of: command, l, alignedWith: globalOptions) + optionLines(globalOptions, of: nil, l, alignedWith: command.options)
         if !command.examples.isEmpty {
-            text += "\nEXAMPLES:\n" + command.examples.map { "  \($0)\n" }.joined()
+            text += "\n" + l.t("ПРИМЕРЫ:", "EXAMPLES:") + "\n" + command.examples.map { "  \($0)\n" }.joined()
         }
         return text
     }
 
-    private static func optionLines(_ options: [OptionSpec]) -> String {
-        let heads = options.map { option in option.value.map { "\(option.name) \($0)" } ?? option.name }
-        let width = (heads.map(\.count).max() ?? 0) + 2
-        return zip(heads, options).map { head, option in
-            "  " + head.padding(toLength: width, withPad: " ", startingAt: 0) + option.help + "\n"
+    private static func head(_ option: OptionSpec) -> String { option.value.map { "\(option.name) \($0)" } ?? option.name }
+
+    /// One line per option, help aligned in a column wide enough for these options and `alignedWith`.
+    private static func optionLines(_ options: [OptionSpec], of command: Command?, _ language: Language,
+                                    alignedWith others: [OptionSpec] = []) -> String {
+        let width = ((options + others).map { head($0).count }.max() ?? 0) + 2
+        return options.map { option in
+            "  " + head(option).padding(toLength: width, withPad: " ", startingAt: 0)
+                + HelpCatalogue.option(option, of: command, language) + "\n"
         }.joined()
     }
 }

@@ -14,21 +14,21 @@ enum SurveyCLI {
         do {
             guard let invocation = try ArgumentParser(commands: commands).parse(arguments, environment: environment, console: console) else {
                 // `survey`, `survey --help`: the overview.
-                console.out(HelpText.overview(commands))
+                console.out(HelpText.overview(commands, language: ArgumentParser.language(of: arguments, environment: environment)))
                 return arguments.isEmpty || arguments.contains("--help") ? 0 : 64
             }
             if invocation.has("--help") {
-                console.out(HelpText.command(invocation.command))
+                console.out(HelpText.command(invocation.command, language: invocation.language))
                 return 0
             }
             return try invocation.command.run(invocation)
         } catch {
-            report(error, console: console)
+            report(error, console: console, language: ArgumentParser.language(of: arguments, environment: environment))
             return error.exitCode
         }
     }
 
-    static func report(_ error: CLIError, console: Console) {
+    static func report(_ error: CLIError, console: Console, language: Language = .ru) {
         switch error {
         case .usage(let message, let hint):
             console.err("error: \(message)\n" + (hint.map { "hint: \($0)\n" } ?? ""))
@@ -38,7 +38,9 @@ enum SurveyCLI {
             printDiagnostics(diagnostics, console: console)
             if let summary { console.err("error: \(summary)\n") }
         case .internal(let message):
-            console.err("error: internal: \(message)\nhint: this is a bug; please report it with the command you ran.\n")
+            console.err("error: internal: \(message)\nhint: " + language.t(
+                "это ошибка в программе; сообщите о ней разработчикам и приложите команду, которую вы запускали.",
+                "this is a bug; please report it with the command you ran.") + "\n")
         }
     }
 
@@ -60,13 +62,12 @@ let helpCommand = Command(
     examples: ["survey help import"]
 ) { invocation throws(CLIError) in
     guard let name = invocation.positionals.first else {
-        invocation.console.out(HelpText.overview(SurveyCLI.commands))
+        invocation.console.out(HelpText.overview(SurveyCLI.commands, language: invocation.language))
         return 0
     }
     guard let command = SurveyCLI.commands.first(where: { $0.name == name }) else {
-        let hint = TextFolding.nearest(name, among: SurveyCLI.commands.map(\.name)).map { "did you mean '\($0)'?" }
-        throw .usage("unknown command '\(name)'", hint: hint ?? "see 'survey --help'.")
+        throw ArgumentParser.unknownCommand(name, among: SurveyCLI.commands, invocation.language)
     }
-    invocation.console.out(HelpText.command(command))
+    invocation.console.out(HelpText.command(command, language: invocation.language))
     return 0
 }

@@ -134,31 +134,31 @@ struct CLIDefinitionTests {
         (["show", "a", "b"], "unexpected argument 'b'"),
     ])
     func usageErrorsExit64WithAHint(arguments: [String], message: String) throws {
-        let result = try survey(arguments)
+        let result = try survey(arguments, environment: ["SURVEY_LANG": "en"])
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("error: "))
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
     @Test func unknownQuestionnaireSuggestsTheNearest() throws {
-        let result = try survey(["show", "teacher-deficit"])
+        let result = try survey(["show", "teacher-deficit", "--lang", "en"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("did you mean 'teacher-deficits'?"))
     }
 
     @Test func helpForEveryCommand() throws {
-        let overview = try survey(["--help"])
+        let overview = try survey(["--help", "--lang", "en"])
         #expect(overview.status == 0)
         #expect(overview.stdout.contains("USAGE: survey <command>"))
         let names = overview.stdout.components(separatedBy: "COMMANDS:")[1].components(separatedBy: "GLOBAL OPTIONS:")[0]
             .split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
         #expect(names.contains("list") && names.contains("validate"))
         for name in names {
-            let help = try survey(["help", name])
+            let help = try survey(["help", name, "--lang", "en"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("USAGE: survey \(name)"))
             #expect(help.stdout.contains("OPTIONS:"))
-            let dashed = try survey([name, "--help"])
+            let dashed = try survey([name, "--help", "--lang", "en"])
             #expect(dashed.stdout == help.stdout)
         }
     }

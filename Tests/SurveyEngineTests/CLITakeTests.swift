@@ -187,7 +187,7 @@ struct CLITakePipedTests {
         #expect(try survey(["take", "teacher-deficits", "--session", "0123456789ab", "--data", dir], stdin: "").status == 64)
         #expect(try survey(["take", "preschool-parent-survey", "--session", "../../etc", "--data", dir], stdin: "").status == 64)
         #expect(try survey(["take", "preschool-parent-survey", "--session", "0123456789ab", "--data", dir], stdin: "").status == 1)
-        let help = try survey(["take", "--help"])
+        let help = try survey(["take", "--help", "--lang", "en"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("USAGE: survey take ID [--respondent NAME]"))
         #expect(help.stdout.contains("← or b"))
