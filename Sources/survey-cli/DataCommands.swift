@@ -75,8 +75,7 @@ let exportCommand = Command(
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
     let store = invocation.store
-    var responses: [Response]
-    do { responses = try store.read(q.id).current } catch { throw .failed("\(error)") }
+    var responses = try invocation.currentResponses(q.id)
     let stage = invocation.value("--stage")
     if let stage {
         guard q.stages.contains(where: { $0.id == stage }) else { throw .usage("unknown stage '\(stage)'") }
@@ -179,17 +178,17 @@ let forgetCommand = Command(
     let q = try invocation.questionnaire(invocation.positionals[0])
     guard let name = invocation.value("--respondent") else { throw .usage("forget needs --respondent NAME") }
     let store = invocation.store
-    let stored: [String]
-    do { stored = try store.read(q.id).entries.compactMap(\.response.respondent) } catch { throw .failed("\(error)") }
-    let matching = Set(stored.filter { TextFolding.fold($0) == TextFolding.fold(name) })
-    var removed = 0
-    do {
-        for respondent in matching.sorted() { removed += try store.forget(respondent, questionnaireID: q.id) }
-    } catch { throw .failed("\(error)") }
+    let key = TextFolding.fold(name)
+    let result: ResponseStore.ForgetResult
+    do { result = try store.forget(questionnaireID: q.id, matching: { TextFolding.fold($0) == key }) } catch { throw .failed("\(error)") }
+    let removed = result.removed
     let sessions = SessionJournal.forgetAll(store: store, questionnaireID: q.id, respondent: name, stages: q.stages.map(\.id))
     let t = invocation.language.t
     guard removed > 0 || sessions > 0 else {
-        throw .failed("no answers of «\(name)» in '\(q.id)'", hint: TextFolding.nearest(name, among: Array(Set(stored))).map { "did you mean «\($0)»?" })
+        var stored = Set<String>()
+        let snapshot = try invocation.snapshot(q.id)
+        do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { stored.insert(n) } } } catch { throw .failed("\(error)") }
+        throw .failed("no answers of «\(name)» in '\(q.id)'", hint: TextFolding.nearest(name, among: stored.sorted()).map { "did you mean «\($0)»?" })
     }
     invocation.console.out(t("Удалено ответов: \(removed)", "Responses deleted: \(removed)") + (sessions > 0 ? t(", незавершённых сессий: \(sessions)", ", unfinished sessions: \(sessions)") : "") + ".\n")
     return 0

@@ -6,11 +6,11 @@ let respondentOption = OptionSpec.value("--respondent", "NAME", "The teacher (as
 let reportFormatOption = OptionSpec.value("--format", "FORMAT", "text (default), md, json or html.", choices: ["text", "md", "json", "html"])
 let outOption = OptionSpec.value("--out", "FILE", "Write to FILE instead of standard output.")
 
-/// A deficits questionnaire and its stored diagnoses, as the deficit commands need them.
+/// A deficits questionnaire and its stored diagnoses, as the deficit commands need them: read from the
+/// store in one streaming pass each, never all decoded at once.
 struct Diagnoses {
     let questionnaire: Questionnaire
-    let entries: [ResponseStore.Entry]
-    let current: [Response]
+    let snapshot: StoreSnapshot
 
     init(_ invocation: Invocation) throws(CLIError) {
         let q = try invocation.questionnaire(invocation.positionals[0])
@@ -18,28 +18,41 @@ struct Diagnoses {
             throw .usage("'\(invocation.command.name)' is for deficit self-diagnoses; '\(q.id)' is \(q.kind.rawValue)")
         }
         questionnaire = q
-        do {
-            let contents = try invocation.store.read(q.id)
-            entries = contents.entries
-            current = contents.current
-        } catch { throw .failed("\(error)") }
+        snapshot = try invocation.snapshot(q.id)
     }
 
-    /// The respondent's diagnoses, oldest first; names are compared folded (case, spaces, ё/е).
+    /// The respondent's diagnoses, oldest first; names are compared folded (case, spaces, ё/е). Only that
+    /// person's records are decoded.
     func history(of name: String) throws(CLIError) -> [Response] {
         let key = TextFolding.fold(name)
-        let mine = entries.map(\.response).filter { $0.respondent.map(TextFolding.fold) == key }
+        var mine: [Response] = []
+        do throws(StoreError) {
+            try snapshot.forEach { record throws(StoreError) in
+                if let respondent = record.respondent(), TextFolding.fold(respondent) == key { mine.append(try record.response()) }
+            }
+        } catch { throw .failed("\(error)") }
         guard !mine.isEmpty else {
-            let names = Array(Set(current.compactMap(\.respondent))).sorted()
+            var names = Set<String>()
+            do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { names.insert(n) } } } catch { throw .failed("\(error)") }
+            let sorted = names.sorted()
             throw .failed("no diagnosis of «\(name)» in '\(questionnaire.id)'",
-                          hint: TextFolding.nearest(name, among: names).map { "did you mean «\($0)»?" } ?? (names.isEmpty ? "nothing is stored yet: survey take \(questionnaire.id) --respondent NAME" : nil))
+                          hint: TextFolding.nearest(name, among: sorted).map { "did you mean «\($0)»?" } ?? (sorted.isEmpty ? "nothing is stored yet: survey take \(questionnaire.id) --respondent NAME" : nil))
         }
         return mine
     }
 
+    /// Each named teacher's latest diagnosis as a profile, sorted by name.
     var profiles: [DeficitProfile] {
-        current.filter { $0.respondent != nil }.map { DeficitProfile($0, questionnaire: questionnaire) }
-            .sorted { ($0.respondent ?? "") < ($1.respondent ?? "") }
+        get throws(CLIError) {
+            var profiles: [DeficitProfile] = []
+            do throws(StoreError) {
+                try snapshot.forEachCurrent { record throws(StoreError) in
+                    guard record.respondent() != nil else { return }
+                    profiles.append(DeficitProfile(try record.response(), questionnaire: questionnaire))
+                }
+            } catch { throw .failed("\(error)") }
+            return profiles.sorted { ($0.respondent ?? "") < ($1.respondent ?? "") }
+        }
     }
 
     func catalogue(_ invocation: Invocation) throws(CLIError) -> ActivityCatalogue {
@@ -124,7 +137,7 @@ let routeCommand = Command(
         start = YearMonth(year: now.year ?? 2026, month: (now.month ?? 9) + 1)
     }
     let profile = DeficitProfile(history[history.count - 1], questionnaire: q)
-    let group = GroupAnalysis(profiles: diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
+    let group = GroupAnalysis(profiles: try diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
     var route = RoutePlanner(catalogue: catalogue).route(for: profile, start: start, mentors: group.mentors(of: profile.respondent ?? name))
     if invocation.has("--anonymize") {
         route.respondent = try route.respondent.map { name throws(CLIError) in try displayName(name, invocation) }
@@ -158,7 +171,7 @@ let groupCommand = Command(
     let diagnoses = try Diagnoses(invocation)
     let q = diagnoses.questionnaire
     let catalogue = try diagnoses.catalogue(invocation)
-    var profiles = diagnoses.profiles
+    var profiles = try diagnoses.profiles
     guard !profiles.isEmpty else { throw .failed("no diagnoses of '\(q.id)' in \(invocation.store.root)") }
     if invocation.has("--anonymize") {
         let key: [UInt8]

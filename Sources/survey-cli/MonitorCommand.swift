@@ -23,8 +23,7 @@ let monitorCommand = Command(
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
     guard q.kind == .monitoring else { throw .usage("monitor is for monitoring questionnaires; '\(q.id)' is \(q.kind.rawValue)") }
-    let responses: [Response]
-    do { responses = try invocation.store.read(q.id).current } catch { throw .failed("\(error)") }
+    let responses = try invocation.currentResponses(q.id)
     guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .failed("'\(q.id)' has no level scale") }
     guard !responses.isEmpty else {
         throw .failed("no sheets of '\(q.id)' in \(invocation.store.root)", hint: "import one: survey import \(q.id) FILE --stage start")

@@ -37,25 +37,7 @@ let tabulateCommand = Command(
     if let path = invocation.value("--from-csv") {
         (accumulator, groups) = try tabulateFile(path, q, invocation)
     } else {
-        let responses: [Response]
-        do { responses = try invocation.store.read(q.id).current } catch { throw .failed("\(error)") }
-        if responses.isEmpty {
-            throw .failed("no responses of '\(q.id)' in \(invocation.store.root)", hint: "import some with 'survey import \(q.id) FILE', or use --from-csv FILE")
-        }
-        for response in responses { accumulator.add(response) }
-        if let by {
-            // Column names compare folded, as headers do: --keep школа and --by Школа name one column.
-            let key = TextFolding.fold(by)
-            func group(of response: Response) -> String? { response.attributes.first { TextFolding.fold($0.key) == key }?.value }
-            guard responses.contains(where: { group(of: $0) != nil }) else {
-                throw .failed("no stored response has a «\(by)» column", hint: "import the file again with --keep \"\(by)\", or tabulate it with --from-csv FILE --by \"\(by)\"")
-            }
-            for response in responses {
-                let name = group(of: response) ?? ""
-                if groups[name] == nil { groups[name] = TabulationAccumulator(questionnaire: q) }
-                groups[name]?.add(response)
-            }
-        }
+        (accumulator, groups) = try tabulateStore(q, invocation, by: by)
     }
     let tabulation = accumulator.result(population: population)
     if let population, tabulation.respondents > population {

@@ -266,10 +266,9 @@ struct FastPathEquivalenceTests {
     }
 }
 
-/// `import` writes each row with `ResponseStore.encode(_:batch:into:)`, which skips building a String; it
-/// must write exactly the line `JSONOutput` renders for the same object (what the store wrote before), whatever
-/// the response holds.
-@Suite("Store line encoding")
+/// The format-1 line encoder (`StoreV1.encode`, kept to write format-1 stores in tests) writes exactly the line
+/// `JSONOutput` renders for the same object, whatever the response holds.
+@Suite("Store line encoding (format 1)")
 struct StoreLineEncodingTests {
     @Test func theByteEncoderWritesTheSameLines() {
         var random = SeededRandom(seed: 77)
@@ -283,7 +282,7 @@ struct StoreLineEncodingTests {
             for k in 0..<pick(3) { response.texts["t\(k)"] = texts[pick(texts.count)] }
             for k in 0..<pick(3) { response.attributes[texts[pick(texts.count)] + "\(k)"] = texts[pick(texts.count)] }
             var bytes: [UInt8] = []
-            ResponseStore.encode(response, batch: "b\(n)", into: &bytes)
+            StoreV1.encode(response, batch: "b\(n)", into: &bytes)
             let expected = JSONOutput.object([
                 ("type", .string("response")), ("batch", .string("b\(n)")),
                 ("respondent", .optional(response.respondent)), ("stage", .optional(response.stage)),
