@@ -179,17 +179,34 @@ let forgetCommand = Command(
     guard let name = invocation.value("--respondent") else { throw .usage("forget needs --respondent NAME") }
     let store = invocation.store
     let key = TextFolding.fold(name)
+    let matches: (String) -> Bool = { TextFolding.fold($0) == key }
     let result: ResponseStore.ForgetResult
-    do { result = try store.forget(questionnaireID: q.id, matching: { TextFolding.fold($0) == key }) } catch { throw .failed("\(error)") }
+    do { result = try store.forget(questionnaireID: q.id, matching: matches) } catch { throw .failed("\(error)") }
     let removed = result.removed
-    let sessions = SessionJournal.forgetAll(store: store, questionnaireID: q.id, respondent: name, stages: q.stages.map(\.id))
+    let byKey = SessionJournal.forgetAll(store: store, questionnaireID: q.id, respondent: name, stages: q.stages.map(\.id))
+    // Every other file the folder keeps: journals by the name inside them, spools left by a crash, and a
+    // search of the rest for the names as stored or typed.
+    let sweep = store.sweep(questionnaireID: q.id, matching: matches, names: result.names + [name, name.trimmingCharacters(in: .whitespaces)])
+    let sessions = byKey + sweep.journals.count
     let t = invocation.language.t
-    guard removed > 0 || sessions > 0 else {
+    for path in sweep.leftovers {
+        invocation.console.err(t("warning: \(path) всё ещё содержит это имя (открытый сеанс или идущий импорт?); повторите forget, когда он закончится\n",
+                                 "warning: \(path) still holds the name (a session open in a terminal, or an import running?); run forget again when it ends\n"))
+    }
+    guard removed > 0 || sessions > 0 || !sweep.spools.isEmpty else {
         var stored = Set<String>()
         let snapshot = try invocation.snapshot(q.id)
         do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { stored.insert(n) } } } catch { throw .failed("\(error)") }
         throw .failed("no answers of «\(name)» in '\(q.id)'", hint: TextFolding.nearest(name, among: stored.sorted()).map { "did you mean «\($0)»?" })
     }
-    invocation.console.out(t("Удалено ответов: \(removed)", "Responses deleted: \(removed)") + (sessions > 0 ? t(", незавершённых сессий: \(sessions)", ", unfinished sessions: \(sessions)") : "") + ".\n")
+    var report = t("Удалено ответов: \(removed)", "Responses deleted: \(removed)") + (sessions > 0 ? t(", незавершённых сессий: \(sessions)", ", unfinished sessions: \(sessions)") : "")
+    if !sweep.spools.isEmpty { report += t(", черновиков прерванного импорта: \(sweep.spools.count)", ", spools of interrupted imports: \(sweep.spools.count)") }
+    report += ".\n"
+    if removed > 0 {
+        report += t("Переписаны без этого человека: ", "Rewritten without the person: ")
+            + [store.logPath(for: q.id), store.indexPath(for: q.id), (store.folder(for: q.id) as NSString).appendingPathComponent("identities")].joined(separator: ", ") + "\n"
+    }
+    for path in sweep.journals + sweep.spools { report += t("Удалён файл: ", "File deleted: ") + path + "\n" }
+    invocation.console.out(report)
     return 0
 }

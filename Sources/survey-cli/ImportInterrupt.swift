@@ -30,6 +30,11 @@ enum ImportInterrupt {
         interruptMessage = buffer
         interruptMessageLength = bytes.count
         for signal in signals { Glibc.signal(signal, abandonImport) }
+        // A parent may have started us with these blocked (the mask is inherited): an import wants them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in signals { sigaddset(&set, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Blocks the interrupts for the rest of the process (the commit and its report).

@@ -175,6 +175,7 @@ public struct ResponseStore: Sendable {
             if let note = try migrateIfNeeded(id) { notes.append(note) }
             let (index, repaired) = try repairTail(id)
             if let repaired { notes.append(repaired) }
+            notes += removeStaleSpools(id)
             if let checksum = writer.checksum, let earlier = index.batches.first(where: { $0.checksum == checksum }) {
                 throw .alreadyImported(source: earlier.source, at: earlier.at, count: earlier.count)
             }
