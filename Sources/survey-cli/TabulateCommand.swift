@@ -101,12 +101,13 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         do {
             parts = try CSVReader.parallelForEach(path: path, layout: layout, parts: ProcessInfo.processInfo.activeProcessorCount, options: partOptions,
                                                   make: { TabulationPart(questionnaire: q, roles: roles, file: path, delimiter: layout.delimiter) },
-                                                  shortcut: { part, bytes, count, limit in part.take(bytes, count: count, limit: limit) },
+                                                  shortcut: { part, bytes, count, limit, line in part.take(bytes, count: count, limit: limit, line: line) },
                                                   renumber: { part, lines, _ in part.renumber(lines: lines) },
                                                   consume: { part, record in part.consume(record) })
         } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
         guard var merged = parts.first else { throw .internal("no parts") }
         for part in parts.dropFirst() { merged.merge(part) }
+        do { try merged.findDuplicates(path: path, options: options) } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
         result = merged
     } else {
         let reader: CSVReader
@@ -115,7 +116,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         var roles: [TabulationPart.Role]?
         var headerError: CLIError?
         do {
-            let shortcut: CSVReader.Shortcut = { bytes, count, limit in part?.take(bytes, count: count, limit: limit) ?? (0, 0) }
+            let shortcut: CSVReader.Shortcut = { bytes, count, limit, line in part?.take(bytes, count: count, limit: limit, line: line) ?? (0, 0) }
             try reader.forEach(shortcut: shortcut) { record in
                 guard headerError == nil else { return }
                 guard part != nil else {
@@ -129,7 +130,9 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
             }
         } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
         if let headerError { throw headerError }
-        guard let part else { throw .failed("\(path) is empty: a header row naming the items is expected") }
+        guard var part else { throw .failed("\(path) is empty: a header row naming the items is expected") }
+        // A pipe cannot be read twice: repeated names are counted, not named.
+        part.reportDuplicatesUnnamed()
         result = part
     }
     if result.problemCount > 0 {
