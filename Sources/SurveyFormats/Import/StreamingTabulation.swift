@@ -247,7 +247,17 @@ public struct TabulationPart: Sendable {
     public private(set) var problemCount = 0
     public private(set) var rows = 0
     /// With `--by`: an accumulator per group value.
-    public private(set) var groups: [String: TabulationAccumulator] = [:]
+    public var groups: [String: TabulationAccumulator] {
+        var all = groupTable
+        // A slot registered for a record `take` then left to `consume` may have no one in it.
+        for (key, slot) in zip(groupKeys, groupSlots) where slot.respondents > 0 {
+            if all[key] == nil { all[key] = slot } else { all[key]?.merge(slot) }
+        }
+        return all
+    }
+    /// Groups met by `consume`, by value; `take` keeps its own in `groupSlots`, by index (no hashing per row).
+    private var groupTable: [String: TabulationAccumulator] = [:]
+    private var groupSlots: [TabulationAccumulator] = []
     let file: String
     let roles: [Role]
     let keep: Int
@@ -403,6 +413,7 @@ public struct TabulationPart: Sendable {
                                 } else {
                                     guard groupKeys.count < SpellingTables.slots else { break record }
                                     groupKeys.append(String(decoding: cell, as: UTF8.self))
+                                    groupSlots.append(TabulationAccumulator(questionnaire: accumulator.questionnaire))
                                     group = groupKeys.count - 1
                                     groupSpellings.insert(0, cell, group)
                                 }
@@ -449,9 +460,18 @@ public struct TabulationPart: Sendable {
                     accumulator.add(optionRow: values)
                     if let (p, n) = name { named.append(Self.fingerprint(p, n)) }
                     if hasGroup {
-                        let key = group >= 0 ? groupKeys[group] : ""
-                        if groups[key] == nil { groups[key] = TabulationAccumulator(questionnaire: accumulator.questionnaire) }
-                        groups[key]?.add(optionRow: values)
+                        if group < 0 {
+                            // A blank group cell: the group of no value, as in `consume`.
+                            if let known = groupSpellings.lookup(0, UnsafeBufferPointer(start: bytes, count: 0)) {
+                                group = known
+                            } else {
+                                groupKeys.append("")
+                                groupSlots.append(TabulationAccumulator(questionnaire: accumulator.questionnaire))
+                                group = groupKeys.count - 1
+                                groupSpellings.insert(0, UnsafeBufferPointer(start: bytes, count: 0), group)
+                            }
+                        }
+                        groupSlots[group].add(optionRow: values)
                     }
                 }
                 at = i
@@ -565,8 +585,8 @@ public struct TabulationPart: Sendable {
         row.withUnsafeBufferPointer { accumulator.add(optionRow: $0) }
         if roles.contains(.group) {
             let key = group ?? ""
-            if groups[key] == nil { groups[key] = TabulationAccumulator(questionnaire: accumulator.questionnaire) }
-            row.withUnsafeBufferPointer { groups[key]?.add(optionRow: $0) }
+            if groupTable[key] == nil { groupTable[key] = TabulationAccumulator(questionnaire: accumulator.questionnaire) }
+            row.withUnsafeBufferPointer { groupTable[key]?.add(optionRow: $0) }
         }
     }
 
@@ -592,7 +612,7 @@ public struct TabulationPart: Sendable {
     public mutating func merge(_ next: TabulationPart) {
         accumulator.merge(next.accumulator)
         for (key, other) in next.groups {
-            if groups[key] == nil { groups[key] = other } else { groups[key]?.merge(other) }
+            if groupTable[key] == nil { groupTable[key] = other } else { groupTable[key]?.merge(other) }
         }
         named += next.named
         for (problem, place) in zip(next.problems, next.problemPlaces) where problems.count < keep {
