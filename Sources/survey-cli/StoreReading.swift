@@ -46,21 +46,22 @@ func tabulateStore(_ q: Questionnaire, _ invocation: Invocation, by: String?) th
         }
         return (items, options)
     }
+    // With --by: per batch, the index of the kept column it names (compared folded, as headers are).
     let key = by.map(TextFolding.fold)
+    let groupKeys: [Int?] = snapshot.batches.map { batch in key.flatMap { key in batch.tables.keys.firstIndex { TextFolding.fold($0) == key } } }
     var sawGroup = false
     var row = [Int](repeating: -1, count: scored.count)
     do throws(StoreError) {
         try snapshot.forEachCurrent { record throws(StoreError) in
-            if let key {
-                let response = try record.response()
-                let name = response.attributes.first { TextFolding.fold($0.key) == key }?.value
-                if name != nil { sawGroup = true }
-                accumulator.add(response)
-                groups[name ?? "", default: TabulationAccumulator(questionnaire: q)].add(response)
-                return
+            var group: String?
+            if key != nil {
+                group = groupKeys[record.batch].flatMap { record.attribute($0) }
+                if group != nil { sawGroup = true }
             }
             if record.hasEscapes {
-                accumulator.add(try record.response())
+                let response = try record.response()
+                accumulator.add(response)
+                if key != nil { groups[group ?? "", default: TabulationAccumulator(questionnaire: q)].add(response) }
                 return
             }
             let plan = plans[record.batch]
@@ -71,10 +72,18 @@ func tabulateStore(_ q: Questionnaire, _ invocation: Invocation, by: String?) th
                 if item >= 0 && code > 0 && code < plan.options[c].count { row[item] = plan.options[c][code] }
             }
             row.withUnsafeBufferPointer { accumulator.add(optionRow: $0) }
+            if key != nil {
+                let name = group ?? ""
+                if groups[name] == nil { groups[name] = TabulationAccumulator(questionnaire: q) }
+                row.withUnsafeBufferPointer { groups[name]?.add(optionRow: $0) }
+            }
             if hasFreeText && record.hasTexts {
                 let response = try record.response()
                 for item in q.items where item.isFreeText {
-                    if let text = response.texts[item.id], !text.isEmpty { accumulator.addComment(item: item.id, text: text) }
+                    if let text = response.texts[item.id], !text.isEmpty {
+                        accumulator.addComment(item: item.id, text: text)
+                        if key != nil { groups[group ?? ""]?.addComment(item: item.id, text: text) }
+                    }
                 }
             }
         }

@@ -116,6 +116,28 @@ enum StoreRecord {
             return response
         }
 
+        /// The value of kept column `key` (an index into the batch's keys), skipping the rest; nil if absent.
+        func attribute(_ key: Int) -> String? {
+            guard flags & Flag.attributes != 0 else { return nil }
+            var cursor = Cursor(body: body, at: 3 + codeCount)
+            if flags & Flag.escapes != 0 { cursor.skip(8 * codes.reduce(0) { $0 + ($1 == escape ? 1 : 0) }) }
+            if flags & Flag.respondent != 0 { guard let n = cursor.u32() else { return nil }; cursor.skip(n) }
+            if flags & Flag.stage != 0 { guard let n = cursor.u16() else { return nil }; cursor.skip(n) }
+            if flags & Flag.texts != 0 {
+                guard let count = cursor.u16() else { return nil }
+                for _ in 0..<count {
+                    guard cursor.u16() != nil, let n = cursor.u32() else { return nil }
+                    cursor.skip(n)
+                }
+            }
+            guard let count = cursor.u16() else { return nil }
+            for _ in 0..<count {
+                guard let index = cursor.u16(), let value = cursor.string32() else { return nil }
+                if index == key { return value }
+            }
+            return nil
+        }
+
         /// Only the identity (respondent and stage), skipping the rest.
         func identity() -> String? {
             guard flags & Flag.respondent != 0 else { return nil }

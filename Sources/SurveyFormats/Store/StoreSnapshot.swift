@@ -63,6 +63,9 @@ public final class StoreSnapshot {
             return response
         }
 
+        /// The value of the kept column with index `key` in the batch's `tables.keys`, without decoding the rest.
+        public func attribute(_ key: Int) -> String? { view.attribute(key) }
+
         /// The respondent's name without decoding the answers.
         public func respondent() -> String? {
             identity().flatMap { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).first.map(String.init) }
