@@ -187,6 +187,9 @@ public struct ResponseStore: Sendable {
             // Who this batch replaces: earlier in the batch, then earlier batches through the runs.
             let runs = IdentityRuns(folder: runsFolder(for: id), names: index.runs)
             let fresh = writer.sortedIdentities(base: offset)
+            // Fingerprints of the batch that the runs hold too: only those (and repeats inside the batch)
+            // need their records read.
+            let known = try runs.present(fresh)
             var superseded: [Int] = []
             var replacedNames: [String] = []
             var replacedCount = 0
@@ -194,6 +197,7 @@ public struct ResponseStore: Sendable {
             while k < fresh.count {
                 var end = k + 1
                 while end < fresh.count && fresh[end].fingerprint == fresh[k].fingerprint { end += 1 }
+                if end - k == 1 && !known.contains(fresh[k].fingerprint) { k = end; continue }
                 // Entries with one fingerprint, in batch order: group them by the identity they really hold.
                 var latestInBatch: [String: Int] = [:]
                 for entry in fresh[k..<end] {
@@ -216,7 +220,7 @@ public struct ResponseStore: Sendable {
 
             try log.append(spool: writer.path, header: offset == Self.magic.count && log.length < offset)
             try ensureRunsFolder(id)
-            let newRuns = try runs.adding(fresh.map { ($0.fingerprint, UInt64($0.offset)) })
+            let newRuns = try runs.adding(sorted: fresh)
             var info = BatchInfo(id: writer.batch, count: writer.count, source: writer.source, checksum: writer.checksum,
                                  at: Self.timestamp(now), offset: offset, length: writer.length, tables: writer.tables,
                                  superseded: superseded, runs: newRuns.names)
@@ -645,7 +649,10 @@ public final class BatchWriter {
 
     /// The batch's (fingerprint, absolute offset) pairs sorted by fingerprint, then offset.
     func sortedIdentities(base: Int) -> [(fingerprint: UInt64, offset: Int)] {
-        identities.map { ($0.fingerprint, $0.offset + base) }.sorted { $0.fingerprint != $1.fingerprint ? $0.fingerprint < $1.fingerprint : $0.offset < $1.offset }
+        // In place: the batch's pairs are the only copy (16 bytes a named row).
+        for k in identities.indices { identities[k].offset += base }
+        identities.sort { $0.fingerprint != $1.fingerprint ? $0.fingerprint < $1.fingerprint : $0.offset < $1.offset }
+        return identities
     }
 
     /// The identity of the spooled record at `offset` (after `finish()`).

@@ -324,19 +324,68 @@ struct IdentityRuns {
         return best
     }
 
+    /// The fingerprints of `sorted` (sorted by fingerprint) that some run holds: by binary search for a
+    /// small batch, by one sequential pass over a run for a batch that is large next to it.
+    func present(_ sorted: [(fingerprint: UInt64, offset: Int)]) throws(StoreError) -> Set<UInt64> {
+        var found = Set<UInt64>()
+        guard !sorted.isEmpty else { return found }
+        for name in names {
+            let count = entryCount(name)
+            if sorted.count * 32 < count {
+                let fd = open(path(name), O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw .file(FileError(path: path(name), errno: errno)) }
+                defer { close(fd) }
+                for entry in sorted where !found.contains(entry.fingerprint) {
+                    var low = 0, high = count
+                    while low < high {
+                        let mid = (low + high) / 2
+                        var fp: UInt64 = 0
+                        guard withUnsafeMutableBytes(of: &fp, { pread(fd, $0.baseAddress, 8, off_t(mid * 16)) }) == 8 else { break }
+                        if UInt64(littleEndian: fp) < entry.fingerprint { low = mid + 1 } else { high = mid }
+                    }
+                    var fp: UInt64 = 0
+                    if low < count, withUnsafeMutableBytes(of: &fp, { pread(fd, $0.baseAddress, 8, off_t(low * 16)) }) == 8,
+                       UInt64(littleEndian: fp) == entry.fingerprint {
+                        found.insert(entry.fingerprint)
+                    }
+                }
+            } else {
+                var reader = try RunReader(path: path(name))
+                var k = 0
+                while let (fp, _) = reader.peek, k < sorted.count {
+                    if fp < sorted[k].fingerprint { reader.advance() } else if fp > sorted[k].fingerprint { k += 1 } else {
+                        found.insert(fp)
+                        reader.advance()
+                    }
+                }
+                if reader.failed { throw .file(FileError(path: path(name), reason: "an identity run cannot be read")) }
+                reader.finish()
+            }
+        }
+        return found
+    }
+
     /// Writes a run of `entries` and merges as the policy says; returns the runs then in force.
     func adding(_ entries: [(UInt64, UInt64)]) throws(StoreError) -> IdentityRuns {
+        try adding(sorted: entries.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map { ($0.0, Int($0.1)) })
+    }
+
+    /// The same for entries already sorted by fingerprint, then offset; written through a small buffer.
+    func adding(sorted entries: [(fingerprint: UInt64, offset: Int)]) throws(StoreError) -> IdentityRuns {
         var names = self.names
         if !entries.isEmpty {
-            let sorted = entries.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(sorted.count * 16)
-            for (fp, offset) in sorted {
-                withUnsafeBytes(of: fp.littleEndian) { bytes.append(contentsOf: $0) }
-                withUnsafeBytes(of: offset.littleEndian) { bytes.append(contentsOf: $0) }
-            }
             let name = Self.newName()
-            try ResponseStore(root: "").writePrivate(path(name), bytes)
+            let out = try LogFile(path: path(name), committedLength: 0, truncate: true)
+            defer { out.close() }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(1 << 20)
+            for (fp, offset) in entries {
+                withUnsafeBytes(of: fp.littleEndian) { bytes.append(contentsOf: $0) }
+                withUnsafeBytes(of: UInt64(offset).littleEndian) { bytes.append(contentsOf: $0) }
+                if bytes.count >= 1 << 20 { try out.write(bytes); bytes.removeAll(keepingCapacity: true) }
+            }
+            try out.write(bytes)
+            try out.sync()
             names.append(name)
         }
         while names.count >= 2 && (entryCount(names[names.count - 1]) * 2 >= entryCount(names[names.count - 2]) || names.count > 32) {
@@ -400,6 +449,12 @@ private struct RunReader {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
         advance()
+    }
+
+    /// Closes the file if the run was not read to its end.
+    mutating func finish() {
+        if peek != nil && fd >= 0 { close(fd) }
+        peek = nil
     }
 
     mutating func advance() {
