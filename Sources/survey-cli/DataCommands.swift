@@ -5,7 +5,7 @@ import SurveyFormats
 /// `survey sample ID --count N`: a realistic synthetic answer file, streamed.
 let sampleCommand = Command(
     name: "sample", summary: "Write a realistic synthetic answer file for a questionnaire (demos, tests, benchmarks).",
-    usage: "ID --count N [--seed S] [--out FILE] [--encoding utf-8|cp1251] [--stage start|mid|final] [--blanks SHARE]",
+    usage: "ID --count N [--seed S] [--out FILE] [--encoding utf-8|cp1251] [--stage start|mid|final] [--blanks SHARE] [--with-id] [--with-group NAME]",
     discussion: """
     Respondents answer consistently (a latent level per person and per area), about 5 % of cells are blank,
     and labels come in the spellings people type: lower or upper case, extra spaces, aliases, bare values,
@@ -17,9 +17,12 @@ let sampleCommand = Command(
               .value("--out", "FILE", "Write to FILE instead of standard output."),
               .value("--encoding", "ENC", "utf-8 (default) or cp1251 (as Excel on Russian Windows saves).", choices: ["utf-8", "cp1251"]),
               .value("--stage", "STAGE", "For monitoring: the stage, later stages have higher levels."),
-              .value("--blanks", "SHARE", "The share of blank cells, 0–1 (default 0.05).")],
+              .value("--blanks", "SHARE", "The share of blank cells, 0–1 (default 0.05)."),
+              .flag("--with-id", "Add a first column «id» numbering the respondents (the shape of files with a respondent column)."),
+              .value("--with-group", "NAME", "Add a column NAME with one of 20 schools per row (for 'import --keep NAME', 'tabulate --by NAME').")],
     positionals: 1...1,
     examples: ["survey sample preschool-staff-survey --count 30 --out answers.csv",
+               "survey sample preschool-staff-survey --count 1000 --with-id --with-group Школа --out schools.csv",
                "survey sample preschool-staff-survey --count 1000000 --seed 7 --out big.csv"]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
@@ -38,10 +41,15 @@ let sampleCommand = Command(
     }
     let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
     let sink = try OutputSink(path: invocation.value("--out"))
+    // Extra leading columns: a respondent number and a school, as administrators' files have them.
+    let withID = invocation.has("--with-id") && !generator.isNamed
+    let group = invocation.value("--with-group")
+    let extra = (withID ? 1 : 0) + (group == nil ? 0 : 1)
     var writer = CSVWriter(delimiter: ";")
-    writer.row(generator.header)
+    writer.row((withID ? ["id"] : []) + (group.map { [$0] } ?? []) + generator.header)
     for index in 0..<count {
-        writer.row(generator.nextRow(), defuse: generator.isNamed ? [0] : [])
+        let lead = (withID ? [String(index + 1)] : []) + (group == nil ? [] : ["Школа \((index * 7) % 20 + 1)"])
+        writer.row(lead + generator.nextRow(), defuse: generator.isNamed ? [extra] : [])
         if index % 4096 == 4095 || index == count - 1 {
             try sink.write(writer.text, encoding: encoding)
             writer = CSVWriter(delimiter: ";")
