@@ -32,7 +32,13 @@ public final class AnswerFile {
     public private(set) var header: [String] = []
     public private(set) var headerProblems: [Diagnostic] = []
     /// Blank answers per item id, over the rows read.
-    public private(set) var blanks: [String: Int] = [:]
+    public var blanks: [String: Int] {
+        Dictionary(zip(questionnaire.items.map(\.id), blankCounts).filter { $0.1 > 0 }, uniquingKeysWith: +)
+    }
+    /// Blank answers per item index (counted without hashing an id per cell).
+    private var blankCounts: [Int] = []
+    /// Per item index, whether the row being matched answered it (reused from row to row).
+    private var answeredNow: [Bool] = []
     public private(set) var rowsRead = 0
 
     private let idColumn: String?
@@ -97,7 +103,12 @@ public final class AnswerFile {
         if record.count > roles.count, (roles.count..<record.count).contains(where: { !record.isEmpty($0) && !record.string($0).allSatisfy(\.isWhitespace) }) {
             problems.append(Diagnostic(file: fileName, line: record.line, message: "the row has \(record.count) cells but the header only \(roles.count)"))
         }
-        var answered = Set<Int>()
+        if answeredNow.count != questionnaire.items.count {
+            answeredNow = [Bool](repeating: false, count: questionnaire.items.count)
+            blankCounts = [Int](repeating: 0, count: questionnaire.items.count)
+        }
+        for k in answeredNow.indices { answeredNow[k] = false }
+        response.values.reserveCapacity(questionnaire.items.count)
         for column in 0..<min(record.count, roles.count) {
             let line = record.lineOfField(column)
             switch roles[column] {
@@ -115,12 +126,12 @@ public final class AnswerFile {
                 let item = questionnaire.items[index]
                 if matchers[column] == nil {
                     let text = cleanFreeText(record.string(column))
-                    if !text.isEmpty { response.texts[item.id] = text; answered.insert(index) }
+                    if !text.isEmpty { response.texts[item.id] = text; answeredNow[index] = true }
                     continue
                 }
                 let result = matchers[column]?.match(bytes: record.bytes(column)) ?? .blank
                 switch result {
-                case .value(let value): response.values[item.id] = value; answered.insert(index)
+                case .value(let value): response.values[item.id] = value; answeredNow[index] = true
                 case .blank, .text: break
                 case .invalid(let suggestion):
                     let raw = record.string(column)
@@ -132,9 +143,7 @@ public final class AnswerFile {
                 }
             }
         }
-        for (index, item) in questionnaire.items.enumerated() where !answered.contains(index) {
-            blanks[item.id, default: 0] += 1
-        }
+        for index in answeredNow.indices where !answeredNow[index] { blankCounts[index] += 1 }
         if questionnaire.kind != .likert && response.respondent == nil && roles.contains(.respondent) {
             problems.append(Diagnostic(file: fileName, line: record.line, message: "the respondent cell is empty"))
         }

@@ -35,37 +35,55 @@ enum StoreRecord {
         let start = out.count
         out.append(contentsOf: [0, 0, 0, 0, 0])  // length, flags
         var flags: UInt8 = 0
-        var codes = [UInt8](repeating: 0, count: 0)
+        // The codes go straight into `out` (grown to the widest column seen); escapes are rare.
+        var width = 0
         var escaped: [(column: Int, value: Double)] = []
+        let codesAt = out.count + 2
+        out.append(contentsOf: [0, 0])
         for (id, value) in response.values {
             let column = tables.column(id)
-            if codes.count <= column { codes += [UInt8](repeating: 0, count: column + 1 - codes.count) }
+            if column >= width {
+                out.append(contentsOf: repeatElement(0, count: column + 1 - width))
+                width = column + 1
+            }
             let code = tables.code(column: column, value: value)
-            codes[column] = code
+            out[codesAt + column] = code
             if code == escape { escaped.append((column, value)) }
         }
-        // Escapes in column order, so the reader pairs them with the 255 codes as it meets them.
-        let escapes = escaped.sorted { $0.column < $1.column }.map(\.value)
-        if !escapes.isEmpty { flags |= Flag.escapes }
-        appendU16(codes.count, &out)
-        out.append(contentsOf: codes)
-        for value in escapes { appendU64(value.bitPattern, &out) }
+        out[codesAt - 2] = UInt8(truncatingIfNeeded: width)
+        out[codesAt - 1] = UInt8(truncatingIfNeeded: width >> 8)
+        if !escaped.isEmpty {
+            flags |= Flag.escapes
+            // Escapes in column order, so the reader pairs them with the 255 codes as it meets them.
+            for (_, value) in escaped.sorted(by: { $0.column < $1.column }) { appendU64(value.bitPattern, &out) }
+        }
         if let respondent = response.respondent { flags |= Flag.respondent; appendString32(respondent, &out) }
         if let stage = response.stage { flags |= Flag.stage; appendString16(stage, &out) }
         if !response.texts.isEmpty {
             flags |= Flag.texts
             appendU16(response.texts.count, &out)
-            for (id, text) in response.texts.sorted(by: { $0.key < $1.key }) {
+            // In key order (a single one needs no sorting, and gets no array).
+            if response.texts.count == 1, let (id, text) = response.texts.first {
                 appendU16(tables.column(id), &out)
                 appendString32(text, &out)
+            } else {
+                for (id, text) in response.texts.sorted(by: { $0.key < $1.key }) {
+                    appendU16(tables.column(id), &out)
+                    appendString32(text, &out)
+                }
             }
         }
         if !response.attributes.isEmpty {
             flags |= Flag.attributes
             appendU16(response.attributes.count, &out)
-            for (key, value) in response.attributes.sorted(by: { $0.key < $1.key }) {
+            if response.attributes.count == 1, let (key, value) = response.attributes.first {
                 appendU16(tables.key(key), &out)
                 appendString32(value, &out)
+            } else {
+                for (key, value) in response.attributes.sorted(by: { $0.key < $1.key }) {
+                    appendU16(tables.key(key), &out)
+                    appendString32(value, &out)
+                }
             }
         }
         let length = UInt32(out.count - start - 4)
@@ -242,7 +260,13 @@ public struct BatchTables: Sendable, Equatable {
     /// The value's code in its column, or the escape when the table is full or the value cannot be written
     /// exactly as a JSON number (not finite).
     mutating func code(column: Int, value: Double) -> UInt8 {
-        if let code = valueCodes[column][value.bitPattern] { return code }
+        // A column has a handful of values: a scan of their bit patterns is cheaper than hashing.
+        let bits = value.bitPattern
+        if values[column].count <= 16 {
+            for (k, known) in values[column].enumerated() where known.bitPattern == bits { return UInt8(k + 1) }
+        } else if let code = valueCodes[column][bits] {
+            return code
+        }
         guard value.isFinite, values[column].count < StoreRecord.maxCodes else { return StoreRecord.escape }
         values[column].append(value)
         let code = UInt8(values[column].count)
