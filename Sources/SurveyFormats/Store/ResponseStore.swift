@@ -181,7 +181,7 @@ public struct ResponseStore: Sendable {
             }
             let offset = index.committedLength
             let logPath = logPath(for: id)
-            let log = try LogFile(path: logPath, committedLength: offset)
+            let log = try LogFile(path: logPath)
             defer { log.close() }
 
             // Who this batch replaces: earlier in the batch, then earlier batches through the runs.
@@ -218,13 +218,12 @@ public struct ResponseStore: Sendable {
             }
             superseded.sort()
 
-            try log.append(spool: writer.path, header: offset == Self.magic.count && log.length < offset)
+            try log.append(spool: writer.path, at: offset)
             try ensureRunsFolder(id)
             let newRuns = try runs.adding(sorted: fresh)
             var info = BatchInfo(id: writer.batch, count: writer.count, source: writer.source, checksum: writer.checksum,
                                  at: Self.timestamp(now), offset: offset, length: writer.length, tables: writer.tables,
                                  superseded: superseded, runs: newRuns.names)
-            if info.length == 0 { info.offset = offset }
             try StoreIndex.append(info, to: indexPath(for: id), questionnaireID: id, existingLength: index.validLength)
             runs.removeUnused(keeping: newRuns.names)
             return CommitResult(batch: writer.batch, stored: writer.count, replacedCount: replacedCount,
@@ -273,7 +272,7 @@ public struct ResponseStore: Sendable {
     private func rewrite(_ id: String, from snapshot: StoreSnapshot, dropping drop: (String) -> Bool) throws(StoreError) {
         let suffix = ".tmp-\(getpid())"
         let logTemp = logPath(for: id) + suffix, indexTemp = indexPath(for: id) + suffix
-        let writer = try LogFile(path: logTemp, committedLength: 0, truncate: true)
+        let writer = try LogFile(path: logTemp, truncate: true)
         var batches: [BatchInfo] = []
         var identities: [(UInt64, UInt64)] = []
         // Old offset → new offset, for the superseded records that are kept.
@@ -519,14 +518,13 @@ final class LogFile {
     private(set) var length: Int
     private var closed = false
 
-    init(path: String, committedLength: Int, truncate: Bool = false) throws(StoreError) {
+    init(path: String, truncate: Bool = false) throws(StoreError) {
         self.path = path
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0o600)
         guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
         fchmod(fd, 0o600)
         var info = stat()
         length = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-        _ = committedLength
     }
 
     deinit { close() }
@@ -548,10 +546,13 @@ final class LogFile {
         while fsync(fd) != 0 { if errno != EINTR { throw .file(FileError(path: path, errno: errno)) } }
     }
 
-    /// Appends the spool's bytes (after the magic, if the log is new) and fsyncs.
-    func append(spool: String, header: Bool) throws(StoreError) {
+    /// Appends the spool's bytes at `offset`, the committed end (after the magic, if the log is new), and fsyncs.
+    func append(spool: String, at offset: Int) throws(StoreError) {
         let created = length == 0
         if length == 0 { try write(ResponseStore.magic) }
+        guard length == offset else {
+            throw .damaged(path: path, offset: length, reason: "the log ends at byte \(length), its index at \(offset)")
+        }
         let input = open(spool, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw .file(FileError(path: spool, errno: errno)) }
         defer { Glibc.close(input) }
@@ -564,7 +565,6 @@ final class LogFile {
         }
         try sync()
         if created { syncFolder((path as NSString).deletingLastPathComponent) }
-        _ = header
     }
 
     /// Reads `count` bytes at `offset` (to check an identity), or nil.

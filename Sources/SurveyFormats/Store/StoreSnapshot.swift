@@ -375,7 +375,7 @@ struct IdentityRuns {
         var names = self.names
         if !entries.isEmpty {
             let name = Self.newName()
-            let out = try LogFile(path: path(name), committedLength: 0, truncate: true)
+            let out = try LogFile(path: path(name), truncate: true)
             defer { out.close() }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(1 << 20)
@@ -401,7 +401,7 @@ struct IdentityRuns {
     private func merge(_ a: String, _ b: String) throws(StoreError) -> String {
         let name = Self.newName()
         let outPath = path(name)
-        let out = try LogFile(path: outPath, committedLength: 0, truncate: true)
+        let out = try LogFile(path: outPath, truncate: true)
         defer { out.close() }
         var left = try RunReader(path: path(a)), right = try RunReader(path: path(b))
         var buffer: [UInt8] = []
