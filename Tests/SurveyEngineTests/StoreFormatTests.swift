@@ -2,6 +2,9 @@ import Foundation
 import Testing
 @testable import SurveyFormats
 import SurveyEngine
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A copy of the store fixture written by the version-1 binary (JSON Lines log), in a fresh folder.
 func storeV1Copy() throws -> String {
@@ -169,5 +172,43 @@ struct StoreFormatTests {
         #expect(again.stderr.contains("хранилище переведено"), "\(again.stderr)")
         #expect(again.stdout == converted.stdout)
         #expect(try ResponseStore(root: dir + "/data").read(id).entries.count == 6)
+    }
+
+    /// A log shorter than its index says (a file cut by hand or a broken disk) is a damaged store: readers
+    /// say so with the byte, and a writer refuses to append rather than write records at the wrong place.
+    @Test func aLogShorterThanItsIndexIsRefused() throws {
+        let dir = try temporaryFolder("store-short")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = ResponseStore(root: dir)
+        let id = "preschool-staff-survey"
+        _ = try store.commit([Response(respondent: "А", values: ["s1": 4]), Response(respondent: "Б", values: ["s1": 3])],
+                             questionnaireID: id, source: "a.csv", checksum: nil)
+        let log = store.logPath(for: id)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int)
+        #expect(truncate(log, off_t(size - 3)) == 0)
+        #expect(throws: StoreError.self) { try store.read(id) }
+        do {
+            _ = try store.commit([Response(respondent: "В", values: ["s1": 2])], questionnaireID: id, source: "b.csv", checksum: nil)
+            Issue.record("the append went through")
+        } catch {
+            #expect("\(error)".contains("the store is damaged"), "\(error)")
+        }
+    }
+
+    /// A format-1 store with an unfinished write at its end converts without it, and says so.
+    @Test func aVersionOneTornTailIsLeftOutOfTheConversion() throws {
+        let dir = try storeV1Copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let legacy = dir + "/data/preschool-parent-survey/responses.jsonl"
+        let handle = try #require(FileHandle(forWritingAtPath: legacy))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"type":"response","batch":"bX","respondent":null,"stage":null,"values":{"p1":4},"texts":{}}"#.utf8 + [0x0A]))
+        try handle.close()
+        let result = try survey(["tabulate", "preschool-parent-survey", "--data", dir + "/data", "--format", "json", "--lang", "en"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("converted the store to format 2"), "\(result.stderr)")
+        #expect(result.stderr.contains("an unfinished write of"), "\(result.stderr)")
+        let want = try String(contentsOfFile: Repo.fixtures + "/store-v1/expected-tabulate-parent.json", encoding: .utf8)
+        #expect(result.stdout == want)
     }
 }
