@@ -49,7 +49,7 @@ let importCommand = Command(
     } catch { throw .failed("\(error)") }
     defer { batch?.discard() }
     if let batch {
-        ImportInterrupt.arm(spool: batch.spoolPath, message: "\n" + t("Импорт прерван, ничего не сохранено.\n", "Import interrupted, nothing stored.\n"))
+        ImportInterrupt.arm(spool: batch.spoolPaths, message: "\n" + t("Импорт прерван, ничего не сохранено.\n", "Import interrupted, nothing stored.\n"))
     }
     // The checksum (to recognise the same file imported twice) is computed on another core while the rows
     // are read: it reads every byte again, from the page cache. A pipe can be read only once, by the rows,
@@ -103,6 +103,7 @@ let importCommand = Command(
         try writeRejects(rejected, header: file.header, to: rejectsPath)
     }
     guard let batch else { return 0 }
+    file.releaseDuplicateCheck()  // its memory is not needed for the commit
     do throws(FileError) { batch.checksum = try checksum?.value() } catch { throw .failed("\(error)") }
     ImportInterrupt.holdForCommit()
     do throws(StoreError) {

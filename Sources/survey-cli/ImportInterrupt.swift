@@ -5,6 +5,7 @@ import Glibc
 
 // What the import's signal handler may touch: plain memory set up before the handlers are installed.
 nonisolated(unsafe) private var interruptedSpool: UnsafeMutablePointer<CChar>?
+nonisolated(unsafe) private var interruptedSideFile: UnsafeMutablePointer<CChar>?
 nonisolated(unsafe) private var interruptMessage: UnsafeMutablePointer<UInt8>?
 nonisolated(unsafe) private var interruptMessageLength = 0
 
@@ -12,6 +13,7 @@ nonisolated(unsafe) private var interruptMessageLength = 0
 /// the user told that nothing was stored, and the process leaves with 128 + the signal (130, 143, 129).
 private func abandonImport(_ signal: Int32) {
     if let interruptedSpool { unlink(interruptedSpool) }
+    if let interruptedSideFile { unlink(interruptedSideFile) }
     if let interruptMessage, interruptMessageLength > 0 { _ = write(2, interruptMessage, interruptMessageLength) }
     _exit(128 + signal)
 }
@@ -22,8 +24,9 @@ private func abandonImport(_ signal: Int32) {
 enum ImportInterrupt {
     static let signals = [SIGINT, SIGTERM, SIGHUP]
 
-    static func arm(spool: String, message: String) {
-        interruptedSpool = strdup(spool)
+    static func arm(spool: [String], message: String) {
+        interruptedSpool = spool.first.map { strdup($0) }
+        interruptedSideFile = spool.dropFirst().first.map { strdup($0) }
         let bytes = Array(message.utf8)
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))
         buffer.initialize(from: bytes, count: bytes.count)

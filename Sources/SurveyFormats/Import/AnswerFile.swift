@@ -46,9 +46,12 @@ public final class AnswerFile {
     private let keep: [String]
     private var matchers: [CellMatcher?] = []
     /// The first line of each respondent (and stage) named so far, by a 64-bit fingerprint of the identity:
-    /// 12 bytes a row instead of the name (two different names share one with odds of about 1 in 10¹³ for a
-    /// million rows).
-    private var seen: [UInt64: Int32] = [:]
+    /// about 14 bytes a row instead of the name (two different names share one with odds of about 1 in 10¹³
+    /// for a million rows).
+    private var seen = FingerprintTable()
+
+    /// Frees the duplicate check once the rows are read (an import's commit does not need it).
+    public func releaseDuplicateCheck() { seen.removeAll() }
 
     public init(path: String, questionnaire: Questionnaire, options: CSVOptions = CSVOptions(),
                 idColumn: String? = nil, stage: String? = nil, keep: [String] = []) throws(CSVError) {
@@ -74,6 +77,11 @@ public final class AnswerFile {
             // Rows with nothing in them (Excel leaves some at the end) are not respondents.
             if (0..<record.count).allSatisfy({ record.isEmpty($0) || isBlankCell(record.bytes($0)) }) { return }
             rowsRead += 1
+            // Once the first rows show their size, the duplicate check is sized for the whole file at once
+            // (growing it by doubling would hold the old table and the new one together).
+            if rowsRead == 1000, let total = reader.totalBytes, case let done = reader.endOffset, done > 0 {
+                seen.reserve(Int(Double(total) / Double(done) * 1000 * 1.05))
+            }
             try body(matchRow(record))
         }
         if !headerDone {
@@ -149,10 +157,8 @@ public final class AnswerFile {
         }
         if var identity = response.identity {
             let fingerprint = identity.withUTF8 { TabulationPart.fingerprint($0.baseAddress!, $0.count) }
-            if let earlier = seen[fingerprint] {
+            if let earlier = seen.insert(fingerprint, line: record.line) {
                 problems.append(Diagnostic(file: fileName, line: record.line, message: "«\(response.respondent ?? "")» already answered on line \(earlier) of this file"))
-            } else {
-                seen[fingerprint] = Int32(clamping: record.line)
             }
         }
         // The cells as read are kept only for a refused row (its line in a rejects file).

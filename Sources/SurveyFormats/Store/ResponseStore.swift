@@ -186,7 +186,7 @@ public struct ResponseStore: Sendable {
 
             // Who this batch replaces: earlier in the batch, then earlier batches through the runs.
             let runs = IdentityRuns(folder: runsFolder(for: id), names: index.runs)
-            let fresh = writer.sortedIdentities(base: offset)
+            let fresh = try writer.sortedIdentities(base: offset)
             // Fingerprints of the batch that the runs hold too: only those (and repeats inside the batch)
             // need their records read.
             let known = try runs.present(fresh)
@@ -435,6 +435,11 @@ public struct ResponseStore: Sendable {
         let folder = folder(for: id)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var notes: [StoreNote] = []
+        for name in names.sorted() where name.hasPrefix("pending-") {
+            // A crash's side file of fingerprints (no names): removed without a word.
+            let path = (folder as NSString).appendingPathComponent(name)
+            if BatchWriter.isStale(path) { unlink(path) }
+        }
         for name in names.sorted() where name.hasPrefix("incoming-") {
             let path = (folder as NSString).appendingPathComponent(name)
             guard BatchWriter.isStale(path) else { continue }
@@ -596,14 +601,19 @@ public final class BatchWriter {
     /// The source file's checksum, set before the commit so that the same file is not stored twice.
     public var checksum: String?
     let path: String
-    /// The spool file, deleted by `discard()` (and by an interrupted import's signal handler).
-    public var spoolPath: String { path }
+    /// The spool file and its side file, deleted by `discard()` (and by an interrupted import's signal handler).
+    public var spoolPaths: [String] { [path, identitiesPath] }
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var written = 0
     public private(set) var count = 0
     private(set) var tables = BatchTables()
-    private var identities: [(fingerprint: UInt64, offset: Int)] = []
+    /// The named rows' (fingerprint, spool offset) pairs, 16 bytes each, go to a side file (`pending-…`) as
+    /// they come, so that an import's memory does not grow with its rows; the commit reads them back once.
+    let identitiesPath: String
+    private let identitiesFD: Int32
+    private var identityBuffer: [UInt8] = []
+    private var identityCount = 0
 
     init(folder: String, questionnaireID: String, batch: String, source: String, checksum: String?) throws(StoreError) {
         self.questionnaireID = questionnaireID
@@ -615,10 +625,23 @@ public final class BatchWriter {
         guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
         // Held until the process ends: a spool nobody holds was left by a crash (`isStale`).
         _ = flock(fd, LOCK_EX | LOCK_NB)
+        identitiesPath = (folder as NSString).appendingPathComponent("pending-\(batch).ids")
+        identitiesFD = open(identitiesPath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard identitiesFD >= 0 else {
+            let code = errno
+            Glibc.close(fd)
+            unlink(path)
+            throw .file(FileError(path: identitiesPath, errno: code))
+        }
+        _ = flock(identitiesFD, LOCK_EX | LOCK_NB)
         buffer.reserveCapacity(1 << 20)
+        identityBuffer.reserveCapacity(1 << 16)
     }
 
-    deinit { Glibc.close(fd) }
+    deinit {
+        Glibc.close(fd)
+        Glibc.close(identitiesFD)
+    }
 
     /// Whether a spool file is left over: no process holds its lock.
     static func isStale(_ path: String) -> Bool {
@@ -635,7 +658,12 @@ public final class BatchWriter {
         let offset = written + buffer.count
         StoreRecord.encode(response, tables: &tables, into: &buffer)
         count += 1
-        if let identity = response.identity { identities.append((StoreRecord.fingerprint(identity), offset)) }
+        if let identity = response.identity {
+            withUnsafeBytes(of: StoreRecord.fingerprint(identity).littleEndian) { identityBuffer.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt64(offset).littleEndian) { identityBuffer.append(contentsOf: $0) }
+            identityCount += 1
+            if identityBuffer.count >= 1 << 16 { try flushIdentities() }
+        }
         if buffer.count >= 1 << 20 { try flush() }
     }
 
@@ -645,14 +673,39 @@ public final class BatchWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func finish() throws(StoreError) { try flush() }
+    private func flushIdentities() throws(StoreError) {
+        do throws(FileError) { try FileIO.writeAll(identitiesFD, identityBuffer[...], path: identitiesPath) } catch { throw .file(error) }
+        identityBuffer.removeAll(keepingCapacity: true)
+    }
 
-    /// The batch's (fingerprint, absolute offset) pairs sorted by fingerprint, then offset.
-    func sortedIdentities(base: Int) -> [(fingerprint: UInt64, offset: Int)] {
-        // In place: the batch's pairs are the only copy (16 bytes a named row).
-        for k in identities.indices { identities[k].offset += base }
-        identities.sort { $0.fingerprint != $1.fingerprint ? $0.fingerprint < $1.fingerprint : $0.offset < $1.offset }
-        return identities
+    func finish() throws(StoreError) {
+        try flush()
+        try flushIdentities()
+    }
+
+    /// The batch's (fingerprint, absolute offset) pairs, read back from the side file, sorted by fingerprint
+    /// then offset (one array of exactly their number, sorted in place).
+    func sortedIdentities(base: Int) throws(StoreError) -> [(fingerprint: UInt64, offset: Int)] {
+        var pairs = [(fingerprint: UInt64, offset: Int)](repeating: (0, 0), count: identityCount)
+        let bytes = identityCount * 16
+        let got = pairs.withUnsafeMutableBytes { raw -> Int in
+            var done = 0
+            while done < bytes {
+                let n = pread(identitiesFD, raw.baseAddress! + done, bytes - done, off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                done += n
+            }
+            return done
+        }
+        guard got == bytes else { throw .file(FileError(path: identitiesPath, reason: "the batch's identities cannot be read back")) }
+        // Each tuple is two words, written little-endian.
+        for k in pairs.indices {
+            pairs[k].fingerprint = UInt64(littleEndian: pairs[k].fingerprint)
+            pairs[k].offset = Int(littleEndian: pairs[k].offset) + base
+        }
+        pairs.sort { $0.fingerprint != $1.fingerprint ? $0.fingerprint < $1.fingerprint : $0.offset < $1.offset }
+        return pairs
     }
 
     /// The identity of the spooled record at `offset` (after `finish()`).
@@ -665,8 +718,11 @@ public final class BatchWriter {
         return body.withUnsafeBytes { StoreRecord.View(body: $0).identity() }
     }
 
-    /// Removes the spool (after a commit, or when the import is abandoned).
-    public func discard() { unlink(path) }
+    /// Removes the spool and its side file (after a commit, or when the import is abandoned).
+    public func discard() {
+        unlink(path)
+        unlink(identitiesPath)
+    }
 }
 
 /// Why the store refused or failed.
