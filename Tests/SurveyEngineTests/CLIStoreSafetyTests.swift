@@ -42,6 +42,11 @@ struct CLIStoreSafetyTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: data + "/teacher-deficits")) ?? []).filter { $0.hasPrefix("incoming-") }
     }
 
+    /// The spools' side files of fingerprints.
+    static func sideFiles(_ data: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: data + "/teacher-deficits")) ?? []).filter { $0.hasPrefix("pending-") }
+    }
+
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
     func anInterruptedImportRemovesItsSpoolAndSaysSo(_ signal: Int32, _ status: Int32) throws {
         let dir = try temporaryFolder("interrupt")
@@ -51,6 +56,7 @@ struct CLIStoreSafetyTests {
         #expect(code == status, "\(stderr)")
         #expect(stderr.contains("Импорт прерван, ничего не сохранено"), "\(stderr)")
         #expect(Self.spools(dir + "/data").isEmpty)
+        #expect(Self.sideFiles(dir + "/data").isEmpty)
         let (_, english) = try Self.interruptedImport(file, data: dir + "/data", signal: signal, lang: ["--lang", "en"])
         #expect(english.contains("Import interrupted, nothing stored"), "\(english)")
         #expect(Self.spools(dir + "/data").isEmpty)
@@ -72,6 +78,7 @@ struct CLIStoreSafetyTests {
         #expect(group.stderr.contains("удалён черновик импорта, оставшийся после сбоя"), "\(group.stderr)")
         #expect(group.stderr.contains(left[0]))
         #expect(Self.spools(data).isEmpty)
+        #expect(Self.sideFiles(data).isEmpty)
     }
 
     /// `forget` finds the person in a crash's spool and in an unfinished session's journal whatever its
