@@ -5,7 +5,7 @@ import SurveyFormats
 /// `survey sample ID --count N`: a realistic synthetic answer file, streamed.
 let sampleCommand = Command(
     name: "sample", summary: "Write a realistic synthetic answer file for a questionnaire (demos, tests, benchmarks).",
-    usage: "ID --count N [--seed S] [--out FILE] [--encoding utf-8|cp1251] [--stage start|mid|final] [--blanks SHARE]",
+    usage: "ID --count N [--seed S] [--out FILE] [--encoding utf-8|cp1251] [--stage start|mid|final] [--blanks SHARE] [--with-id] [--with-group NAME]",
     discussion: """
     Respondents answer consistently (a latent level per person and per area), about 5 % of cells are blank,
     and labels come in the spellings people type: lower or upper case, extra spaces, aliases, bare values,
@@ -17,9 +17,12 @@ let sampleCommand = Command(
               .value("--out", "FILE", "Write to FILE instead of standard output."),
               .value("--encoding", "ENC", "utf-8 (default) or cp1251 (as Excel on Russian Windows saves).", choices: ["utf-8", "cp1251"]),
               .value("--stage", "STAGE", "For monitoring: the stage, later stages have higher levels."),
-              .value("--blanks", "SHARE", "The share of blank cells, 0–1 (default 0.05).")],
+              .value("--blanks", "SHARE", "The share of blank cells, 0–1 (default 0.05)."),
+              .flag("--with-id", "Add a first column «id» numbering the respondents (the shape of files with a respondent column)."),
+              .value("--with-group", "NAME", "Add a column NAME with one of 20 schools per row (for 'import --keep NAME', 'tabulate --by NAME').")],
     positionals: 1...1,
     examples: ["survey sample preschool-staff-survey --count 30 --out answers.csv",
+               "survey sample preschool-staff-survey --count 1000 --with-id --with-group Школа --out schools.csv",
                "survey sample preschool-staff-survey --count 1000000 --seed 7 --out big.csv"]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
@@ -38,14 +41,21 @@ let sampleCommand = Command(
     }
     let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
     let sink = try OutputSink(path: invocation.value("--out"))
+    // Extra leading columns: a respondent number and a school, as administrators' files have them.
+    let withID = invocation.has("--with-id") && !generator.isNamed
+    let group = invocation.value("--with-group")
+    let extra = (withID ? 1 : 0) + (group == nil ? 0 : 1)
     var writer = CSVWriter(delimiter: ";")
     // cp1251 cannot hold every code (the Kazakh «Ә» of 5-Ә.1): such a code is written in a form import takes back.
+    let header: [String]
     switch CodeRecovery.headerRow(generator.header, in: q, encoding: encoding) {
-    case .success(let header): writer.row(header)
+    case .success(let row): header = row
     case .failure(let problem): throw .failed(problem.description)
     }
+    writer.row((withID ? ["id"] : []) + (group.map { [$0] } ?? []) + header)
     for index in 0..<count {
-        writer.row(generator.nextRow(), defuse: generator.isNamed ? [0] : [])
+        let lead = (withID ? [String(index + 1)] : []) + (group == nil ? [] : ["Школа \((index * 7) % 20 + 1)"])
+        writer.row(lead + generator.nextRow(), defuse: generator.isNamed ? [extra] : [])
         if index % 4096 == 4095 || index == count - 1 {
             try sink.write(writer.text, encoding: encoding)
             writer = CSVWriter(delimiter: ";")
@@ -80,8 +90,7 @@ let exportCommand = Command(
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
     let store = invocation.store
-    var responses: [Response]
-    do { responses = try store.read(q.id).current } catch { throw .failed("\(error)") }
+    var responses = try invocation.currentResponses(q.id)
     let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
     let stage = invocation.value("--stage")
     if let stage {
@@ -202,22 +211,39 @@ let forgetCommand = Command(
     let q = try invocation.questionnaire(invocation.positionals[0])
     guard let name = invocation.value("--respondent") else { throw .usage("forget needs --respondent NAME") }
     let store = invocation.store
-    let stored: [String]
-    do { stored = try store.read(q.id).entries.compactMap(\.response.respondent) } catch { throw .failed("\(error)") }
-    let matching = Set(stored.filter { TextFolding.fold($0) == TextFolding.fold(name) })
-    var removed = 0
-    do {
-        for respondent in matching.sorted() { removed += try store.forget(respondent, questionnaireID: q.id) }
-    } catch { throw .failed("\(error)") }
-    let sessions = SessionJournal.forgetAll(store: store, questionnaireID: q.id, respondent: name, stages: q.stages.map(\.id))
-    // The person's stored route (marks, reflections) goes too.
+    let key = TextFolding.fold(name)
+    let matches: (String) -> Bool = { TextFolding.fold($0) == key }
+    let result: ResponseStore.ForgetResult
+    do { result = try store.forget(questionnaireID: q.id, matching: matches) } catch { throw .failed("\(error)") }
+    let removed = result.removed
+    let byKey = SessionJournal.forgetAll(store: store, questionnaireID: q.id, respondent: name, stages: q.stages.map(\.id))
+    // Every other file the folder keeps: journals by the name inside them, spools left by a crash, and a
+    // search of the rest for the names as stored or typed.
+    // The person's stored route (marks, reflections) goes too, before the sweep looks for the name anywhere.
     let routeLines: Int
     do { routeLines = try RouteJournal(store: store, questionnaireID: q.id).forget(name) } catch { throw .failed("\(error)") }
+    let sweep = store.sweep(questionnaireID: q.id, matching: matches, names: result.names + [name, name.trimmingCharacters(in: .whitespaces)])
+    let sessions = byKey + sweep.journals.count
     let t = invocation.language.t
-    guard removed > 0 || sessions > 0 || routeLines > 0 else {
-        throw .failed("no answers of «\(name)» in '\(q.id)'", hint: TextFolding.nearest(name, among: Array(Set(stored))).map { "did you mean «\($0)»?" })
+    for path in sweep.leftovers {
+        invocation.console.err(t("warning: \(path) всё ещё содержит это имя (открытый сеанс или идущий импорт?); повторите forget, когда он закончится\n",
+                                 "warning: \(path) still holds the name (a session open in a terminal, or an import running?); run forget again when it ends\n"))
     }
-    invocation.console.out(t("Удалено ответов: \(removed)", "Responses deleted: \(removed)") + (sessions > 0 ? t(", незавершённых сессий: \(sessions)", ", unfinished sessions: \(sessions)") : "")
-                         + (routeLines > 0 ? t(", записей маршрута: \(routeLines)", ", route records: \(routeLines)") : "") + ".\n")
+    guard removed > 0 || sessions > 0 || routeLines > 0 || !sweep.spools.isEmpty else {
+        var stored = Set<String>()
+        let snapshot = try invocation.snapshot(q.id)
+        do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { stored.insert(n) } } } catch { throw .failed("\(error)") }
+        throw .failed("no answers of «\(name)» in '\(q.id)'", hint: TextFolding.nearest(name, among: stored.sorted()).map { "did you mean «\($0)»?" })
+    }
+    var report = t("Удалено ответов: \(removed)", "Responses deleted: \(removed)") + (sessions > 0 ? t(", незавершённых сессий: \(sessions)", ", unfinished sessions: \(sessions)") : "")
+    if routeLines > 0 { report += t(", записей маршрута: \(routeLines)", ", route records: \(routeLines)") }
+    if !sweep.spools.isEmpty { report += t(", черновиков прерванного импорта: \(sweep.spools.count)", ", spools of interrupted imports: \(sweep.spools.count)") }
+    report += ".\n"
+    if removed > 0 {
+        report += t("Переписаны без этого человека: ", "Rewritten without the person: ")
+            + [store.logPath(for: q.id), store.indexPath(for: q.id), (store.folder(for: q.id) as NSString).appendingPathComponent("identities")].joined(separator: ", ") + "\n"
+    }
+    for path in sweep.journals + sweep.spools { report += t("Удалён файл: ", "File deleted: ") + path + "\n" }
+    invocation.console.out(report)
     return 0
 }

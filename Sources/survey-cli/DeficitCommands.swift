@@ -6,13 +6,13 @@ let respondentOption = OptionSpec.value("--respondent", "NAME", "The teacher (as
 let reportFormatOption = OptionSpec.value("--format", "FORMAT", "text (default), md, json or html.", choices: ["text", "md", "json", "html"])
 let outOption = OptionSpec.value("--out", "FILE", "Write to FILE instead of standard output.")
 
-/// A deficits questionnaire and its stored diagnoses, as the deficit commands need them.
+/// A deficits questionnaire and its stored diagnoses, as the deficit commands need them: read from the
+/// store in one streaming pass each, never all decoded at once.
 struct Diagnoses {
     let questionnaire: Questionnaire
     /// Earlier versions of the definition, for answers stored under them.
     let earlier: [Questionnaire]
-    let entries: [ResponseStore.Entry]
-    let current: [Response]
+    let snapshot: StoreSnapshot
 
     init(_ invocation: Invocation) throws(CLIError) {
         let q = try invocation.questionnaire(invocation.positionals[0])
@@ -21,21 +21,25 @@ struct Diagnoses {
         }
         questionnaire = q
         earlier = invocation.library.earlierVersions(of: q.id).filter { $0.version != q.version }
-        do {
-            let contents = try invocation.store.read(q.id)
-            entries = contents.entries
-            current = contents.current
-        } catch { throw .failed("\(error)") }
+        snapshot = try invocation.snapshot(q.id)
     }
 
-    /// The respondent's diagnoses, oldest first; names are compared folded (case, spaces, ё/е).
+    /// The respondent's diagnoses, oldest first; names are compared folded (case, spaces, ё/е). Only that
+    /// person's records are decoded.
     func history(of name: String) throws(CLIError) -> [Response] {
         let key = TextFolding.fold(name)
-        let mine = entries.map(\.response).filter { $0.respondent.map(TextFolding.fold) == key }
+        var mine: [Response] = []
+        do throws(StoreError) {
+            try snapshot.forEach { record throws(StoreError) in
+                if let respondent = record.respondent(), TextFolding.fold(respondent) == key { mine.append(try record.response()) }
+            }
+        } catch { throw .failed("\(error)") }
         guard !mine.isEmpty else {
-            let names = Array(Set(current.compactMap(\.respondent))).sorted()
+            var names = Set<String>()
+            do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { names.insert(n) } } } catch { throw .failed("\(error)") }
+            let sorted = names.sorted()
             throw .failed("no diagnosis of «\(name)» in '\(questionnaire.id)'",
-                          hint: TextFolding.nearest(name, among: names).map { "did you mean «\($0)»?" } ?? (names.isEmpty ? "nothing is stored yet: survey take \(questionnaire.id) --respondent NAME" : nil))
+                          hint: TextFolding.nearest(name, among: sorted).map { "did you mean «\($0)»?" } ?? (sorted.isEmpty ? "nothing is stored yet: survey take \(questionnaire.id) --respondent NAME" : nil))
         }
         return mine
     }
@@ -49,9 +53,29 @@ struct Diagnoses {
         questionnaire.version(for: response, among: earlier)
     }
 
+    /// Each respondent's latest response (anonymous ones too).
+    var current: [Response] {
+        get throws(CLIError) {
+            var responses: [Response] = []
+            do throws(StoreError) {
+                try snapshot.forEachCurrent { record throws(StoreError) in responses.append(try record.response()) }
+            } catch { throw .failed("\(error)") }
+            return responses
+        }
+    }
+
+    /// Each named teacher's latest diagnosis as a profile, sorted by name.
     var profiles: [DeficitProfile] {
-        current.filter { $0.respondent != nil }.map(profile)
-            .sorted { ($0.respondent ?? "") < ($1.respondent ?? "") }
+        get throws(CLIError) {
+            var profiles: [DeficitProfile] = []
+            do throws(StoreError) {
+                try snapshot.forEachCurrent { record throws(StoreError) in
+                    guard record.respondent() != nil else { return }
+                    profiles.append(profile(try record.response()))
+                }
+            } catch { throw .failed("\(error)") }
+            return profiles.sorted { ($0.respondent ?? "") < ($1.respondent ?? "") }
+        }
     }
 
     func catalogue(_ invocation: Invocation) throws(CLIError) -> ActivityCatalogue {
@@ -162,7 +186,7 @@ let routeCommand = Command(
     if invocation.value("--note") != nil && invocation.value("--done") == nil && invocation.value("--cancel") == nil { throw .usage("--note goes with --done N or --cancel N") }
     let profile = diagnoses.profile(history[history.count - 1])
     let respondent = profile.respondent ?? name
-    let group = GroupAnalysis(profiles: diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
+    let group = GroupAnalysis(profiles: try diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
     let mentors = group.mentors(of: respondent)
     let planner = RoutePlanner(catalogue: catalogue)
     let journal = RouteJournal(store: invocation.store, questionnaireID: q.id)
@@ -256,9 +280,9 @@ let groupCommand = Command(
     let diagnoses = try Diagnoses(invocation)
     let q = diagnoses.questionnaire
     let catalogue = try diagnoses.catalogue(invocation)
-    var profiles = diagnoses.profiles
+    var profiles = try diagnoses.profiles
     guard !profiles.isEmpty else { throw .failed("no diagnoses of '\(q.id)' in \(invocation.store.root)") }
-    let progress = routeProgress(diagnoses, catalogue, invocation)
+    let progress = routeProgress(diagnoses, profiles: profiles, catalogue, invocation)
     var byField: ContextField?
     if let by = invocation.value("--by") {
         let key = TextFolding.fold(by)
@@ -314,7 +338,7 @@ let groupCommand = Command(
         return 0
     }
     var group = analysis(profiles)
-    group.reliability = AreaReliability.compute(diagnoses.current.filter { diagnoses.definition(of: $0).version == q.version }, questionnaire: q)
+    group.reliability = AreaReliability.compute(try diagnoses.current.filter { diagnoses.definition(of: $0).version == q.version }, questionnaire: q)
     switch invocation.value("--format") ?? "text" {
     case "json": try emit(rendering.groupJSON(group).rendered(), invocation)
     case "md": try emit(rendering.groupMarkdown(group), invocation)
@@ -325,10 +349,10 @@ let groupCommand = Command(
 }
 
 /// Per teacher (real name) the stored route's progress; empty until routes are stored (survey route).
-func routeProgress(_ diagnoses: Diagnoses, _ catalogue: ActivityCatalogue, _ invocation: Invocation) -> [String: (done: Int, of: Int)] {
+func routeProgress(_ diagnoses: Diagnoses, profiles: [DeficitProfile], _ catalogue: ActivityCatalogue, _ invocation: Invocation) -> [String: (done: Int, of: Int)] {
     let journal = RouteJournal(store: invocation.store, questionnaireID: diagnoses.questionnaire.id)
     guard let lines = try? journal.lines(diagnoses.questionnaire), !lines.isEmpty else { return [:] }
-    let names = Dictionary(diagnoses.profiles.compactMap { $0.respondent }.map { (TextFolding.fold($0), $0) }, uniquingKeysWith: { a, _ in a })
+    let names = Dictionary(profiles.compactMap { $0.respondent }.map { (TextFolding.fold($0), $0) }, uniquingKeysWith: { a, _ in a })
     var events: [String: [RouteEvent]] = [:]
     for line in lines { if let name = names[TextFolding.fold(line.respondent)] { events[name, default: []].append(line.event) } }
     var progress: [String: (done: Int, of: Int)] = [:]

@@ -52,6 +52,9 @@ let importCommand = Command(
         batch = dryRun ? nil : try invocation.store.beginBatch(questionnaireID: q.id, source: (path as NSString).lastPathComponent, checksum: nil)
     } catch { throw .failed("\(error)") }
     defer { batch?.discard() }
+    if let batch {
+        ImportInterrupt.arm(spool: batch.spoolPaths, message: "\n" + t("Импорт прерван, ничего не сохранено.\n", "Import interrupted, nothing stored.\n"))
+    }
     // The checksum (to recognise the same file imported twice) is computed on another core while the rows
     // are read: it reads every byte again, from the page cache. A pipe can be read only once, by the rows,
     // so piped input has no checksum and is never taken for an earlier import.
@@ -104,16 +107,18 @@ let importCommand = Command(
         try writeRejects(rejected, header: file.header, to: rejectsPath)
     }
     guard let batch else { return 0 }
+    file.releaseDuplicateCheck()  // its memory is not needed for the commit
     do throws(FileError) { batch.checksum = try checksum?.value() } catch { throw .failed("\(error)") }
+    ImportInterrupt.holdForCommit()
     do throws(StoreError) {
         let result = try invocation.store.commit(batch)
-        if let repaired = result.repaired { invocation.console.err("warning: \(repaired)\n") }
-        if !result.replaced.isEmpty {
-            let names = result.replaced.prefix(10).joined(separator: ", ") + (result.replaced.count > 10 ? " …" : "")
+        invocation.report(result.notes)
+        if result.replacedCount > 0 {
+            let names = result.replaced.joined(separator: ", ") + (result.replacedCount > result.replaced.count ? " …" : "")
             invocation.console.out(q.kind == .monitoring
-                ? t("Заменены прежние данные этапа для \(result.replaced.count): \(names)\n", "Replaced this stage's earlier data for \(result.replaced.count): \(names)\n")
-                : t("Уже были ответы у \(result.replaced.count) (новые стали текущими, прежние сохранены в истории): \(names)\n",
-                    "\(result.replaced.count) already had a response (the new one is current, the earlier kept as history): \(names)\n"))
+                ? t("Заменены прежние данные этапа для \(result.replacedCount): \(names)\n", "Replaced this stage's earlier data for \(result.replacedCount): \(names)\n")
+                : t("Уже были ответы у \(result.replacedCount) (новые стали текущими, прежние сохранены в истории): \(names)\n",
+                    "\(result.replacedCount) already had a response (the new one is current, the earlier kept as history): \(names)\n"))
         }
     } catch {
         if case .alreadyImported = error {

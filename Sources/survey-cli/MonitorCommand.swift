@@ -44,8 +44,7 @@ let monitorCommand = Command(
     if invocation.has("--sheet") { return try monitorSheet(q, invocation: invocation, format: format) }
     if format == "csv" { throw .usage("--format csv is for the observation sheet: add --sheet --stage S") }
     if invocation.value("--blank") != nil { throw .usage("--blank is for the observation sheet: add --sheet --stage S") }
-    var responses: [Response]
-    do { responses = try invocation.store.read(q.id).current } catch { throw .failed("\(error)") }
+    var responses = try invocation.currentResponses(q.id)
     // The class summary names children only in its movement line; with --anonymize those are pseudonyms.
     if invocation.has("--anonymize") && invocation.value("--child") == nil && !invocation.has("--all-children") {
         responses = try pseudonymised(responses, invocation)
@@ -114,7 +113,7 @@ private func monitorSheet(_ q: Questionnaire, invocation: Invocation, format: St
     let blank = try invocation.integer("--blank", range: 1...500)
     var responses: [Response] = []
     if blank == nil {
-        do { responses = try invocation.store.read(q.id).current } catch { throw .failed("\(error)") }
+        responses = try invocation.currentResponses(q.id)
         if invocation.has("--anonymize") { responses = try pseudonymised(responses, invocation) }
     }
     guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .failed("'\(q.id)' has no level scale") }

@@ -37,25 +37,7 @@ let tabulateCommand = Command(
     if let path = invocation.value("--from-csv") {
         (accumulator, groups) = try tabulateFile(path, q, invocation)
     } else {
-        let responses: [Response]
-        do { responses = try invocation.store.read(q.id).current } catch { throw .failed("\(error)") }
-        if responses.isEmpty {
-            throw .failed("no responses of '\(q.id)' in \(invocation.store.root)", hint: "import some with 'survey import \(q.id) FILE', or use --from-csv FILE")
-        }
-        for response in responses { accumulator.add(response) }
-        if let by {
-            // Column names compare folded, as headers do: --keep школа and --by Школа name one column.
-            let key = TextFolding.fold(by)
-            func group(of response: Response) -> String? { response.attributes.first { TextFolding.fold($0.key) == key }?.value }
-            guard responses.contains(where: { group(of: $0) != nil }) else {
-                throw .failed("no stored response has a «\(by)» column", hint: "import the file again with --keep \"\(by)\", or tabulate it with --from-csv FILE --by \"\(by)\"")
-            }
-            for response in responses {
-                let name = group(of: response) ?? ""
-                if groups[name] == nil { groups[name] = TabulationAccumulator(questionnaire: q) }
-                groups[name]?.add(response)
-            }
-        }
+        (accumulator, groups) = try tabulateStore(q, invocation, by: by)
     }
     let tabulation = accumulator.result(population: population)
     // More answers than people asked cannot be a participation share: «30 — 1000 %» is refused, not printed.
@@ -124,12 +106,13 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         do {
             parts = try CSVReader.parallelForEach(path: path, layout: layout, parts: ProcessInfo.processInfo.activeProcessorCount, options: partOptions,
                                                   make: { TabulationPart(questionnaire: q, roles: roles, file: path, delimiter: layout.delimiter, language: invocation.language) },
-                                                  shortcut: { part, bytes, count, limit in part.take(bytes, count: count, limit: limit) },
+                                                  shortcut: { part, bytes, count, limit, line in part.take(bytes, count: count, limit: limit, line: line) },
                                                   renumber: { part, lines, _ in part.renumber(lines: lines) },
                                                   consume: { part, record in part.consume(record) })
         } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
         guard var merged = parts.first else { throw .internal("no parts") }
         for part in parts.dropFirst() { merged.merge(part) }
+        do { try merged.findDuplicates(path: path, options: options) } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
         result = merged
     } else {
         let reader: CSVReader
@@ -138,7 +121,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         var roles: [TabulationPart.Role]?
         var headerError: CLIError?
         do {
-            let shortcut: CSVReader.Shortcut = { bytes, count, limit in part?.take(bytes, count: count, limit: limit) ?? (0, 0) }
+            let shortcut: CSVReader.Shortcut = { bytes, count, limit, line in part?.take(bytes, count: count, limit: limit, line: line) ?? (0, 0) }
             try reader.forEach(shortcut: shortcut) { record in
                 guard headerError == nil else { return }
                 guard part != nil else {
@@ -152,7 +135,9 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
             }
         } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
         if let headerError { throw headerError }
-        guard let part else { throw .failed("\(path) is empty: a header row naming the items is expected") }
+        guard var part else { throw .failed("\(path) is empty: a header row naming the items is expected") }
+        // A pipe cannot be read twice: repeated names are counted, not named.
+        part.reportDuplicatesUnnamed()
         result = part
     }
     if result.problemCount > 0 {

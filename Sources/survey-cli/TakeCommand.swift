@@ -362,8 +362,8 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
     defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
     do throws(StoreError) {
         let result = try store.commit([response], questionnaireID: q.id, source: "terminal", checksum: nil)
-        if let repaired = result.repaired { console.err("warning: \(repaired)\n") }
-        if !result.replaced.isEmpty {
+        invocation.report(result.notes)
+        if result.replacedCount > 0 {
             console.out(q.kind == .monitoring
                 ? t("Прежние данные этого этапа заменены новыми.\n", "This stage's earlier data is replaced by the new answers.\n")
                 : t("Прежние ответы заменены новыми (прежние сохранены в истории).\n", "The earlier answers are replaced (and kept as history).\n"))

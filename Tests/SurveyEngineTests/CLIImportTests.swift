@@ -10,7 +10,8 @@ struct CLIImportTests {
     let staffFixture = Repo.fixtures + "/seed-staff-cp1251.csv"
     let parentFixture = Repo.fixtures + "/seed-parent-utf8bom.csv"
 
-    func log(_ data: String, _ id: String) -> String { data + "/\(id)/responses.jsonl" }
+    func log(_ data: String, _ id: String) -> String { data + "/\(id)/responses.bin" }
+    func index(_ data: String, _ id: String) -> String { data + "/\(id)/index.jsonl" }
 
     @Test func cp1251SemicolonFileFromExcelImports() throws {
         let dir = try temporaryFolder()
@@ -73,6 +74,8 @@ struct CLIImportTests {
         #expect(second.status == 0)
         #expect(second.stdout.contains("уже импортирован"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: log(dir, "preschool-staff-survey"))) == before)
+        let lines = try String(contentsOfFile: index(dir, "preschool-staff-survey"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2, "the header and one batch")
     }
 
     /// A pipe can be read only once, so it has no checksum: two different sheets piped in one after the other
@@ -171,24 +174,35 @@ struct CLIImportTests {
         let dir = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try survey(["import", "preschool-staff-survey", staffFixture, "--data", dir]).status == 0)
-        let path = log(dir, "preschool-staff-survey")
+        let path = log(dir, "preschool-staff-survey"), indexPath = index(dir, "preschool-staff-survey")
         let committed = try Data(contentsOf: URL(fileURLWithPath: path))
-        // A power cut mid-import: one whole response line and half of another, no commit.
+        let committedIndex = try Data(contentsOf: URL(fileURLWithPath: indexPath))
+        // A power cut mid-import: records written after the last commit, and half an index line.
         let handle = try #require(FileHandle(forWritingAtPath: path))
         handle.seekToEndOfFile()
-        handle.write(Data(#"{"type":"response","batch":"bX","respondent":null,"stage":null,"values":{"s1":4},"texts":{}}"#.utf8 + [0x0A]))
-        handle.write(Data(#"{"type":"response","batch":"bX","resp"#.utf8))
+        handle.write(Data([9, 0, 0, 0, 1, 1, 0, 4, 2, 0, 0, 0, 0x58]))
+        handle.write(Data([200, 0, 0]))
         try handle.close()
+        let indexHandle = try #require(FileHandle(forWritingAtPath: indexPath))
+        indexHandle.seekToEndOfFile()
+        indexHandle.write(Data(#"{"batch":"bX","source":"#.utf8))
+        try indexHandle.close()
         let table = try survey(["tabulate", "preschool-staff-survey", "--data", dir, "--format", "json"])
         #expect(table.status == 0, "\(table.stderr)")
         #expect((try json(table.stdout) as? [String: Any])?["respondents"] as? Int == 4)
         try "1;2\nСогласен;Согласен\n".write(toFile: dir + "/more.csv", atomically: true, encoding: .utf8)
-        let next = try survey(["import", "preschool-staff-survey", dir + "/more.csv", "--data", dir])
+        let next = try survey(["import", "preschool-staff-survey", dir + "/more.csv", "--data", dir, "--lang", "en"])
         #expect(next.status == 0)
-        #expect(next.stderr.contains("removed an unfinished write"))
+        #expect(next.stderr.contains("removed an unfinished write"), "\(next.stderr)")
+        #expect(next.stderr.contains("39 byte(s)"), "16 bytes of records and 23 of the index line: \(next.stderr)")
         let repaired = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(repaired.starts(with: committed))
-        #expect(!String(decoding: repaired, as: UTF8.self).contains("\"bX\""))
+        #expect(repaired.count > committed.count)
+        let repairedIndex = try String(contentsOfFile: indexPath, encoding: .utf8)
+        #expect(repairedIndex.hasPrefix(String(decoding: committedIndex, as: UTF8.self)))
+        #expect(!repairedIndex.contains("\"bX\""))
+        let after = try survey(["tabulate", "preschool-staff-survey", "--data", dir, "--format", "json"])
+        #expect((try json(after.stdout) as? [String: Any])?["respondents"] as? Int == 5)
     }
 
     @Test func anImportKilledMidWayLeavesTheStoreWhole() throws {
@@ -226,9 +240,13 @@ struct CLIImportTests {
         let result = try survey(["forget", "preschool-staff-survey", "--respondent", "иванова анна", "--data", dir])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Удалено ответов: 2"))
-        let log = try String(contentsOfFile: dir + "/preschool-staff-survey/responses.jsonl", encoding: .utf8)
+        let log = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/preschool-staff-survey/responses.bin")), as: UTF8.self)
         #expect(!log.lowercased().contains("иванова"))
         #expect(log.contains("Петрова Ольга"))
+        for file in try FileManager.default.subpathsOfDirectory(atPath: dir + "/preschool-staff-survey") {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: dir + "/preschool-staff-survey/" + file))) ?? Data()
+            #expect(!String(decoding: bytes, as: UTF8.self).lowercased().contains("иванова"), "\(file) still holds the name")
+        }
         let table = try survey(["tabulate", "preschool-staff-survey", "--data", dir, "--format", "json"])
         #expect((try json(table.stdout) as? [String: Any])?["respondents"] as? Int == 1)
         #expect(try survey(["forget", "preschool-staff-survey", "--respondent", "Иванова Анна", "--data", dir]).status == 1)

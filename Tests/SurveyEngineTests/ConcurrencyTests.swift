@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import SurveyFormats
 
 /// A `survey` process started without waiting for it: standard input from a file, output to files (no pipes,
 /// so a dozen children can run at once without anyone having to drain them).
@@ -41,73 +42,40 @@ private func posixPermissions(_ path: String) -> Int? {
     (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
 }
 
-/// One line of a store's log, as far as batches go.
-private struct LogLine {
-    var type: String
-    var batch: String
-    var count: Int? = nil
-    var source: String? = nil
-}
-
-/// Reads `responses.jsonl`: every line must be a JSON object ending in a newline.
-private func logLines(_ path: String) throws -> [LogLine] {
-    let data = try Data(contentsOf: URL(fileURLWithPath: path))
-    #expect(data.last == 0x0A, "the log ends with a whole line")
-    var lines: [LogLine] = []
-    for (number, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().enumerated() {
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], "line \(number + 1) is not a JSON object")
-        let type = try #require(object["type"] as? String, "line \(number + 1) has no type")
-        let batch = try #require(object["batch"] as? String, "line \(number + 1) has no batch")
-        lines.append(LogLine(type: type, batch: batch, count: (object["count"] as? NSNumber)?.intValue, source: object["source"] as? String))
-    }
-    return lines
-}
-
-/// Checks that batches never interleave: each batch's response lines are contiguous and followed at once by
-/// its commit, whose count is the number of those lines. Returns the committed batches (source, count).
-private func committedBatches(_ lines: [LogLine]) -> [(batch: String, source: String, count: Int)] {
-    var batches: [(batch: String, source: String, count: Int)] = []
+/// Checks that batches never interleave or overlap: each batch's records are one contiguous range right after
+/// the previous batch's, and the records found there are as many as its index line counts. Returns the batches.
+private func checkedBatches(_ batches: [ResponseStore.BatchInfo], recordsPerBatch: [Int]) -> [(batch: String, source: String, count: Int)] {
+    var end = ResponseStore.magic.count
     var seen = Set<String>()
-    var current: String?
-    var pending = 0
-    for (index, line) in lines.enumerated() {
-        switch line.type {
-        case "response":
-            if let current, current != line.batch {
-                Issue.record("line \(index + 1): batch \(line.batch) starts inside batch \(current), which has no commit yet")
-            }
-            #expect(!seen.contains(line.batch), "line \(index + 1): batch \(line.batch) continues after its commit")
-            current = line.batch
-            pending += 1
-        case "commit":
-            if let current { #expect(current == line.batch, "line \(index + 1): commit of \(line.batch) after lines of \(current)") }
-            #expect(line.count == pending, "line \(index + 1): commit of \(line.batch) counts \(line.count ?? -1), \(pending) lines precede it")
-            #expect(seen.insert(line.batch).inserted, "line \(index + 1): batch \(line.batch) committed twice")
-            batches.append((line.batch, line.source ?? "", line.count ?? -1))
-            current = nil
-            pending = 0
-        default:
-            Issue.record("line \(index + 1): unexpected record type \(line.type)")
-        }
+    for (index, batch) in batches.enumerated() {
+        #expect(batch.offset == end, "batch \(index + 1) (\(batch.id)) starts at \(batch.offset), the previous one ends at \(end)")
+        #expect(seen.insert(batch.id).inserted, "batch \(batch.id) committed twice")
+        #expect(index < recordsPerBatch.count && recordsPerBatch[index] == batch.count, "batch \(batch.id) counts \(batch.count)")
+        end = batch.offset + batch.length
     }
-    #expect(current == nil && pending == 0, "uncommitted lines at the end of the log")
-    return batches
+    return batches.map { ($0.id, $0.source, $0.count) }
+}
+
+/// The committed batches of a questionnaire's store, checked against the records read back.
+private func committedBatches(_ data: String, _ id: String) throws -> [(batch: String, source: String, count: Int)] {
+    let store = ResponseStore(root: data)
+    let contents = try store.read(id)
+    let perBatch = contents.batches.map { batch in contents.entries.filter { $0.batch == batch.id }.count }
+    return checkedBatches(contents.batches, recordsPerBatch: perBatch)
 }
 
 @Suite("Concurrency: one store, many writers")
 struct ConcurrencyTests {
-    /// The log check itself: interleaved batches, a wrong count and an uncommitted tail are all caught.
-    @Test func theLogCheckCatchesInterleavingAndLoss() {
-        let interleaved = [LogLine(type: "response", batch: "a"), LogLine(type: "response", batch: "b"),
-                           LogLine(type: "commit", batch: "a", count: 1), LogLine(type: "commit", batch: "b", count: 1)]
-        withKnownIssue { _ = committedBatches(interleaved) }
-        let miscounted = [LogLine(type: "response", batch: "a"), LogLine(type: "commit", batch: "a", count: 2)]
-        withKnownIssue { _ = committedBatches(miscounted) }
-        let torn = [LogLine(type: "response", batch: "a"), LogLine(type: "commit", batch: "a", count: 1), LogLine(type: "response", batch: "b")]
-        withKnownIssue { _ = committedBatches(torn) }
-        let good = [LogLine(type: "response", batch: "a"), LogLine(type: "response", batch: "a"), LogLine(type: "commit", batch: "a", count: 2, source: "x.csv"),
-                    LogLine(type: "commit", batch: "e", count: 0, source: "empty.csv")]
-        #expect(committedBatches(good).map(\.count) == [2, 0])
+    /// The batch check itself: overlapping batches, a wrong count and a gap are all caught.
+    @Test func theBatchCheckCatchesOverlapAndLoss() {
+        func batch(_ id: String, _ offset: Int, _ length: Int, _ count: Int) -> ResponseStore.BatchInfo {
+            ResponseStore.BatchInfo(id: id, count: count, source: "", checksum: nil, at: "", offset: offset, length: length)
+        }
+        let start = ResponseStore.magic.count
+        withKnownIssue { _ = checkedBatches([batch("a", start, 20, 1), batch("b", start + 10, 20, 1)], recordsPerBatch: [1, 1]) }
+        withKnownIssue { _ = checkedBatches([batch("a", start, 20, 2)], recordsPerBatch: [1]) }
+        withKnownIssue { _ = checkedBatches([batch("a", start, 20, 1), batch("b", start + 30, 20, 1)], recordsPerBatch: [1, 1]) }
+        #expect(checkedBatches([batch("a", start, 20, 2), batch("e", start + 20, 0, 0)], recordsPerBatch: [2, 0]).map(\.count) == [2, 0])
     }
 
     /// The parent survey answered through piped `take`: ten statements and a comment.
@@ -160,8 +128,7 @@ struct ConcurrencyTests {
         #expect(Date().timeIntervalSince(started) < 60)
 
         // The staff log: eight batches, each whole, one per file, with every row.
-        let staffLog = data + "/\(staff)/responses.jsonl"
-        let staffBatches = committedBatches(try logLines(staffLog))
+        let staffBatches = try committedBatches(data, staff)
         #expect(staffBatches.count == 8)
         for (index, file) in files.enumerated() {
             let name = (file as NSString).lastPathComponent
@@ -171,7 +138,7 @@ struct ConcurrencyTests {
         }
 
         // The parent log: four sessions, one response each.
-        let parentBatches = committedBatches(try logLines(data + "/\(parent)/responses.jsonl"))
+        let parentBatches = try committedBatches(data, parent)
         #expect(parentBatches.count == 4)
         #expect(parentBatches.allSatisfy { $0.count == 1 })
 
@@ -191,7 +158,7 @@ struct ConcurrencyTests {
             #expect(posixPermissions(folder) == 0o700, "\(folder)")
             let names = try FileManager.default.contentsOfDirectory(atPath: folder)
             #expect(!names.contains { $0.hasPrefix("incoming-") }, "\(id): a spool file is left: \(names)")
-            for name in names where name != "sessions" {
+            for name in names where name != "sessions" && name != "identities" {
                 #expect(posixPermissions(folder + "/" + name) == 0o600, "\(id)/\(name) is \(String(posixPermissions(folder + "/" + name) ?? 0, radix: 8))")
             }
             let journals = ((try? FileManager.default.contentsOfDirectory(atPath: folder + "/sessions")) ?? []).filter { $0.hasSuffix(".jsonl") }

@@ -129,7 +129,7 @@ struct FastPathEquivalenceTests {
     }
 
     /// Tabulates through `TabulationPart` by one route; `taken` counts the records the shortcut took.
-    func tabulate(_ path: String, _ q: Questionnaire, chunk: Int, route: Route) throws -> (outcome: Outcome, taken: Int) {
+    func tabulate(_ path: String, _ q: Questionnaire, chunk: Int, route: Route, by: String? = nil) throws -> (outcome: Outcome, taken: Int) {
         var options = CSVOptions(encoding: .utf8, delimiter: UInt8(ascii: ";"), chunkSize: chunk)
         options.validatesUTF8 = false  // as `survey tabulate` reads: the part checks UTF-8 per new spelling
         let taken = Counter()
@@ -140,15 +140,15 @@ struct FastPathEquivalenceTests {
             var part: TabulationPart?
             let shortcut: CSVReader.Shortcut? = {
                 guard case .shortcut = route else { return nil }
-                return { bytes, count, limit in
-                    let took: (bytes: Int, records: Int) = part?.take(bytes, count: count, limit: limit) ?? (0, 0)
+                return { bytes, count, limit, line in
+                    let took: (bytes: Int, records: Int) = part?.take(bytes, count: count, limit: limit, line: line) ?? (0, 0)
                     taken.add(took.records)
                     return took
                 }
             }()
             try reader.forEach(shortcut: shortcut) { record in
                 if part == nil {
-                    let roles = TabulationPart.roles(header: record.strings, questionnaire: q, idColumn: nil).roles
+                    let roles = TabulationPart.roles(header: record.strings, questionnaire: q, idColumn: nil, by: by).roles
                     part = TabulationPart(questionnaire: q, roles: roles, file: "f.csv", delimiter: UInt8(ascii: ";"))
                 } else {
                     part?.consume(record)
@@ -157,12 +157,12 @@ struct FastPathEquivalenceTests {
             result = try #require(part)
         case .parallel(let parts):
             let (layout, header) = try CSVReader.layout(path: path, options: options)
-            let roles = TabulationPart.roles(header: header, questionnaire: q, idColumn: nil).roles
+            let roles = TabulationPart.roles(header: header, questionnaire: q, idColumn: nil, by: by).roles
             let all = try CSVReader.parallelForEach(
                 path: path, layout: layout, parts: parts, options: options,
                 make: { TabulationPart(questionnaire: q, roles: roles, file: "f.csv", delimiter: layout.delimiter) },
-                shortcut: { part, bytes, count, limit in
-                    let took = part.take(bytes, count: count, limit: limit)
+                shortcut: { part, bytes, count, limit, line in
+                    let took = part.take(bytes, count: count, limit: limit, line: line)
                     taken.add(took.records)
                     return took
                 },
@@ -171,7 +171,11 @@ struct FastPathEquivalenceTests {
             result = all[0]
             for part in all.dropFirst() { result.merge(part) }
         }
-        let json = TabulationRendering(result.accumulator.result(population: nil), language: .ru).json().rendered()
+        try result.findDuplicates(path: path, options: options)
+        var json = TabulationRendering(result.accumulator.result(population: nil), language: .ru).json().rendered()
+        for (group, accumulator) in result.groups.sorted(by: { $0.key < $1.key }) {
+            json += "\n# \(group)\n" + TabulationRendering(accumulator.result(population: nil), language: .ru).json().rendered()
+        }
         return (Outcome(json: json, problems: result.problems.map(\.description), problemCount: result.problemCount, rows: result.rows), taken.value)
     }
 
@@ -240,6 +244,58 @@ struct FastPathEquivalenceTests {
         }
     }
 
+    /// Files as administrators have them: a respondent column and a group column (`--by`), with names
+    /// repeated, quoted, padded, with a no-break space or a formula apostrophe, blank, and more groups than
+    /// the shortcut remembers. Every route gives what `consume` alone gives, duplicates named alike.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func theShortcutTakesNamedAndGroupedFilesAsConsumeWould(seed: UInt64) throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-staff-survey")
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/named.csv"
+        var random = SeededRandom(seed: seed)
+        func pick(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
+        let labels = ["Полностью согласен", "Согласен", "Не согласен", "Полностью не согласен", "Согласна", "4", "1", ""]
+        var lines = ["ФИО;Школа;" + q.scoredItems.map(\.id).joined(separator: ";")]
+        var names: [String] = []
+        for n in 0..<1500 {
+            var name = ["Иванова Анна \(n)", "Petrov \(n)", "Ёлкина Ё. \(n)"][pick(3)]
+            switch pick(50) {
+            case 0, 1, 2: if let earlier = names.randomElement(using: &random) { name = earlier }  // named twice
+            case 3: name = " " + name
+            case 4: name = "\"" + name + "\""
+            case 5: name += "\u{00A0}"
+            case 6: name = "'=" + name
+            case 7: name = ""
+            case 8: name = "\"Фамилия; Имя \(n)\""
+            default: break
+            }
+            names.append(name)
+            var group = "Школа \(1 + pick(5))"
+            switch pick(40) {
+            case 0: group = ""
+            case 1: group = "\"" + group + "\""
+            case 2: group = "Школа \(100 + pick(60))"  // past the groups the shortcut remembers
+            case 3: group = " " + group
+            default: break
+            }
+            let cells = q.scoredItems.map { _ in pick(30) == 0 ? "Несогалсен" : labels[pick(labels.count)] }
+            lines.append(([name, group] + cells).joined(separator: ";"))
+        }
+        try (lines.joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let expected = try tabulate(path, q, chunk: 1 << 20, route: .consumeOnly, by: "Школа").outcome
+        #expect(expected.problems.contains { $0.contains("already answered on line") }, "the file names someone twice")
+        #expect(expected.json.contains("# Школа 3"))
+        for chunk in [64, 4096, 1 << 20] {
+            for route in [Route.shortcut, .parallel(2), .parallel(3)] {
+                let (outcome, taken) = try tabulate(path, q, chunk: chunk, route: route, by: "Школа")
+                let same = outcome == expected
+                #expect(same, "chunk \(chunk), \(route): \(outcome.difference(from: expected))")
+                if chunk >= 4096 { #expect(taken > 500, "chunk \(chunk), \(route): the shortcut took \(taken) records") }
+            }
+        }
+    }
+
     @Test(arguments: ["preschool-staff-survey", "preschool-parent-survey"])
     func theShortcutOnCleanDataTakesNearlyEveryRecord(id: String) throws {
         let dir = try temporaryFolder()
@@ -301,10 +357,9 @@ struct FastPathEquivalenceTests {
     }
 }
 
-/// `import` writes each row with `ResponseStore.encode(_:batch:into:)`, which skips building a String; it
-/// must write exactly the line `JSONOutput` renders for the same object (what the store wrote before), whatever
-/// the response holds.
-@Suite("Store line encoding")
+/// The format-1 line encoder (`StoreV1.encode`, kept to write format-1 stores in tests) writes exactly the line
+/// `JSONOutput` renders for the same object, whatever the response holds.
+@Suite("Store line encoding (format 1)")
 struct StoreLineEncodingTests {
     @Test func theByteEncoderWritesTheSameLines() {
         var random = SeededRandom(seed: 77)
@@ -318,7 +373,7 @@ struct StoreLineEncodingTests {
             for k in 0..<pick(3) { response.texts["t\(k)"] = texts[pick(texts.count)] }
             for k in 0..<pick(3) { response.attributes[texts[pick(texts.count)] + "\(k)"] = texts[pick(texts.count)] }
             var bytes: [UInt8] = []
-            ResponseStore.encode(response, batch: "b\(n)", into: &bytes)
+            StoreV1.encode(response, batch: "b\(n)", into: &bytes)
             let expected = JSONOutput.object([
                 ("type", .string("response")), ("batch", .string("b\(n)")),
                 ("respondent", .optional(response.respondent)), ("stage", .optional(response.stage)),

@@ -210,7 +210,7 @@ enum FuzzHarness {
         var part: TabulationPart?
         do {
             let reader = try CSVReader(bytes: bytes, options: options)
-            let taking: CSVReader.Shortcut? = shortcut ? { p, count, limit in part?.take(p, count: count, limit: limit) ?? (0, 0) } : nil
+            let taking: CSVReader.Shortcut? = shortcut ? { p, count, limit, line in part?.take(p, count: count, limit: limit, line: line) ?? (0, 0) } : nil
             try reader.forEach(shortcut: taking) { record in
                 if part == nil {
                     let roles = TabulationPart.roles(header: record.strings, questionnaire: q, idColumn: "ФИО").roles
@@ -222,7 +222,10 @@ enum FuzzHarness {
         } catch {
             out.error = "\(error)"
         }
-        guard let part else { return out }
+        guard var part else { return out }
+        if out.error == nil {
+            do { try part.findDuplicates { () throws -> CSVReader in try CSVReader(bytes: bytes, options: options) } } catch { out.error = "\(error)" }
+        }
         let result = part.accumulator.result()
         out.rows = part.rows
         out.respondents = result.respondents

@@ -271,7 +271,7 @@ extension CSVReader {
     /// whose split point was not a record start, or that failed (its error would carry provisional lines).
     public static func parallelForEach<A>(path: String, layout: Layout, parts: Int, options: CSVOptions = .init(),
                                           make: @Sendable () -> A,
-                                          shortcut: (@Sendable (inout A, UnsafePointer<UInt8>, Int, Int) -> (bytes: Int, records: Int))? = nil,
+                                          shortcut: (@Sendable (inout A, UnsafePointer<UInt8>, Int, Int, Int) -> (bytes: Int, records: Int))? = nil,
                                           renumber: (@Sendable (inout A, _ lines: Int, _ records: Int) -> Bool)? = nil,
                                           consume: @Sendable (inout A, CSVRecord) throws -> Void) throws -> [A] {
         try parallelRun(path: path, layout: layout, parts: parts, options: options, verifySplits: true,
@@ -292,7 +292,7 @@ extension CSVReader {
     /// merge and re-parsed; `index` is then exact only up to the first quoted line break.
     static func parallelRun<A>(path: String, layout: Layout, parts: Int, options: CSVOptions, verifySplits: Bool,
                                make: @Sendable () -> A,
-                               shortcut: (@Sendable (inout A, UnsafePointer<UInt8>, Int, Int) -> (bytes: Int, records: Int))? = nil,
+                               shortcut: (@Sendable (inout A, UnsafePointer<UInt8>, Int, Int, Int) -> (bytes: Int, records: Int))? = nil,
                                renumber: (@Sendable (inout A, Int, Int) -> Bool)? = nil,
                                consume: @Sendable (inout A, CSVRecord) throws -> Void) throws -> (results: [A], stats: ParallelStats) {
         let (fd, _) = try openFile(path)
@@ -416,7 +416,7 @@ extension CSVReader {
     /// Parses the records that start in [from.offset, upper) into a fresh accumulator; checks `stop` (an
     /// earlier part failed: this one's work is moot) every 1024 records and whenever the shortcut is offered.
     private static func runPart<A>(path: String, layout: Layout, from: Position, upper: Int, options: CSVOptions,
-                                   make: () -> A, shortcut: ((inout A, UnsafePointer<UInt8>, Int, Int) -> (bytes: Int, records: Int))?,
+                                   make: () -> A, shortcut: ((inout A, UnsafePointer<UInt8>, Int, Int, Int) -> (bytes: Int, records: Int))?,
                                    consume: (inout A, CSVRecord) throws -> Void,
                                    stop: () -> Bool) -> PartOutcome<A> {
         var accumulator = make()
@@ -428,9 +428,9 @@ extension CSVReader {
             try withoutActuallyEscaping(stop) { stop in
                 // The shortcut is asked once per buffer and after each record it leaves: a cheap place to check.
                 let taking: CSVReader.Shortcut? = shortcut.map { shortcut in
-                    { bytes, count, limit in
+                    { bytes, count, limit, line in
                         if stop() { stopped = true; return (0, 0) }
-                        return shortcut(&accumulator, bytes, count, limit)
+                        return shortcut(&accumulator, bytes, count, limit, line)
                     }
                 }
                 try reader.forEach(shortcut: taking) { record in

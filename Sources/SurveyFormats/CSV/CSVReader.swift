@@ -225,7 +225,8 @@ public final class CSVReader {
     /// taken; (0, 0) leaves the next record to the reader and `body`. It takes no field longer than
     /// `shortcutFieldLimit` bytes; a reader whose `maxFieldBytes` is below that does not offer it. The
     /// buffer stays readable for 64 bytes past `count` (its slack), so a shortcut may load whole words.
-    public typealias Shortcut = (_ bytes: UnsafePointer<UInt8>, _ count: Int, _ limit: Int) -> (bytes: Int, records: Int)
+    /// `line` is the line of the first record offered (the shortcut's records are one line each).
+    public typealias Shortcut = (_ bytes: UnsafePointer<UInt8>, _ count: Int, _ limit: Int, _ line: Int) -> (bytes: Int, records: Int)
 
     /// The longest field a shortcut may take (it keeps the reader's field limit only above this).
     public static let shortcutFieldLimit = 512
@@ -244,7 +245,7 @@ public final class CSVReader {
             if let shortcut {
                 // Only bytes known to decode cleanly (a problem found while decoding is the reader's to report).
                 let available = min(end, invalidAt) &- start
-                let (bytes, records) = available > 0 ? shortcut(buffer + start, available, limitPos == Int.max ? Int.max : limitPos &- start) : (0, 0)
+                let (bytes, records) = available > 0 ? shortcut(buffer + start, available, limitPos == Int.max ? Int.max : limitPos &- start, line) : (0, 0)
                 if records > 0 {
                     start &+= bytes
                     line &+= records

@@ -32,7 +32,13 @@ public final class AnswerFile {
     public private(set) var header: [String] = []
     public private(set) var headerProblems: [Diagnostic] = []
     /// Blank answers per item id, over the rows read.
-    public private(set) var blanks: [String: Int] = [:]
+    public var blanks: [String: Int] {
+        Dictionary(zip(questionnaire.items.map(\.id), blankCounts).filter { $0.1 > 0 }, uniquingKeysWith: +)
+    }
+    /// Blank answers per item index (counted without hashing an id per cell).
+    private var blankCounts: [Int] = []
+    /// Per item index, whether the row being matched answered it (reused from row to row).
+    private var answeredNow: [Bool] = []
     public private(set) var rowsRead = 0
     /// Answers left out because the statement does not concern the respondent (by the context columns),
     /// per item id: said once per file, not per cell.
@@ -43,7 +49,13 @@ public final class AnswerFile {
     private let keep: [String]
     private let language: Language
     private var matchers: [CellMatcher?] = []
-    private var seen: [String: Int] = [:]
+    /// The first line of each respondent (and stage) named so far, by a 64-bit fingerprint of the identity:
+    /// about 14 bytes a row instead of the name (two different names share one with odds of about 1 in 10¹³
+    /// for a million rows).
+    private var seen = FingerprintTable()
+
+    /// Frees the duplicate check once the rows are read (an import's commit does not need it).
+    public func releaseDuplicateCheck() { seen.removeAll() }
 
     public init(path: String, questionnaire: Questionnaire, options: CSVOptions = CSVOptions(),
                 idColumn: String? = nil, stage: String? = nil, keep: [String] = [], language: Language = .ru) throws(CSVError) {
@@ -70,6 +82,11 @@ public final class AnswerFile {
             // Rows with nothing in them (Excel leaves some at the end) are not respondents.
             if (0..<record.count).allSatisfy({ record.isEmpty($0) || isBlankCell(record.bytes($0)) }) { return }
             rowsRead += 1
+            // Once the first rows show their size, the duplicate check is sized for the whole file at once
+            // (growing it by doubling would hold the old table and the new one together).
+            if rowsRead == 1000, let total = reader.totalBytes, case let done = reader.endOffset, done > 0 {
+                seen.reserve(Int(Double(total) / Double(done) * 1000 * 1.05))
+            }
             try body(matchRow(record))
         }
         if !headerDone {
@@ -107,7 +124,12 @@ public final class AnswerFile {
         var response = Response(stage: stage)
         var problems: [Diagnostic] = []
         if let problem = cellCountProblem(record) { problems.append(problem) }
-        var answered = Set<Int>()
+        if answeredNow.count != questionnaire.items.count {
+            answeredNow = [Bool](repeating: false, count: questionnaire.items.count)
+            blankCounts = [Int](repeating: 0, count: questionnaire.items.count)
+        }
+        for k in answeredNow.indices { answeredNow[k] = false }
+        response.values.reserveCapacity(questionnaire.items.count)
         // Context first: whether a statement applies depends on it, wherever its column stands.
         for column in 0..<min(record.count, roles.count) {
             guard case .context(let index) = roles[column] else { continue }
@@ -141,7 +163,7 @@ public final class AnswerFile {
                 let item = questionnaire.items[index]
                 if !questionnaire.applies(item, to: context) {
                     if !record.isEmpty(column) && !isBlankCell(record.bytes(column)) { notApplicable[item.id, default: 0] += 1 }
-                    answered.insert(index)
+                    answeredNow[index] = true
                     continue
                 }
                 if let task = item.test {
@@ -149,7 +171,7 @@ public final class AnswerFile {
                     if raw.isEmpty { continue }
                     if let value = task.read(raw) {
                         response.values[item.id] = value
-                        answered.insert(index)
+                        answeredNow[index] = true
                     } else {
                         problems.append(Diagnostic(
                             file: fileName, line: line, path: "column \(column + 1), item \(item.number)",
@@ -161,12 +183,12 @@ public final class AnswerFile {
                 }
                 if matchers[column] == nil {
                     let text = cleanFreeText(record.string(column))
-                    if !text.isEmpty { response.texts[item.id] = text; answered.insert(index) }
+                    if !text.isEmpty { response.texts[item.id] = text; answeredNow[index] = true }
                     continue
                 }
                 let result = matchers[column]?.match(bytes: record.bytes(column)) ?? .blank
                 switch result {
-                case .value(let value): response.values[item.id] = value; answered.insert(index)
+                case .value(let value): response.values[item.id] = value; answeredNow[index] = true
                 case .blank, .text: break
                 case .invalid(let suggestion):
                     let raw = record.string(column)
@@ -179,17 +201,14 @@ public final class AnswerFile {
                 }
             }
         }
-        for (index, item) in questionnaire.items.enumerated() where !answered.contains(index) {
-            blanks[item.id, default: 0] += 1
-        }
+        for index in answeredNow.indices where !answeredNow[index] { blankCounts[index] += 1 }
         if questionnaire.kind != .likert && response.respondent == nil && roles.contains(.respondent) {
             problems.append(Diagnostic(file: fileName, line: record.line, message: "the respondent cell is empty"))
         }
-        if let identity = response.identity {
-            if let earlier = seen[identity] {
+        if var identity = response.identity {
+            let fingerprint = identity.withUTF8 { TabulationPart.fingerprint($0.baseAddress!, $0.count) }
+            if let earlier = seen.insert(fingerprint, line: record.line) {
                 problems.append(Diagnostic(file: fileName, line: record.line, message: "«\(response.respondent ?? "")» already answered on line \(earlier) of this file"))
-            } else {
-                seen[identity] = record.line
             }
         }
         // The cells as read are kept only for a refused row (its line in a rejects file).

@@ -250,7 +250,17 @@ public struct TabulationPart: Sendable {
     public private(set) var problemCount = 0
     public private(set) var rows = 0
     /// With `--by`: an accumulator per group value.
-    public private(set) var groups: [String: TabulationAccumulator] = [:]
+    public var groups: [String: TabulationAccumulator] {
+        var all = groupTable
+        // A slot registered for a record `take` then left to `consume` may have no one in it.
+        for (key, slot) in zip(groupKeys, groupSlots) where slot.respondents > 0 {
+            if all[key] == nil { all[key] = slot } else { all[key]?.merge(slot) }
+        }
+        return all
+    }
+    /// Groups met by `consume`, by value; `take` keeps its own in `groupSlots`, by index (no hashing per row).
+    private var groupTable: [String: TabulationAccumulator] = [:]
+    private var groupSlots: [TabulationAccumulator] = []
     let file: String
     let roles: [Role]
     let keep: Int
@@ -260,8 +270,18 @@ public struct TabulationPart: Sendable {
     private var row: [Int]
     /// Roles as integers for the hot loop: ≥ 0 a scored position, −1 anything else (handled by `roles`).
     private let codes: [Int]
-    /// Respondents named so far (only when the file has a respondent column), for the duplicate check.
-    private var seen: [String: Int] = [:]
+    /// A fixed-size fingerprint of every named respondent so far (8 bytes each, never the name): duplicates
+    /// are found once the whole file is read (`findDuplicates`), and only then are the few names concerned
+    /// read again, with their lines, to be quoted.
+    private var named: [UInt64] = []
+    /// Where the first problems are, to order them as the file does whichever route found them.
+    private var problemPlaces: [(line: Int, column: Int)] = []
+    /// Per column for `take`: ≥ 0 a scored position, −1 a column that must be empty, −2 the respondent,
+    /// −3 the `--by` group.
+    private let kinds: [Int]
+    /// `--by` values seen in `take`, by their raw bytes (index into `groupKeys`).
+    private let groupSpellings: SpellingTables
+    private var groupKeys: [String] = []
     /// For `take`: the file's raw cells (nil when records must go through `consume`: the delimiter is not
     /// known, or a column needs more than a cell check — respondent names, `--by` groups).
     private let tokens: CellTokens?
@@ -281,13 +301,17 @@ public struct TabulationPart: Sendable {
         }
         row = [Int](repeating: -1, count: scored.count)
         codes = roles.map { if case .scored(let position) = $0 { return position }; return -1 }
-        let simple = roles.allSatisfy { role in
+        kinds = roles.map { role in
             switch role {
-            case .scored, .freeText, .unnamed, .ignored: return true
-            case .respondent, .group: return false
+            case .scored(let position): return position
+            case .freeText, .unnamed: return -1
+            case .respondent: return -2
+            case .group: return -3
+            case .ignored: return -4
             }
         }
-        tokens = simple && !roles.isEmpty ? delimiter.map { CellTokens(columns: roles.count, scoredItems: scored.count, delimiter: $0) } : nil
+        groupSpellings = SpellingTables(columns: 1)
+        tokens = !roles.isEmpty ? delimiter.map { CellTokens(columns: roles.count, scoredItems: scored.count, delimiter: $0) } : nil
     }
 
     /// The roles of a header's columns, or the header's problems.
@@ -311,9 +335,12 @@ public struct TabulationPart: Sendable {
         return (roles, plan.problems)
     }
 
-    private mutating func problem(_ line: Int, _ path: String?, _ message: String, hint: String? = nil) {
+    private mutating func problem(_ line: Int, _ path: String?, _ message: String, hint: String? = nil, column: Int = Int.max) {
         problemCount += 1
-        if problems.count < keep { problems.append(Diagnostic(file: file, line: line, path: path, message: message, hint: hint)) }
+        if problems.count < keep {
+            problems.append(Diagnostic(file: file, line: line, path: path, message: message, hint: hint))
+            problemPlaces.append((line, column))
+        }
     }
 
     /// The option index of a cell: from the column's cache, else matched and remembered.
@@ -343,8 +370,9 @@ public struct TabulationPart: Sendable {
     /// Stops at the first record that needs more — a problem to name, a comment, an odd shape, the end of
     /// the buffer — and leaves it to `consume`; takes no record starting at or after `limit`. Reads up to 64
     /// bytes past `count` (the reader's buffer has that slack), never trusting them.
-    public mutating func take(_ bytes: UnsafePointer<UInt8>, count: Int, limit: Int) -> (bytes: Int, records: Int) {
+    public mutating func take(_ bytes: UnsafePointer<UInt8>, count: Int, limit: Int, line: Int = 0) -> (bytes: Int, records: Int) {
         guard let tokens else { return (0, 0) }
+        let hasGroup = roles.contains(.group)
         let row = tokens.row, width = tokens.rowCount
         let columns = codes.count
         let delimiter = tokens.delimiter
@@ -367,17 +395,42 @@ public struct TabulationPart: Sendable {
             }
             return blockBase &+ blockStops.trailingZeroBitCount
         }
-        let codes = self.codes
-        return codes.withUnsafeBufferPointer { codes in
+        let kinds = self.kinds
+        return kinds.withUnsafeBufferPointer { codes in
             record: while at < count && at < limit {
                 row.update(repeating: -1, count: width)
                 var i = at
                 var answered = false
+                var name: (UnsafePointer<UInt8>, Int)?
+                var group = -1
                 for column in 0..<columns {
                     let stop = nextStop(i)
                     guard stop < count else { break record }
                     let position = codes[column]
-                    if position >= 0 {
+                    if position == -2 || position == -3 {
+                        // A name or a group: taken when it is plain (no quotes, no white space at its ends, no
+                        // control byte, valid UTF-8), so its bytes are what `consume` would make of them.
+                        let length = stop &- i
+                        if length > 0 {
+                            guard Self.isPlainCell(bytes + i, length) else { break record }
+                            if position == -2 {
+                                name = (bytes + i, length)
+                                answered = true
+                            } else {
+                                let cell = UnsafeBufferPointer(start: bytes + i, count: length)
+                                if let known = groupSpellings.lookup(0, cell) {
+                                    group = known
+                                } else {
+                                    guard groupKeys.count < SpellingTables.slots else { break record }
+                                    groupKeys.append(String(decoding: cell, as: UTF8.self))
+                                    groupSlots.append(TabulationAccumulator(questionnaire: accumulator.questionnaire))
+                                    group = groupKeys.count - 1
+                                    groupSpellings.insert(0, cell, group)
+                                }
+                            }
+                        }
+                        i = stop
+                    } else if position >= 0 {
                         if let result = tokens.lookup(column, bytes + i, length: stop &- i) {
                             if result >= 0 {
                                 row[position] = result
@@ -393,6 +446,8 @@ public struct TabulationPart: Sendable {
                             }
                             i &+= length
                         }
+                    } else if position == -4 {
+                        i = stop  // a row number, a context column, a test task: read past, whatever it holds
                     } else if stop != i {
                         break record  // a comment or a stray value: `consume` deals with it
                     }
@@ -413,7 +468,23 @@ public struct TabulationPart: Sendable {
                 // Rows with nothing in them are not respondents, as in `consume`.
                 if answered {
                     rows &+= 1
-                    accumulator.add(optionRow: UnsafeBufferPointer(start: row, count: width))
+                    let values = UnsafeBufferPointer(start: row, count: width)
+                    accumulator.add(optionRow: values)
+                    if let (p, n) = name { named.append(Self.nameFingerprint(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))) }
+                    if hasGroup {
+                        if group < 0 {
+                            // A blank group cell: the group of no value, as in `consume`.
+                            if let known = groupSpellings.lookup(0, UnsafeBufferPointer(start: bytes, count: 0)) {
+                                group = known
+                            } else {
+                                groupKeys.append("")
+                                groupSlots.append(TabulationAccumulator(questionnaire: accumulator.questionnaire))
+                                group = groupKeys.count - 1
+                                groupSpellings.insert(0, UnsafeBufferPointer(start: bytes, count: 0), group)
+                            }
+                        }
+                        groupSlots[group].add(optionRow: values)
+                    }
                 }
                 at = i
                 records &+= 1
@@ -469,7 +540,7 @@ public struct TabulationPart: Sendable {
             guard position >= 0 || isUTF8(bytes) else {
                 anything = true
                 bad = true
-                problem(record.lineOfField(column), "column \(column + 1)", "the cell is not valid UTF-8", hint: "give --encoding cp1251 if the file is from Excel on Windows")
+                problem(record.lineOfField(column), "column \(column + 1)", "the cell is not valid UTF-8", hint: "give --encoding cp1251 if the file is from Excel on Windows", column: column)
                 continue
             }
             switch roles[column] {
@@ -478,7 +549,7 @@ public struct TabulationPart: Sendable {
                 if index == -3 {
                     anything = true
                     bad = true
-                    problem(record.lineOfField(column), "column \(column + 1)", "the cell is not valid UTF-8", hint: "give --encoding cp1251 if the file is from Excel on Windows")
+                    problem(record.lineOfField(column), "column \(column + 1)", "the cell is not valid UTF-8", hint: "give --encoding cp1251 if the file is from Excel on Windows", column: column)
                 } else if index == -2 {
                     anything = true
                     bad = true
@@ -488,7 +559,7 @@ public struct TabulationPart: Sendable {
                     if case .invalid(let s) = matchers[column]?.match(raw) ?? .blank { suggestion = s } else { suggestion = nil }
                     problem(record.lineOfField(column), "column \(column + 1), item \(item.number)",
                             "«\(raw)» is not an answer of this item" + (suggestion.map { " — did you mean «\($0)»?" } ?? "")
-                                + (strayLetterNote(raw, language: language).map { " (\($0))" } ?? ""))
+                                + (strayLetterNote(raw, language: language).map { " (\($0))" } ?? ""), column: column)
                 }
             case .freeText(let id):
                 if !isBlank(bytes) {
@@ -498,14 +569,9 @@ public struct TabulationPart: Sendable {
             case .respondent:
                 if !isBlank(bytes) {
                     anything = true
-                    // Names compare folded (case, spaces, ё/е), as everywhere.
+                    // Names compare folded (case, spaces, ё/е), as everywhere: the fingerprint is of the folded name.
                     let name = cleanFreeText(String(decoding: bytes, as: UTF8.self))
-                    if let earlier = seen[TextFolding.fold(name)] {
-                        bad = true
-                        problem(record.line, nil, "«\(name)» already answered on line \(earlier) of this file")
-                    } else {
-                        seen[TextFolding.fold(name)] = record.line
-                    }
+                    named.append(Self.nameFingerprint(name))
                 }
             case .ignored:
                 break
@@ -513,7 +579,7 @@ public struct TabulationPart: Sendable {
                 if !isBlank(bytes) {
                     anything = true
                     bad = true
-                    problem(record.lineOfField(column), "column \(column + 1)", "a value in a column with no header")
+                    problem(record.lineOfField(column), "column \(column + 1)", "a value in a column with no header", column: column)
                 }
             case .group:
                 let value = cleanFreeText(String(decoding: bytes, as: UTF8.self))
@@ -526,7 +592,7 @@ public struct TabulationPart: Sendable {
             for column in roles.count..<record.count where !isUTF8(record.bytes(column)) || !isBlank(record.bytes(column)) {
                 bad = true
                 anything = true
-                problem(record.line, nil, cellCountMessage(cells: record.count, header: roles.count, language: language))
+                problem(record.line, nil, cellCountMessage(cells: record.count, header: roles.count, language: language), column: roles.count)
                 break
             }
         } else if record.count < roles.count && anything {
@@ -540,8 +606,8 @@ public struct TabulationPart: Sendable {
         row.withUnsafeBufferPointer { accumulator.add(optionRow: $0) }
         if roles.contains(.group) {
             let key = group ?? ""
-            if groups[key] == nil { groups[key] = TabulationAccumulator(questionnaire: accumulator.questionnaire) }
-            row.withUnsafeBufferPointer { groups[key]?.add(optionRow: $0) }
+            if groupTable[key] == nil { groupTable[key] = TabulationAccumulator(questionnaire: accumulator.questionnaire) }
+            row.withUnsafeBufferPointer { groupTable[key]?.add(optionRow: $0) }
         }
     }
 
@@ -560,7 +626,6 @@ public struct TabulationPart: Sendable {
     /// `CSVReader.parallelForEach(renumber:)`); false when it holds problems, whose messages quote lines.
     public mutating func renumber(lines: Int) -> Bool {
         guard problemCount == 0 else { return false }
-        if lines != 0 { seen = seen.mapValues { $0 + lines } }
         return true
     }
 
@@ -568,17 +633,136 @@ public struct TabulationPart: Sendable {
     public mutating func merge(_ next: TabulationPart) {
         accumulator.merge(next.accumulator)
         for (key, other) in next.groups {
-            if groups[key] == nil { groups[key] = other } else { groups[key]?.merge(other) }
+            if groupTable[key] == nil { groupTable[key] = other } else { groupTable[key]?.merge(other) }
         }
-        for (name, line) in next.seen.sorted(by: { $0.value < $1.value }) {
-            if let earlier = seen[name] {
-                problem(line, nil, "«\(name)» already answered on line \(earlier) of this file")
-            } else {
-                seen[name] = line
-            }
+        named += next.named
+        for (problem, place) in zip(next.problems, next.problemPlaces) where problems.count < keep {
+            problems.append(problem)
+            problemPlaces.append(place)
         }
-        for problem in next.problems where problems.count < keep { problems.append(problem) }
         problemCount += next.problemCount
         rows += next.rows
+    }
+
+    // MARK: - Respondents named twice
+
+    /// FNV-1a 64 of a name's bytes.
+    @inline(__always)
+    /// The fingerprint of a respondent's name as every command compares names: folded (case, spaces, ё/е).
+    static func nameFingerprint(_ name: String) -> UInt64 {
+        var folded = TextFolding.fold(name)
+        return folded.withUTF8 { fingerprint($0.baseAddress!, $0.count) }
+    }
+
+    static func fingerprint(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in 0..<n { hash = (hash ^ UInt64(p[k])) &* 0x0000_0100_0000_01B3 }
+        return hash
+    }
+
+    /// Whether a name or group cell can be taken as its bytes: not quoted, no white space at either end (nor
+    /// a leading apostrophe, which `cleanFreeText` drops before = + - @), no control byte, valid UTF-8.
+    @inline(__always)
+    static func isPlainCell(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let first = p[0], last = p[n - 1]
+        guard first > 0x20 && first != 0x22 && first != 0x27 && first != 0x7F && last > 0x20 && last != 0x7F else { return false }
+        // Multi-byte scalars at the ends may be white space (U+00A0, U+2000…, U+3000): only letters of the
+        // two-byte blocks (Latin-1 letters, Cyrillic) are let through there.
+        if first >= 0x80 && !(first >= 0xC3 && first <= 0xD4) { return false }
+        if last >= 0x80 {
+            guard n >= 2, p[n - 2] >= 0xC3 && p[n - 2] <= 0xD4 else { return false }
+        }
+        var k = 0
+        while k < n {
+            let b = p[k]
+            if b < 0x80 {
+                if b < 0x20 || b == 0x7F { return false }
+                k += 1
+            } else if b >= 0xC2 && b <= 0xDF {
+                guard k + 1 < n, p[k + 1] & 0xC0 == 0x80 else { return false }
+                k += 2
+            } else {
+                // Three- and four-byte scalars: checked by the standard library.
+                let width = b >= 0xF0 ? 4 : 3
+                guard k + width <= n, String(validating: UnsafeBufferPointer(start: p + k, count: width), as: UTF8.self) != nil else { return false }
+                k += width
+            }
+        }
+        return true
+    }
+
+    /// Fingerprints that more than one respondent has (candidates: the names decide). Sorts `named`.
+    public mutating func duplicateCandidates() -> Set<UInt64> {
+        named.sort()
+        var repeated = Set<UInt64>()
+        var k = 1
+        while k < named.count {
+            if named[k] == named[k - 1] { repeated.insert(named[k]) }
+            k += 1
+        }
+        return repeated
+    }
+
+    /// The lines and names of the respondents whose fingerprint is in `candidates` (the respondent cell,
+    /// cleaned as `consume` cleans it), reading the input again: only when some fingerprints repeat.
+    public func respondentNames(reading reader: () throws -> CSVReader, candidates: Set<UInt64>) throws -> [Int: String] {
+        guard let column = roles.firstIndex(of: .respondent), !candidates.isEmpty else { return [:] }
+        var names: [Int: String] = [:]
+        var header = true
+        try reader().forEach { record in
+            if header { header = false; return }
+            guard column < record.count, !isBlankCell(record.bytes(column)) else { return }
+            let name = cleanFreeText(String(decoding: record.bytes(column), as: UTF8.self))
+            if candidates.contains(Self.nameFingerprint(name)) { names[record.line] = name }
+        }
+        return names
+    }
+
+    /// Reports every respondent named again after an earlier line, as `import` does, and puts the problems
+    /// in the file's order (whichever route — shortcut, parts — found them).
+    public mutating func reportDuplicates(names: [Int: String]) {
+        let column = roles.firstIndex(of: .respondent) ?? 0
+        var first: [String: Int] = [:]
+        for line in names.keys.sorted() {
+            guard let name = names[line] else { continue }
+            let key = TextFolding.fold(name)
+            if let earlier = first[key] {
+                problem(line, nil, "«\(name)» already answered on line \(earlier) of this file", column: column)
+            } else {
+                first[key] = line
+            }
+        }
+        let order = problems.indices.sorted { a, b in
+            let (x, y) = (problemPlaces[a], problemPlaces[b])
+            return x.line != y.line ? x.line < y.line : x.column != y.column ? x.column < y.column : a < b
+        }
+        problems = order.prefix(keep).map { problems[$0] }
+        problemPlaces = order.prefix(keep).map { problemPlaces[$0] }
+    }
+
+    /// For input that cannot be read again (a pipe): how many respondents are named more than once.
+    public mutating func reportDuplicatesUnnamed() {
+        named.sort()
+        var repeated = 0
+        var k = 1
+        while k < named.count {
+            if named[k] == named[k - 1] { repeated += 1 }
+            k += 1
+        }
+        if repeated > 0 {
+            problem(0, nil, "\(repeated) row(s) name a respondent named on an earlier row (read from a pipe, the rows cannot be named: save the input to a file to see them)")
+        }
+    }
+
+    /// `duplicateCandidates`, `respondentNames` and `reportDuplicates` in one: call once the file is read.
+    public mutating func findDuplicates(path: String, options: CSVOptions) throws {
+        try findDuplicates { () throws -> CSVReader in try CSVReader(path: path, options: options) }
+    }
+
+    /// The same, reading the input again through `reader`.
+    public mutating func findDuplicates(reading reader: () throws -> CSVReader) throws {
+        let candidates = duplicateCandidates()
+        guard !candidates.isEmpty else { return }
+        reportDuplicates(names: try respondentNames(reading: reader, candidates: candidates))
     }
 }

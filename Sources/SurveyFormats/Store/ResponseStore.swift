@@ -4,13 +4,18 @@ import SurveyEngine
 import Glibc
 #endif
 
-/// The embedded response store: one folder per questionnaire holding an append-only JSON Lines log.
+/// The embedded response store, format 2 (docs/STORE.md): per questionnaire a folder holding
+/// - `responses.bin`: the records, append-only, batch after batch, an option code per item (`StoreRecord`);
+/// - `index.jsonl`: one line per committed batch — its place in the log, its tables, its source file's
+///   checksum, and the earlier records it supersedes (the same respondent, and stage, answering again);
+/// - `identities/*.bin`: sorted (fingerprint, offset) runs, to find a respondent's latest record without
+///   reading the log.
 ///
-/// Every import (or finished terminal session) is one *batch*: its response lines, then a commit line.
-/// Readers count only committed batches, so a crash or power cut mid-write leaves at most an uncommitted
-/// tail, which the next writer truncates (and says so). Writers hold an exclusive `flock`, so two imports
-/// or terminals never interleave; data is fsynced before success is reported. Folders are 0700 and files
-/// 0600: the log holds names.
+/// An append (an import, a finished `take`) costs the batch: under an exclusive `flock` it copies its spool
+/// to the end of the log, probes the runs for the respondents it brings, writes a run of its own and one
+/// index line, fsyncing each before the next. The index line is the commit: bytes after the last committed
+/// batch are a write cut short, cut off by the next writer (and said so). Readers never wait for a writer:
+/// they read the committed index and the log up to its end. Folders are 0700 and files 0600: the log holds names.
 public struct ResponseStore: Sendable {
     public let root: String
 
@@ -22,7 +27,16 @@ public struct ResponseStore: Sendable {
     }
 
     public func folder(for questionnaireID: String) -> String { (root as NSString).appendingPathComponent(questionnaireID) }
-    public func logPath(for questionnaireID: String) -> String { (folder(for: questionnaireID) as NSString).appendingPathComponent("responses.jsonl") }
+    func path(_ questionnaireID: String, _ name: String) -> String { (folder(for: questionnaireID) as NSString).appendingPathComponent(name) }
+    /// The records (format 2).
+    public func logPath(for questionnaireID: String) -> String { path(questionnaireID, "responses.bin") }
+    public func indexPath(for questionnaireID: String) -> String { path(questionnaireID, "index.jsonl") }
+    /// The format-1 log, converted at the first opening.
+    func legacyLogPath(for questionnaireID: String) -> String { path(questionnaireID, "responses.jsonl") }
+    func runsFolder(for questionnaireID: String) -> String { path(questionnaireID, "identities") }
+
+    static let magic: [UInt8] = Array("SVSTORE2".utf8)
+    static let formatVersion = 2
 
     /// A response as stored, with the batch it came in.
     public struct Entry: Sendable, Equatable {
@@ -30,185 +44,88 @@ public struct ResponseStore: Sendable {
         public var batch: String
     }
 
-    /// What a committed batch recorded.
+    /// What a committed batch recorded (one line of the index).
     public struct BatchInfo: Sendable, Equatable {
         public var id: String
         public var count: Int
         public var source: String
         public var checksum: String?
         public var at: String
+        /// Where the batch's records are in `responses.bin`, and their length in bytes.
+        public var offset: Int = 0
+        public var length: Int = 0
+        public var tables = BatchTables()
+        /// Offsets of earlier records (or earlier in this batch) that this batch supersedes.
+        public var superseded: [Int] = []
+        /// The identity runs in force after this batch.
+        public var runs: [String] = []
     }
 
-    /// The store's contents for one questionnaire: committed entries in order (a later response of the same
-    /// respondent and stage supersedes an earlier one), the batches, and uncommitted lines seen at the end.
+    /// The store's contents for one questionnaire, all in memory: for small stores and tests. Commands
+    /// read through `snapshot(_:)`, which streams.
     public struct Contents: Sendable {
         public var entries: [Entry] = []
         public var batches: [BatchInfo] = []
-        /// Lines after the last commit: an import cut off by a crash.
-        public var uncommittedLines = 0
-        /// Byte length of the committed part of the log.
-        public var committedLength = 0
+        /// Whether each entry is current (not superseded by a later answer of the same respondent and stage).
+        public var isCurrent: [Bool] = []
 
         /// The current responses: the latest per respondent (and stage); anonymous ones all count.
-        public var current: [Response] {
-            var latest: [String: Int] = [:]
-            for (index, entry) in entries.enumerated() {
-                if let identity = entry.response.identity { latest[identity] = index }
-            }
-            return entries.enumerated().compactMap { index, entry in
-                guard let identity = entry.response.identity else { return entry.response }
-                return latest[identity] == index ? entry.response : nil
-            }
-        }
+        public var current: [Response] { zip(entries, isCurrent).filter(\.1).map(\.0.response) }
     }
 
     // MARK: - Reading
 
-    /// Reads the committed log of a questionnaire (an empty result if nothing is stored yet).
+    /// Reads every committed record into memory (tests, small stores). Streams nothing; see `snapshot(_:)`.
     public func read(_ questionnaireID: String) throws(StoreError) -> Contents {
-        let path = logPath(for: questionnaireID)
-        guard FileIO.exists(path) else { return Contents() }
-        let bytes: [UInt8]
-        do throws(FileError) { bytes = try FileIO.readAll(path: path, limit: Int.max) } catch { throw .file(error) }
-        return try Self.parse(bytes, path: path)
-    }
-
-    static func parse(_ bytes: [UInt8], path: String) throws(StoreError) -> Contents {
+        let snapshot = try self.snapshot(questionnaireID)
         var contents = Contents()
-        var pending: [Entry] = []
-        var pendingBatch: String?
-        var lineStart = 0
-        var lineNumber = 0
-        while lineStart < bytes.count {
-            guard let newline = bytes[lineStart...].firstIndex(of: 0x0A) else {
-                // A last line with no newline is torn: a write cut short. It is never part of a commit.
-                contents.uncommittedLines += pending.count + 1
-                return contents
-            }
-            lineNumber += 1
-            let line = Array(bytes[lineStart..<newline])
-            lineStart = newline + 1
-            guard let node = try? JSONTreeParser.parse(line), case .object(let members) = node.value else {
-                throw .corrupt(path: path, line: lineNumber, reason: "not a JSON object")
-            }
-            let fields = Dictionary(members.map { ($0.key, $0.value.value) }, uniquingKeysWith: { a, _ in a })
-            switch fields["type"] {
-            case .string("response"):
-                guard case .string(let batch) = fields["batch"] else { throw .corrupt(path: path, line: lineNumber, reason: "response without batch") }
-                if pendingBatch != nil && pendingBatch != batch { throw .corrupt(path: path, line: lineNumber, reason: "batches interleave") }
-                pendingBatch = batch
-                pending.append(Entry(response: decodeResponse(fields), batch: batch))
-            case .string("commit"):
-                guard case .string(let batch) = fields["batch"], case .number(let count) = fields["count"] else {
-                    throw .corrupt(path: path, line: lineNumber, reason: "commit without batch or count")
-                }
-                // Int(exactly:): a count such as 1e300 or 2.5 in a damaged log is a mismatch, not a trap.
-                guard pendingBatch == nil || pendingBatch == batch, Int(exactly: count) == pending.count else {
-                    throw .corrupt(path: path, line: lineNumber, reason: "commit of \(batch) does not match its \(pending.count) response line(s)")
-                }
-                contents.entries += pending
-                contents.batches.append(BatchInfo(
-                    id: batch, count: pending.count, source: fields["source"]?.stringValue ?? "",
-                    checksum: fields["checksum"]?.stringValue, at: fields["at"]?.stringValue ?? ""))
-                pending = []
-                pendingBatch = nil
-                contents.committedLength = lineStart
-            case .string("forget"):
-                guard case .string(let respondent) = fields["respondent"] else { throw .corrupt(path: path, line: lineNumber, reason: "forget without respondent") }
-                contents.entries.removeAll { $0.response.respondent == respondent }
-                contents.committedLength = lineStart
-            default:
-                throw .corrupt(path: path, line: lineNumber, reason: "unknown record type")
-            }
+        contents.batches = snapshot.batches
+        try snapshot.forEach { record throws(StoreError) in
+            contents.entries.append(Entry(response: try record.response(), batch: snapshot.batches[record.batch].id))
+            contents.isCurrent.append(record.isCurrent)
         }
-        contents.uncommittedLines = pending.count
         return contents
     }
 
-    private static func decodeResponse(_ fields: [String: JSONValue]) -> Response {
-        var response = Response(respondent: fields["respondent"]?.stringValue, stage: fields["stage"]?.stringValue)
-        if case .object(let values) = fields["values"] {
-            for (key, node) in values { if case .number(let v) = node.value { response.values[key] = v } }
+    /// Opens the committed state for reading: the index, and the log as it is now. Later appends are not
+    /// seen; a `forget` that replaces the files does not disturb a snapshot already open (it holds the old
+    /// log open). A format-1 store is converted first; a spool left by a crash is removed (`notes` says so).
+    public func snapshot(_ questionnaireID: String) throws(StoreError) -> StoreSnapshot {
+        guard QuestionnaireValidator.isSafeIdentifier(questionnaireID) else { throw .unsafeName(questionnaireID) }
+        var notes: [StoreNote] = []
+        guard FileIO.isDirectory(folder(for: questionnaireID)) else { return StoreSnapshot(empty: ()) }
+        if FileIO.exists(legacyLogPath(for: questionnaireID)) {
+            try withLock(questionnaireID) { () throws(StoreError) in
+                if let note = try migrateIfNeeded(questionnaireID) { notes.append(note) }
+            }
         }
-        if case .object(let texts) = fields["texts"] {
-            for (key, node) in texts { if case .string(let t) = node.value { response.texts[key] = t } }
+        notes += removeStaleSpools(questionnaireID)
+        return try withSnapshotLock(questionnaireID, shared: true) { () throws(StoreError) -> StoreSnapshot in
+            let index = try readIndex(questionnaireID)
+            let logPath = logPath(for: questionnaireID)
+            guard !index.batches.isEmpty else { return StoreSnapshot(empty: (), notes: notes) }
+            let fd = open(logPath, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw .file(FileError(path: logPath, errno: errno)) }
+            return StoreSnapshot(fd: fd, path: logPath, batches: index.batches, committedLength: index.committedLength, notes: notes)
         }
-        if case .object(let attributes) = fields["attributes"] {
-            for (key, node) in attributes { if case .string(let t) = node.value { response.attributes[key] = t } }
-        }
-        return response
     }
 
-    /// One response as its log line, appended to `out` as bytes: keys in order, numbers as `JSONOutput`
-    /// writes them, strings escaped as it does. Built without Strings, because `import` pays it per row; a
-    /// test holds it to the `JSONOutput` rendering of the same object.
-    static func encode(_ response: Response, batch: String, into out: inout [UInt8]) {
-        @inline(__always) func literal(_ text: StaticString) {
-            text.withUTF8Buffer { out.append(contentsOf: $0) }
-        }
-        func string(_ text: String) {
-            var text = text
-            let plain = text.withUTF8 { bytes in
-                // Nothing to escape: no control byte, quote, backslash, or U+2028/U+2029 (E2 80 A8/A9).
-                !bytes.indices.contains { k in
-                    let b = bytes[k]
-                    return b < 0x20 || b == 0x22 || b == 0x5C
-                        || (b == 0xE2 && k + 2 < bytes.count && bytes[k + 1] == 0x80 && (bytes[k + 2] == 0xA8 || bytes[k + 2] == 0xA9))
-                }
-            }
-            if plain {
-                out.append(0x22)
-                text.withUTF8 { out.append(contentsOf: $0) }
-                out.append(0x22)
-            } else {
-                var escaped = ""
-                JSONOutput.writeString(text, to: &escaped)
-                out.append(contentsOf: escaped.utf8)
-            }
-        }
-        func strings(_ members: [String: String]) {
-            out.append(0x7B)
-            for (k, (key, value)) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-                if k > 0 { out.append(0x2C) }
-                string(key)
-                out.append(0x3A)
-                string(value)
-            }
-            out.append(0x7D)
-        }
-        literal(#"{"type":"response","batch":"#)
-        string(batch)
-        literal(#","respondent":"#)
-        if let respondent = response.respondent { string(respondent) } else { literal("null") }
-        literal(#","stage":"#)
-        if let stage = response.stage { string(stage) } else { literal("null") }
-        literal(#","values":{"#)
-        for (k, (key, value)) in response.values.sorted(by: { $0.key < $1.key }).enumerated() {
-            if k > 0 { out.append(0x2C) }
-            string(key)
-            out.append(0x3A)
-            if value.rounded() == value && abs(value) < 1e15 {
-                var whole = Int(value)
-                if whole < 0 { out.append(0x2D); whole = -whole }
-                if whole < 10 { out.append(0x30 + UInt8(whole)) } else { out.append(contentsOf: String(whole).utf8) }
-            } else {
-                out.append(contentsOf: JSONOutput.format(value).utf8)
-            }
-        }
-        literal(#"},"texts":"#)
-        strings(response.texts)
-        if !response.attributes.isEmpty {
-            literal(#","attributes":"#)
-            strings(response.attributes)
-        }
-        literal("}\n")
+    /// The committed index: its batches and where the committed log ends. A torn last line is left out.
+    struct Index {
+        var batches: [BatchInfo] = []
+        var committedLength = ResponseStore.magic.count
+        /// Byte length of the complete lines (a torn last line starts here).
+        var validLength = 0
+        var fileLength = 0
+        var runs: [String] { batches.last?.runs ?? [] }
     }
 
-    /// One response as its log line (with the newline).
-    static func encode(_ response: Response, batch: String) -> String {
-        var bytes: [UInt8] = []
-        encode(response, batch: batch, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+    func readIndex(_ questionnaireID: String) throws(StoreError) -> Index {
+        let path = indexPath(for: questionnaireID)
+        guard FileIO.exists(path) else { return Index() }
+        let bytes: [UInt8]
+        do throws(FileError) { bytes = try FileIO.readAll(path: path, limit: Int.max) } catch { throw .file(error) }
+        return try StoreIndex.parse(bytes, path: path)
     }
 
     // MARK: - Writing
@@ -217,14 +134,15 @@ public struct ResponseStore: Sendable {
     public struct CommitResult: Sendable {
         public var batch: String
         public var stored: Int
-        /// Respondents whose earlier response (at the same stage) this batch replaces.
+        /// How many respondents already had a response (at the same stage) that this batch replaces.
+        public var replacedCount: Int
+        /// The first of them by name (at most `BatchWriter.namedReplacements`), sorted.
         public var replaced: [String]
-        /// A message when an unfinished earlier write was found and removed.
-        public var repaired: String?
+        /// What was repaired or converted on the way (an unfinished earlier write, a format-1 store).
+        public var notes: [StoreNote]
     }
 
-    /// Appends a batch atomically. Under the lock it repairs a torn tail, refuses a checksum seen before
-    /// (the same file imported twice), writes the responses and the commit line, and fsyncs.
+    /// Appends a batch atomically (all or nothing).
     public func commit(_ responses: [Response], questionnaireID: String, source: String, checksum: String?,
                        now: Date = Date()) throws(StoreError) -> CommitResult {
         let writer = try beginBatch(questionnaireID: questionnaireID, source: source, checksum: checksum, now: now)
@@ -237,66 +155,304 @@ public struct ResponseStore: Sendable {
         }
     }
 
-    /// Starts a batch that is spooled to a private file beside the log as it is built, so that an import of
-    /// any size holds one row in memory at a time; `commit(_:)` then appends it whole.
+    /// Starts a batch that is spooled to a private, locked file beside the log as it is built, so that an
+    /// import of any size holds little in memory; `commit(_:)` then appends it whole.
     public func beginBatch(questionnaireID: String, source: String, checksum: String?, now: Date = Date()) throws(StoreError) -> BatchWriter {
         try ensureFolder(questionnaireID)
         return try BatchWriter(folder: folder(for: questionnaireID), questionnaireID: questionnaireID,
                                batch: Self.batchID(source: source, checksum: checksum, now: now), source: source, checksum: checksum)
     }
 
-    /// Appends a spooled batch: under the lock, repairs a torn tail, refuses a file imported before, copies the
-    /// spool to the log, writes the commit line and fsyncs. The spool is removed either way.
+    /// Appends a spooled batch: under the lock, converts a format-1 store, repairs a torn tail, refuses a
+    /// file imported before, copies the spool to the log, writes the batch's identity run and index line,
+    /// fsyncing each. The spool is removed either way.
     public func commit(_ writer: BatchWriter, now: Date = Date()) throws(StoreError) -> CommitResult {
         defer { writer.discard() }
         try writer.finish()
-        return try withLock(writer.questionnaireID) { () throws(StoreError) -> CommitResult in
-            let path = logPath(for: writer.questionnaireID)
-            let (contents, repaired) = try openForAppend(path)
-            if let checksum = writer.checksum, let earlier = contents.batches.first(where: { $0.checksum == checksum }) {
+        let id = writer.questionnaireID
+        return try withLock(id) { () throws(StoreError) -> CommitResult in
+            var notes: [StoreNote] = []
+            if let note = try migrateIfNeeded(id) { notes.append(note) }
+            let (index, repaired) = try repairTail(id)
+            if let repaired { notes.append(repaired) }
+            notes += removeStaleSpools(id)
+            if let checksum = writer.checksum, let earlier = index.batches.first(where: { $0.checksum == checksum }) {
                 throw .alreadyImported(source: earlier.source, at: earlier.at, count: earlier.count)
             }
-            let existing = Set(contents.current.compactMap(\.identity))
-            let replaced = writer.identities.filter { existing.contains($0.key) }.map(\.value).sorted()
-            let commitLine = JSONOutput.object([
-                ("type", .string("commit")), ("batch", .string(writer.batch)), ("count", .integer(writer.count)),
-                ("source", .string(writer.source)), ("checksum", .optional(writer.checksum)), ("at", .string(Self.timestamp(now))),
-            ]).compact() + "\n"
-            try appendSpool(writer.path, then: Array(commitLine.utf8), to: path)
-            return CommitResult(batch: writer.batch, stored: writer.count, replaced: replaced, repaired: repaired)
+            let offset = index.committedLength
+            let logPath = logPath(for: id)
+            let log = try LogFile(path: logPath)
+            defer { log.close() }
+
+            // Who this batch replaces: earlier in the batch, then earlier batches through the runs.
+            let runs = IdentityRuns(folder: runsFolder(for: id), names: index.runs)
+            let fresh = try writer.sortedIdentities(base: offset)
+            // Fingerprints of the batch that the runs hold too: only those (and repeats inside the batch)
+            // need their records read.
+            let known = try runs.present(fresh)
+            var superseded: [Int] = []
+            var replacedNames: [String] = []
+            var replacedCount = 0
+            var k = 0
+            while k < fresh.count {
+                var end = k + 1
+                while end < fresh.count && fresh[end].fingerprint == fresh[k].fingerprint { end += 1 }
+                if end - k == 1 && !known.contains(fresh[k].fingerprint) { k = end; continue }
+                // Entries with one fingerprint, in batch order: group them by the identity they really hold.
+                var latestInBatch: [String: Int] = [:]
+                for entry in fresh[k..<end] {
+                    let identity = writer.identity(atSpoolOffset: entry.offset - offset) ?? ""
+                    if let earlier = latestInBatch[identity] { superseded.append(earlier) }
+                    latestInBatch[identity] = entry.offset
+                }
+                for identity in latestInBatch.keys.sorted() {
+                    if let old = try runs.latest(fresh[k].fingerprint, identity: identity, log: log) {
+                        superseded.append(old)
+                        replacedCount += 1
+                        if replacedNames.count < BatchWriter.namedReplacements {
+                            replacedNames.append(String(identity.split(separator: "\u{1F}", omittingEmptySubsequences: false).first ?? ""))
+                        }
+                    }
+                }
+                k = end
+            }
+            superseded.sort()
+
+            try log.append(spool: writer.path, at: offset)
+            try ensureRunsFolder(id)
+            let newRuns = try runs.adding(sorted: fresh)
+            var info = BatchInfo(id: writer.batch, count: writer.count, source: writer.source, checksum: writer.checksum,
+                                 at: Self.timestamp(now), offset: offset, length: writer.length, tables: writer.tables,
+                                 superseded: superseded, runs: newRuns.names)
+            try StoreIndex.append(info, to: indexPath(for: id), questionnaireID: id, existingLength: index.validLength)
+            runs.removeUnused(keeping: newRuns.names)
+            return CommitResult(batch: writer.batch, stored: writer.count, replacedCount: replacedCount,
+                                replaced: replacedNames.sorted(), notes: notes)
         }
     }
 
-    /// Removes every response of a respondent: the log is rewritten without them (atomically, by rename),
-    /// so the name is gone from the disk, not merely hidden.
-    public func forget(_ respondent: String, questionnaireID: String) throws(StoreError) -> Int {
-        let path = logPath(for: questionnaireID)
-        guard FileIO.exists(path) else { return 0 }
-        return try withLock(questionnaireID) { () throws(StoreError) -> Int in
-            _ = try openForAppend(path)
-            let bytes: [UInt8]
-            do throws(FileError) { bytes = try FileIO.readAll(path: path, limit: Int.max) } catch { throw .file(error) }
-            let contents = try Self.parse(bytes, path: path)
-            let removed = contents.entries.filter { $0.response.respondent == respondent }.count
-            guard removed > 0 else { return 0 }
-            // Re-encode batch by batch, leaving the respondent out and recounting each commit.
-            var text = ""
-            for batch in contents.batches {
-                let kept = contents.entries.filter { $0.batch == batch.id && $0.response.respondent != respondent }
-                for entry in kept { text += Self.encode(entry.response, batch: batch.id) }
-                text += JSONOutput.object([
-                    ("type", .string("commit")), ("batch", .string(batch.id)), ("count", .integer(kept.count)),
-                    ("source", .string(batch.source)), ("checksum", .optional(batch.checksum)), ("at", .string(batch.at)),
-                ]).compact() + "\n"
+    /// What `forget` removed.
+    public struct ForgetResult: Sendable {
+        /// Records removed from the log, and the distinct names they held.
+        public var removed = 0
+        public var names: [String] = []
+    }
+
+    /// Removes every record whose respondent `matches`: the log, the index and the runs are rewritten without
+    /// them (each atomically, by rename), so the name is gone from the disk, not merely hidden.
+    public func forget(questionnaireID: String, matching matches: (String) -> Bool) throws(StoreError) -> ForgetResult {
+        guard QuestionnaireValidator.isSafeIdentifier(questionnaireID) else { throw .unsafeName(questionnaireID) }
+        guard FileIO.isDirectory(folder(for: questionnaireID)) else { return ForgetResult() }
+        return try withLock(questionnaireID) { () throws(StoreError) -> ForgetResult in
+            _ = try migrateIfNeeded(questionnaireID)
+            _ = try repairTail(questionnaireID)
+            let index = try readIndex(questionnaireID)
+            guard !index.batches.isEmpty else { return ForgetResult() }
+            let snapshot = try withSnapshotLock(questionnaireID, shared: true) { () throws(StoreError) -> StoreSnapshot in
+                let path = logPath(for: questionnaireID)
+                let fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
+                return StoreSnapshot(fd: fd, path: path, batches: index.batches, committedLength: index.committedLength, notes: [])
             }
-            try replaceFile(path, with: Array(text.utf8))
-            return removed
+            // First pass: does anyone match? (Nothing is rewritten for a name that is not there.)
+            var result = ForgetResult()
+            var names = Set<String>()
+            try snapshot.forEach { record throws(StoreError) in
+                if let name = record.respondent(), matches(name) { result.removed += 1; names.insert(name) }
+            }
+            guard result.removed > 0 else { return result }
+            result.names = names.sorted()
+            try rewrite(questionnaireID, from: snapshot, dropping: { names.contains($0) })
+            return result
         }
+    }
+
+    /// Writes the log, index and runs again from `snapshot` without the records whose respondent `drop`s,
+    /// and renames them into place together (under the snapshot lock, so a reader sees old or new).
+    private func rewrite(_ id: String, from snapshot: StoreSnapshot, dropping drop: (String) -> Bool) throws(StoreError) {
+        let suffix = ".tmp-\(getpid())"
+        let logTemp = logPath(for: id) + suffix, indexTemp = indexPath(for: id) + suffix
+        let writer = try LogFile(path: logTemp, truncate: true)
+        var batches: [BatchInfo] = []
+        var identities: [(UInt64, UInt64)] = []
+        // Old offset → new offset, for the superseded records that are kept.
+        let supersededOld = Set(snapshot.batches.flatMap(\.superseded))
+        var moved: [Int: Int] = [:]
+        var buffer: [UInt8] = Self.magic
+        var position = Self.magic.count
+        var current: BatchInfo?
+        func closeBatch() {
+            if var batch = current {
+                batch.length = position - batch.offset
+                batches.append(batch)
+            }
+        }
+        do throws(StoreError) {
+            try snapshot.forEachRecord { record throws(StoreError) in
+                if current?.id != snapshot.batches[record.batch].id {
+                    closeBatch()
+                    var batch = snapshot.batches[record.batch]
+                    batch.offset = position
+                    batch.count = 0
+                    current = batch
+                }
+                let identity = record.identity()
+                if let identity, let name = identity.split(separator: "\u{1F}", omittingEmptySubsequences: false).first, drop(String(name)) { return }
+                if supersededOld.contains(record.offset) { moved[record.offset] = position }
+                if let identity { identities.append((StoreRecord.fingerprint(identity), UInt64(position))) }
+                record.withBytes { buffer.append(contentsOf: $0) }
+                position += record.byteCount
+                current?.count += 1
+                if buffer.count >= 1 << 20 { try writer.write(buffer); buffer.removeAll(keepingCapacity: true) }
+            }
+            // Batches that had no records at all are kept as they were (an empty file imported).
+            closeBatch()
+            try writer.write(buffer)
+            try writer.sync()
+            writer.close()
+            // Empty batches and batches left empty keep their line: the checksum still refuses the file twice.
+            var byID = Dictionary(batches.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            var all: [BatchInfo] = []
+            var end = Self.magic.count
+            for old in snapshot.batches {
+                var batch = byID.removeValue(forKey: old.id) ?? { var b = old; b.count = 0; b.length = 0; return b }()
+                if batch.length == 0 { batch.offset = end }
+                end = batch.offset + batch.length
+                batch.superseded = old.superseded.compactMap { moved[$0] }
+                all.append(batch)
+            }
+            try ensureRunsFolder(id)
+            let runs = IdentityRuns(folder: runsFolder(for: id), names: [])
+            let rebuilt = try runs.adding(identities)
+            identities = []
+            for i in all.indices { all[i].runs = rebuilt.names }
+            try StoreIndex.write(all, to: indexTemp, questionnaireID: id)
+            try withSnapshotLock(id, shared: false) { () throws(StoreError) in
+                guard rename(logTemp, logPath(for: id)) == 0 else { throw .file(FileError(path: logPath(for: id), errno: errno)) }
+                guard rename(indexTemp, indexPath(for: id)) == 0 else { throw .file(FileError(path: indexPath(for: id), errno: errno)) }
+            }
+            syncFolder(folder(for: id))
+            runs.removeUnused(keeping: rebuilt.names)
+        } catch {
+            writer.close()
+            unlink(logTemp)
+            unlink(indexTemp)
+            throw error
+        }
+    }
+
+    // MARK: - Conversion from format 1
+
+    /// Converts `responses.jsonl` (format 1) into format 2, once, atomically: the new files are written
+    /// beside it and renamed into place, then the old log is removed. A crash before that removal leaves
+    /// the old log, and the conversion runs again from it. Call with the writer lock held.
+    func migrateIfNeeded(_ id: String) throws(StoreError) -> StoreNote? {
+        let legacy = legacyLogPath(for: id)
+        guard FileIO.exists(legacy) else { return nil }
+        let bytes: [UInt8]
+        do throws(FileError) { bytes = try FileIO.readAll(path: legacy, limit: Int.max) } catch { throw .file(error) }
+        let old = try StoreV1.parse(bytes, path: legacy)
+        let suffix = ".tmp-\(getpid())"
+        let logTemp = logPath(for: id) + suffix, indexTemp = indexPath(for: id) + suffix
+        var log: [UInt8] = Self.magic
+        var batches: [BatchInfo] = []
+        var identities: [(UInt64, UInt64)] = []
+        var latest: [String: Int] = [:]
+        var entryIndex = 0
+        for batch in old.batches {
+            var tables = BatchTables()
+            var info = BatchInfo(id: batch.id, count: batch.count, source: batch.source, checksum: batch.checksum, at: batch.at, offset: log.count)
+            var count = 0
+            for entry in old.entries[entryIndex...].prefix(while: { $0.batch == batch.id }) {
+                let position = log.count
+                count += 1
+                StoreRecord.encode(entry.response, tables: &tables, into: &log)
+                if let identity = entry.response.identity {
+                    if let earlier = latest[identity] { info.superseded.append(earlier) }
+                    latest[identity] = position
+                    identities.append((StoreRecord.fingerprint(identity), UInt64(position)))
+                }
+                entryIndex += 1
+            }
+            info.count = count
+            info.length = log.count - info.offset
+            info.tables = tables
+            info.superseded.sort()
+            batches.append(info)
+        }
+        do throws(StoreError) {
+            try ensureRunsFolder(id)
+            let runs = IdentityRuns(folder: runsFolder(for: id), names: [])
+            let built = try runs.adding(identities)
+            for i in batches.indices { batches[i].runs = built.names }
+            try writePrivate(logTemp, log)
+            try StoreIndex.write(batches, to: indexTemp, questionnaireID: id)
+            try withSnapshotLock(id, shared: false) { () throws(StoreError) in
+                guard rename(logTemp, logPath(for: id)) == 0 else { throw .file(FileError(path: logPath(for: id), errno: errno)) }
+                guard rename(indexTemp, indexPath(for: id)) == 0 else { throw .file(FileError(path: indexPath(for: id), errno: errno)) }
+                syncFolder(folder(for: id))
+                guard unlink(legacy) == 0 else { throw .file(FileError(path: legacy, errno: errno)) }
+            }
+            syncFolder(folder(for: id))
+        } catch {
+            unlink(logTemp)
+            unlink(indexTemp)
+            throw error
+        }
+        return .converted(folder: folder(for: id), responses: old.entries.count, batches: old.batches.count,
+                          tornBytes: bytes.count - old.committedLength)
     }
 
     // MARK: - File mechanics
 
-    private func ensureFolder(_ questionnaireID: String) throws(StoreError) {
+    /// Under the writer lock: cuts a torn index line and log bytes after the last committed batch.
+    private func repairTail(_ id: String) throws(StoreError) -> (Index, StoreNote?) {
+        var index = try readIndex(id)
+        var removed: [String] = []
+        var bytes = 0
+        if index.validLength < index.fileLength {
+            let path = indexPath(for: id)
+            guard truncate(path, off_t(index.validLength)) == 0 else { throw .file(FileError(path: path, errno: errno)) }
+            removed.append(path)
+            bytes += index.fileLength - index.validLength
+            index.fileLength = index.validLength
+        }
+        let log = logPath(for: id)
+        var info = stat()
+        if stat(log, &info) == 0, Int(info.st_size) > index.committedLength {
+            let keep = index.batches.isEmpty ? 0 : index.committedLength
+            guard truncate(log, off_t(keep)) == 0 else { throw .file(FileError(path: log, errno: errno)) }
+            removed.append(log)
+            bytes += Int(info.st_size) - keep
+        }
+        guard !removed.isEmpty else { return (index, nil) }
+        return (index, .repaired(files: removed, bytes: bytes))
+    }
+
+    /// Spools (`incoming-…`) that no running import holds locked were left by a crash: they hold names and
+    /// were never committed, so they are removed. Returns a message per file removed.
+    public func removeStaleSpools(_ id: String) -> [StoreNote] {
+        let folder = folder(for: id)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        var notes: [StoreNote] = []
+        for name in names.sorted() where name.hasPrefix("pending-") {
+            // A crash's side file of fingerprints (no names): removed without a word.
+            let path = (folder as NSString).appendingPathComponent(name)
+            if BatchWriter.isStale(path) { unlink(path) }
+        }
+        for name in names.sorted() where name.hasPrefix("incoming-") {
+            let path = (folder as NSString).appendingPathComponent(name)
+            guard BatchWriter.isStale(path) else { continue }
+            var info = stat()
+            let size = stat(path, &info) == 0 ? Int(info.st_size) : 0
+            if unlink(path) == 0 {
+                notes.append(.staleSpool(path: path, bytes: size))
+            }
+        }
+        return notes
+    }
+
+    func ensureFolder(_ questionnaireID: String) throws(StoreError) {
         guard QuestionnaireValidator.isSafeIdentifier(questionnaireID) else { throw .unsafeName(questionnaireID) }
         for path in [root, folder(for: questionnaireID)] where !FileIO.isDirectory(path) {
             if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .file(FileError(path: path, errno: errno)) }
@@ -304,78 +460,43 @@ public struct ResponseStore: Sendable {
         }
     }
 
-    /// Runs `body` holding an exclusive lock on the questionnaire's folder.
-    private func withLock<T>(_ questionnaireID: String, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        let lockPath = (folder(for: questionnaireID) as NSString).appendingPathComponent("lock")
+    private func ensureRunsFolder(_ id: String) throws(StoreError) {
+        let path = runsFolder(for: id)
+        if !FileIO.isDirectory(path) {
+            if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .file(FileError(path: path, errno: errno)) }
+            chmod(path, 0o700)
+        }
+    }
+
+    /// Runs `body` holding the exclusive writer lock of the questionnaire's folder.
+    func withLock<T>(_ questionnaireID: String, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try locked(path(questionnaireID, "lock"), LOCK_EX, body)
+    }
+
+    /// The snapshot lock: readers hold it shared while they read the index and open the log; a rewrite
+    /// (forget, conversion) holds it exclusively only while it renames the new files into place.
+    func withSnapshotLock<T>(_ questionnaireID: String, shared: Bool, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try locked(path(questionnaireID, "snapshot.lock"), shared ? LOCK_SH : LOCK_EX, body)
+    }
+
+    private func locked<T>(_ lockPath: String, _ operation: Int32, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .file(FileError(path: lockPath, errno: errno)) }
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
+        while flock(fd, operation) != 0 {
             if errno != EINTR { throw .file(FileError(path: lockPath, errno: errno)) }
         }
         defer { flock(fd, LOCK_UN) }
         return try body()
     }
 
-    /// Reads the log and truncates anything after the last commit; returns the contents and what was repaired.
-    private func openForAppend(_ path: String) throws(StoreError) -> (Contents, String?) {
-        guard FileIO.exists(path) else { return (Contents(), nil) }
-        let bytes: [UInt8]
-        do throws(FileError) { bytes = try FileIO.readAll(path: path, limit: Int.max) } catch { throw .file(error) }
-        let contents = try Self.parse(bytes, path: path)
-        guard contents.committedLength < bytes.count else { return (contents, nil) }
-        guard truncate(path, off_t(contents.committedLength)) == 0 else { throw .file(FileError(path: path, errno: errno)) }
-        let removed = bytes.count - contents.committedLength
-        return (contents, "\(path): removed an unfinished write of \(removed) byte(s) at the end (an import or session cut off by a crash or power cut); committed data is intact")
-    }
-
-    /// Appends the spool's bytes, then `tail`, to the log, and fsyncs.
-    private func appendSpool(_ spool: String, then tail: [UInt8], to path: String) throws(StoreError) {
-        let created = !FileIO.exists(path)
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    func writePrivate(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
         defer { close(fd) }
         fchmod(fd, 0o600)
-        let input = open(spool, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw .file(FileError(path: spool, errno: errno)) }
-        defer { close(input) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw .file(FileError(path: spool, errno: errno)) }
-            if n == 0 { break }
-            try writeAll(fd, Array(buffer[0..<n]), path: path)
-        }
-        try writeAll(fd, tail, path: path)
-        guard fsync(fd) == 0 else { throw .file(FileError(path: path, errno: errno)) }
-        if created { syncFolder(of: path) }
-    }
-
-    private func replaceFile(_ path: String, with bytes: [UInt8]) throws(StoreError) {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .file(FileError(path: temporary, errno: errno)) }
-        do throws(StoreError) {
-            try writeAll(fd, bytes, path: temporary)
-            guard fsync(fd) == 0 else { throw .file(FileError(path: temporary, errno: errno)) }
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else { throw .file(FileError(path: path, errno: errno)) }
-        syncFolder(of: path)
-    }
-
-    fileprivate func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
         do throws(FileError) { try FileIO.writeAll(fd, bytes[...], path: path) } catch { throw .file(error) }
-    }
-
-    /// A new file's name is durable only once its folder is synced.
-    private func syncFolder(of path: String) {
-        let fd = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 { fsync(fd); close(fd) }
+        guard fsync(fd) == 0 else { throw .file(FileError(path: path, errno: errno)) }
     }
 
     static func batchID(source: String, checksum: String?, now: Date) -> String {
@@ -389,50 +510,219 @@ public struct ResponseStore: Sendable {
     }
 }
 
-/// A batch being built: response lines go to a private spool file (`incoming-…` in the questionnaire's
-/// folder) through a buffer, so memory stays flat however many rows an import has.
+/// A new file's name is durable only once its folder is synced.
+func syncFolder(_ folder: String) {
+    let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd >= 0 { fsync(fd); close(fd) }
+}
+
+/// The log opened for appending at its committed end.
+final class LogFile {
+    let path: String
+    let fd: Int32
+    private(set) var length: Int
+    private var closed = false
+
+    init(path: String, truncate: Bool = false) throws(StoreError) {
+        self.path = path
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0o600)
+        guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
+        fchmod(fd, 0o600)
+        var info = stat()
+        length = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    deinit { close() }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        Glibc.close(fd)
+    }
+
+    func write(_ bytes: [UInt8]) throws(StoreError) {
+        guard !bytes.isEmpty else { return }
+        guard lseek(fd, off_t(length), SEEK_SET) >= 0 else { throw .file(FileError(path: path, errno: errno)) }
+        do throws(FileError) { try FileIO.writeAll(fd, bytes[...], path: path) } catch { throw .file(error) }
+        length += bytes.count
+    }
+
+    func sync() throws(StoreError) {
+        while fsync(fd) != 0 { if errno != EINTR { throw .file(FileError(path: path, errno: errno)) } }
+    }
+
+    /// Appends the spool's bytes at `offset`, the committed end (after the magic, if the log is new), and fsyncs.
+    func append(spool: String, at offset: Int) throws(StoreError) {
+        let created = length == 0
+        if length == 0 { try write(ResponseStore.magic) }
+        guard length == offset else {
+            throw .damaged(path: path, offset: length, reason: "the log ends at byte \(length), its index at \(offset)")
+        }
+        let input = open(spool, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw .file(FileError(path: spool, errno: errno)) }
+        defer { Glibc.close(input) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw .file(FileError(path: spool, errno: errno)) }
+            if n == 0 { break }
+            try write(Array(buffer[0..<n]))
+        }
+        try sync()
+        if created { syncFolder((path as NSString).deletingLastPathComponent) }
+    }
+
+    /// Reads `count` bytes at `offset` (to check an identity), or nil.
+    func read(at offset: Int, count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+        return n == count ? bytes : nil
+    }
+
+    /// The identity held by the record at `offset`.
+    func identity(at offset: Int) -> String? {
+        guard let head = read(at: offset, count: 4) else { return nil }
+        let length = (0..<4).reduce(0) { $0 | Int(head[$1]) << (8 * $1) }
+        guard length >= 3, length < 1 << 30, let body = read(at: offset + 4, count: length) else { return nil }
+        return body.withUnsafeBytes { StoreRecord.View(body: $0).identity() }
+    }
+}
+
+/// A batch being built: records go to a private spool file (`incoming-…` in the questionnaire's folder,
+/// locked while the import runs) through a buffer, so memory stays flat however many rows an import has;
+/// for each named respondent a fixed-size (fingerprint, offset) pair is kept to settle supersession.
 public final class BatchWriter {
+    /// How many replaced respondents a commit names (the rest are counted).
+    static let namedReplacements = 10
+
     public let questionnaireID: String
     public let batch: String
     public let source: String
     /// The source file's checksum, set before the commit so that the same file is not stored twice.
     public var checksum: String?
     let path: String
+    /// The spool file and its side file, deleted by `discard()` (and by an interrupted import's signal handler).
+    public var spoolPaths: [String] { [path, identitiesPath] }
     private let fd: Int32
     private var buffer: [UInt8] = []
+    private var written = 0
     public private(set) var count = 0
-    /// Identity → name of the named respondents in the batch, to report whom it replaces.
-    private(set) var identities: [String: String] = [:]
+    private(set) var tables = BatchTables()
+    /// The named rows' (fingerprint, spool offset) pairs, 16 bytes each, go to a side file (`pending-…`) as
+    /// they come, so that an import's memory does not grow with its rows; the commit reads them back once.
+    let identitiesPath: String
+    private let identitiesFD: Int32
+    private var identityBuffer: [UInt8] = []
+    private var identityCount = 0
 
     init(folder: String, questionnaireID: String, batch: String, source: String, checksum: String?) throws(StoreError) {
         self.questionnaireID = questionnaireID
         self.batch = batch
         self.source = source
         self.checksum = checksum
-        path = (folder as NSString).appendingPathComponent("incoming-\(batch).jsonl")
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        path = (folder as NSString).appendingPathComponent("incoming-\(batch).bin")
+        fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
+        // Held until the process ends: a spool nobody holds was left by a crash (`isStale`).
+        _ = flock(fd, LOCK_EX | LOCK_NB)
+        identitiesPath = (folder as NSString).appendingPathComponent("pending-\(batch).ids")
+        identitiesFD = open(identitiesPath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard identitiesFD >= 0 else {
+            let code = errno
+            Glibc.close(fd)
+            unlink(path)
+            throw .file(FileError(path: identitiesPath, errno: code))
+        }
+        _ = flock(identitiesFD, LOCK_EX | LOCK_NB)
         buffer.reserveCapacity(1 << 20)
+        identityBuffer.reserveCapacity(1 << 16)
     }
 
-    deinit { close(fd) }
+    deinit {
+        Glibc.close(fd)
+        Glibc.close(identitiesFD)
+    }
+
+    /// Whether a spool file is left over: no process holds its lock.
+    static func isStale(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { Glibc.close(fd) }
+        return flock(fd, LOCK_EX | LOCK_NB) == 0
+    }
+
+    /// The spool's length in bytes once finished.
+    var length: Int { written + buffer.count }
 
     public func append(_ response: Response) throws(StoreError) {
-        ResponseStore.encode(response, batch: batch, into: &buffer)
+        let offset = written + buffer.count
+        StoreRecord.encode(response, tables: &tables, into: &buffer)
         count += 1
-        if let identity = response.identity { identities[identity] = response.respondent }
+        if let identity = response.identity {
+            withUnsafeBytes(of: StoreRecord.fingerprint(identity).littleEndian) { identityBuffer.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt64(offset).littleEndian) { identityBuffer.append(contentsOf: $0) }
+            identityCount += 1
+            if identityBuffer.count >= 1 << 16 { try flushIdentities() }
+        }
         if buffer.count >= 1 << 20 { try flush() }
     }
 
     private func flush() throws(StoreError) {
         do throws(FileError) { try FileIO.writeAll(fd, buffer[...], path: path) } catch { throw .file(error) }
+        written += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func finish() throws(StoreError) { try flush() }
+    private func flushIdentities() throws(StoreError) {
+        do throws(FileError) { try FileIO.writeAll(identitiesFD, identityBuffer[...], path: identitiesPath) } catch { throw .file(error) }
+        identityBuffer.removeAll(keepingCapacity: true)
+    }
 
-    /// Removes the spool (after a commit, or when the import is abandoned).
-    public func discard() { unlink(path) }
+    func finish() throws(StoreError) {
+        try flush()
+        try flushIdentities()
+    }
+
+    /// The batch's (fingerprint, absolute offset) pairs, read back from the side file, sorted by fingerprint
+    /// then offset (one array of exactly their number, sorted in place).
+    func sortedIdentities(base: Int) throws(StoreError) -> [(fingerprint: UInt64, offset: Int)] {
+        var pairs = [(fingerprint: UInt64, offset: Int)](repeating: (0, 0), count: identityCount)
+        let bytes = identityCount * 16
+        let got = pairs.withUnsafeMutableBytes { raw -> Int in
+            var done = 0
+            while done < bytes {
+                let n = pread(identitiesFD, raw.baseAddress! + done, bytes - done, off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                done += n
+            }
+            return done
+        }
+        guard got == bytes else { throw .file(FileError(path: identitiesPath, reason: "the batch's identities cannot be read back")) }
+        // Each tuple is two words, written little-endian.
+        for k in pairs.indices {
+            pairs[k].fingerprint = UInt64(littleEndian: pairs[k].fingerprint)
+            pairs[k].offset = Int(littleEndian: pairs[k].offset) + base
+        }
+        pairs.sort { $0.fingerprint != $1.fingerprint ? $0.fingerprint < $1.fingerprint : $0.offset < $1.offset }
+        return pairs
+    }
+
+    /// The identity of the spooled record at `offset` (after `finish()`).
+    func identity(atSpoolOffset offset: Int) -> String? {
+        var head = [UInt8](repeating: 0, count: 4)
+        guard head.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 4, off_t(offset)) }) == 4 else { return nil }
+        let length = (0..<4).reduce(0) { $0 | Int(head[$1]) << (8 * $1) }
+        var body = [UInt8](repeating: 0, count: length)
+        guard length >= 3, body.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, length, off_t(offset + 4)) }) == length else { return nil }
+        return body.withUnsafeBytes { StoreRecord.View(body: $0).identity() }
+    }
+
+    /// Removes the spool and its side file (after a commit, or when the import is abandoned).
+    public func discard() {
+        unlink(path)
+        unlink(identitiesPath)
+    }
 }
 
 /// Why the store refused or failed.
@@ -441,6 +731,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case corrupt(path: String, line: Int, reason: String)
     case alreadyImported(source: String, at: String, count: Int)
     case unsafeName(String)
+    case damaged(path: String, offset: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -448,6 +739,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .corrupt(let path, let line, let reason): "\(path):\(line): the store is damaged: \(reason)"
         case .alreadyImported(let source, let at, let count): "this file was already imported (as \(source), \(at), \(count) response(s)); nothing stored twice"
         case .unsafeName(let name): "'\(name)' cannot name a store folder"
+        case .damaged(let path, let offset, let reason): "\(path): byte \(offset): the store is damaged: \(reason)"
         }
     }
 }
