@@ -221,7 +221,7 @@ public struct ResponseStore: Sendable {
             try log.append(spool: writer.path, at: offset)
             try ensureRunsFolder(id)
             let newRuns = try runs.adding(sorted: fresh)
-            var info = BatchInfo(id: writer.batch, count: writer.count, source: writer.source, checksum: writer.checksum,
+            let info = BatchInfo(id: writer.batch, count: writer.count, source: writer.source, checksum: writer.checksum,
                                  at: Self.timestamp(now), offset: offset, length: writer.length, tables: writer.tables,
                                  superseded: superseded, runs: newRuns.names)
             try StoreIndex.append(info, to: indexPath(for: id), questionnaireID: id, existingLength: index.validLength)
