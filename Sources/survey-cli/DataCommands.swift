@@ -223,7 +223,7 @@ let forgetCommand = Command(
     let routeLines: Int
     do { routeLines = try RouteJournal(store: store, questionnaireID: q.id).forget(name) } catch { throw .failed("\(error)") }
     let sweep = store.sweep(questionnaireID: q.id, matching: matches, names: result.names + [name, name.trimmingCharacters(in: .whitespaces)])
-    let sessions = byKey + sweep.journals.count
+    let sessions = byKey.count + sweep.journals.count
     let t = invocation.language.t
     for path in sweep.leftovers {
         invocation.console.err(t("warning: \(path) всё ещё содержит это имя (открытый сеанс или идущий импорт?); повторите forget, когда он закончится\n",
@@ -243,7 +243,7 @@ let forgetCommand = Command(
         report += t("Переписаны без этого человека: ", "Rewritten without the person: ")
             + [store.logPath(for: q.id), store.indexPath(for: q.id), (store.folder(for: q.id) as NSString).appendingPathComponent("identities")].joined(separator: ", ") + "\n"
     }
-    for path in sweep.journals + sweep.spools { report += t("Удалён файл: ", "File deleted: ") + path + "\n" }
+    for path in byKey + sweep.journals + sweep.spools { report += t("Удалён файл: ", "File deleted: ") + path + "\n" }
     invocation.console.out(report)
     return 0
 }
