@@ -29,13 +29,13 @@ struct CLINamedFileTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var rows = ["ФИО;1;2"]
         for n in 1...5000 { rows.append("Учитель \(n);Согласен;4") }
-        rows.append("учитель 4999;Согласен;Согласен")  // another spelling is another name: stored
+        rows.append("учитель  4999;Согласен;Согласен")  // the same name typed otherwise: the same person (issue 15)
         rows.append("Учитель 2;Согласен;Согласен")
         try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/named.csv", atomically: true, encoding: .utf8)
         let refused = try survey(["import", "preschool-staff-survey", dir + "/named.csv", "--data", dir + "/data"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("named.csv:5003: «Учитель 2» already answered on line 3 of this file"), "\(refused.stderr)")
-        #expect(!refused.stderr.contains("named.csv:5002"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("named.csv:5002: «учитель  4999» already answered on line 5000 of this file"), "\(refused.stderr)")
     }
 }
 

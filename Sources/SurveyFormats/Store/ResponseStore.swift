@@ -200,17 +200,19 @@ public struct ResponseStore: Sendable {
                 if end - k == 1 && !known.contains(fresh[k].fingerprint) { k = end; continue }
                 // Entries with one fingerprint, in batch order: group them by the identity they really hold.
                 var latestInBatch: [String: Int] = [:]
+                var typed: [String: String] = [:]
                 for entry in fresh[k..<end] {
                     let identity = writer.identity(atSpoolOffset: entry.offset - offset) ?? ""
                     if let earlier = latestInBatch[identity] { superseded.append(earlier) }
                     latestInBatch[identity] = entry.offset
+                    typed[identity] = writer.name(atSpoolOffset: entry.offset - offset)
                 }
                 for identity in latestInBatch.keys.sorted() {
                     if let old = try runs.latest(fresh[k].fingerprint, identity: identity, log: log) {
                         superseded.append(old)
                         replacedCount += 1
                         if replacedNames.count < BatchWriter.namedReplacements {
-                            replacedNames.append(String(identity.split(separator: "\u{1F}", omittingEmptySubsequences: false).first ?? ""))
+                            replacedNames.append(typed[identity] ?? String(identity.split(separator: "\u{1F}", omittingEmptySubsequences: false).first ?? ""))
                         }
                     }
                 }
@@ -262,7 +264,9 @@ public struct ResponseStore: Sendable {
             }
             guard result.removed > 0 else { return result }
             result.names = names.sorted()
-            try rewrite(questionnaireID, from: snapshot, dropping: { names.contains($0) })
+            // The rewrite compares identities, which hold the name folded.
+            let folded = Set(names.map(TextFolding.fold))
+            try rewrite(questionnaireID, from: snapshot, dropping: { folded.contains(TextFolding.fold($0)) })
             return result
         }
     }
@@ -706,6 +710,20 @@ public final class BatchWriter {
         }
         pairs.sort { $0.fingerprint != $1.fingerprint ? $0.fingerprint < $1.fingerprint : $0.offset < $1.offset }
         return pairs
+    }
+
+    /// The name as typed in the spooled record at `offset` (after `finish()`), for messages.
+    func name(atSpoolOffset offset: Int) -> String? {
+        spooledRecord(at: offset).flatMap { body in body.withUnsafeBytes { StoreRecord.View(body: $0).name() } }
+    }
+
+    private func spooledRecord(at offset: Int) -> [UInt8]? {
+        var head = [UInt8](repeating: 0, count: 4)
+        guard head.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 4, off_t(offset)) }) == 4 else { return nil }
+        let length = (0..<4).reduce(0) { $0 | Int(head[$1]) << (8 * $1) }
+        var body = [UInt8](repeating: 0, count: length)
+        guard length >= 3, body.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, length, off_t(offset + 4)) }) == length else { return nil }
+        return body
     }
 
     /// The identity of the spooled record at `offset` (after `finish()`).

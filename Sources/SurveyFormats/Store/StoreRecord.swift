@@ -156,6 +156,14 @@ enum StoreRecord {
             return nil
         }
 
+        /// The respondent's name as stored (for messages), skipping the rest.
+        func name() -> String? {
+            guard flags & Flag.respondent != 0 else { return nil }
+            var cursor = Cursor(body: body, at: 3 + codeCount)
+            if flags & Flag.escapes != 0 { cursor.skip(8 * codes.reduce(0) { $0 + ($1 == escape ? 1 : 0) }) }
+            return cursor.string32()
+        }
+
         /// Only the identity (respondent and stage), skipping the rest: the name folded as `Response.identity`
         /// folds it, so that a later answer under another spelling supersedes this one.
         func identity() -> String? {

@@ -67,9 +67,7 @@ public final class StoreSnapshot {
         public func attribute(_ key: Int) -> String? { view.attribute(key) }
 
         /// The respondent's name without decoding the answers.
-        public func respondent() -> String? {
-            identity().flatMap { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).first.map(String.init) }
-        }
+        public func respondent() -> String? { view.name() }
 
         func identity() -> String? { view.identity() }
         var byteCount: Int { view.body.count + 4 }
