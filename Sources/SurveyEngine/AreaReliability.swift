@@ -24,6 +24,11 @@ public struct AreaReliability: Sendable, Equatable {
     }
 
     public static func compute(_ responses: [Response], questionnaire q: Questionnaire) -> [AreaReliability] {
+        compute(answers: responses.map(\.values), questionnaire: q)
+    }
+
+    /// From each teacher's answers (item id → value as given).
+    public static func compute(answers: [[String: Double]], questionnaire q: Questionnaire) -> [AreaReliability] {
         var rules = q.scoring
         rules.composites = q.areas.map { area in
             Composite(id: area.id, title: area.title,
@@ -33,13 +38,15 @@ public struct AreaReliability: Sendable, Equatable {
         var scoped = q
         scoped.scoring = rules
         var accumulator = TabulationAccumulator(questionnaire: scoped)
-        for response in responses {
-            var answered = response
-            answered.values = response.values.filter { id, value in
-                guard let item = q.item(id), let scale = q.scale(of: item) else { return false }
-                return !(scale.option(value: value)?.notApplicable ?? false)
+        // One row of option indices per teacher; «не относится» is no point on the scale, so it counts as blank.
+        let scored = scoped.scoredItems
+        let notApplicable = scored.map { q.scale(of: $0)?.notApplicableValue }
+        var row = [Int](repeating: -1, count: scored.count)
+        for values in answers {
+            for (i, item) in scored.enumerated() {
+                if let value = values[item.id], value != notApplicable[i] { row[i] = accumulator.optionIndex(item: i, value: value) } else { row[i] = -1 }
             }
-            accumulator.add(answered)
+            row.withUnsafeBufferPointer { accumulator.add(optionRow: $0) }
         }
         return accumulator.result().composites.map { result in
             AreaReliability(area: result.composite.id, items: result.composite.items.count, complete: result.complete,

@@ -53,17 +53,6 @@ struct Diagnoses {
         questionnaire.version(for: response, among: earlier)
     }
 
-    /// Each respondent's latest response (anonymous ones too).
-    var current: [Response] {
-        get throws(CLIError) {
-            var responses: [Response] = []
-            do throws(StoreError) {
-                try snapshot.forEachCurrent { record throws(StoreError) in responses.append(try record.response()) }
-            } catch { throw .failed("\(error)") }
-            return responses
-        }
-    }
-
     /// Each named teacher's latest diagnosis as a profile, sorted by name.
     var profiles: [DeficitProfile] {
         get throws(CLIError) {
@@ -338,7 +327,7 @@ let groupCommand = Command(
         return 0
     }
     var group = analysis(profiles)
-    group.reliability = AreaReliability.compute(try diagnoses.current.filter { diagnoses.definition(of: $0).version == q.version }, questionnaire: q)
+    group.reliability = AreaReliability.compute(answers: profiles.filter { $0.version == q.version }.map(\.answers), questionnaire: q)
     switch invocation.value("--format") ?? "text" {
     case "json": try emit(rendering.groupJSON(group).rendered(), invocation)
     case "md": try emit(rendering.groupMarkdown(group), invocation)

@@ -7,6 +7,8 @@ public enum TextLayout {
 
     static func width(of scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
+        // Printable ASCII and Cyrillic letters (nearly all our text) are one column: no property lookup.
+        if (0x20..<0x7F).contains(v) || (0x410...0x44F).contains(v) || v == 0x401 || v == 0x451 { return 1 }
         if v == 0 || scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark
             || (0x200B...0x200F).contains(v) { return 0 }
         if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
