@@ -63,7 +63,8 @@ struct Diagnoses {
                     profiles.append(profile(try record.response()))
                 }
             } catch { throw .failed("\(error)") }
-            return profiles.sorted { ($0.respondent ?? "") < ($1.respondent ?? "") }
+            // Natural order: «Учитель 3» before «Учитель 10».
+            return NaturalOrder.sorted(profiles) { $0.respondent ?? "" }
         }
     }
 

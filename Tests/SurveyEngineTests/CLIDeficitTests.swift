@@ -247,4 +247,19 @@ struct CLISelfDiagnosisTests {
         #expect((small["areas"] as? [[String: Any]] ?? []).allSatisfy { $0["alpha"] is NSNull }, "\(small["areas"] ?? "")")
         #expect(try survey(["group", "teacher-deficits", "--data", dir + "/few"]).stdout.contains("α не считается: полных ответов"))
     }
+
+    /// Issue 14: teachers in natural order (№3 before №10) and a count that agrees with its noun.
+    @Test func groupListsTeachersInNaturalOrderWithRussianPlurals() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let statements = Self.q.items.filter { $0.scale == "self4" }
+        let header = (["ФИО"] + statements.map(\.id)).joined(separator: ";")
+        let rows = ["Учитель 10", "Учитель 3", "учитель 21"].map { ([$0] + statements.map { _ in "3" }).joined(separator: ";") }
+        try ([header] + rows).joined(separator: "\n").write(toFile: dir + "/s.csv", atomically: true, encoding: .utf8)
+        #expect(try survey(["import", "teacher-deficits", dir + "/s.csv", "--data", dir + "/data"]).status == 0)
+        let text = try survey(["group", "teacher-deficits", "--data", dir + "/data"]).stdout
+        #expect(text.contains("Диагностику прошли 3 педагога."), "\(text)")
+        let order = ["Учитель 3", "Учитель 10", "учитель 21"].compactMap { text.range(of: $0)?.lowerBound }
+        #expect(order.count == 3 && order == order.sorted(), "\(text)")
+    }
 }

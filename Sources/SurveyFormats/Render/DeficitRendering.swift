@@ -564,7 +564,10 @@ public struct DeficitRendering {
 
     public func groupText(_ group: GroupAnalysis, width: Int = 100) -> String {
         var out = t("Дефициты педагогов: сводка по школе", "Teachers' deficits: the school") + "\n" + labels.title + "\n"
-        out += t("Педагогов прошли диагностику: \(group.teachers)", "Teachers diagnosed: \(group.teachers)") + "\n\n"
+        let n = group.teachers
+        let verb = n % 10 == 1 && n % 100 != 11 ? "прошёл" : "прошли"
+        out += t("Диагностику \(verb) " + labels.language.count(n, ru: ("педагог", "педагога", "педагогов"), en: ("teacher", "teachers")) + ".",
+                 "Teachers diagnosed: \(n).") + "\n\n"
         let nameWidth = min(28, max(12, group.profiles.compactMap { $0.respondent.map(TextLayout.width) }.max() ?? 12))
         out += TextLayout.pad(t("Педагог", "Teacher"), to: nameWidth) + "  " + questionnaire.areas.indices.map { TextLayout.pad("\($0 + 1)", to: 4, alignRight: true) }.joined(separator: " ") + "\n"
         for profile in group.profiles {
