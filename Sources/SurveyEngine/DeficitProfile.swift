@@ -85,6 +85,27 @@ public struct AreaScore: Sendable, Equatable {
     }
 }
 
+/// A definition's items sorted once by area, with their scales: scoring a district's teachers looks up no item
+/// by id and filters no list per teacher.
+public struct DeficitScoringPlan: Sendable {
+    public let questionnaire: Questionnaire
+    /// Per area (in the definition's order): the scored statements outside the confidential block.
+    let statements: [[(item: Item, scale: ResponseScale)]]
+    /// Per area: the test tasks.
+    let tests: [[Item]]
+
+    public init(_ q: Questionnaire) {
+        questionnaire = q
+        statements = q.areas.map { area in
+            q.items.compactMap { item in
+                guard item.area == area.id, !item.confidential, let scale = q.scale(of: item) else { return nil }
+                return (item, scale)
+            }
+        }
+        tests = q.areas.map { area in q.items.filter { $0.area == area.id && $0.test != nil } }
+    }
+}
+
 /// The confidential block (the teacher's own state): for the teacher's eyes only.
 public struct ConfidentialScore: Sendable, Equatable {
     public var score: Double
@@ -122,18 +143,24 @@ public struct DeficitProfile: Sendable, Equatable {
     /// Scores a response against the definition's area rule and bands, the statements that apply to the
     /// teacher's context only; tests beside them.
     public init(_ response: Response, questionnaire q: Questionnaire) {
+        self.init(response, plan: DeficitScoringPlan(q))
+    }
+
+    /// The same, with the definition's items already sorted by area (a district's teachers share one plan).
+    public init(_ response: Response, plan: DeficitScoringPlan) {
+        let q = plan.questionnaire
         let rule = q.scoring.area ?? AreaRule()
         let context = TeacherContext(attributes: response.attributes)
         var scores: [AreaScore] = []
-        for area in q.areas {
-            let items = q.items.filter { $0.area == area.id && $0.scale != nil && !$0.confidential && q.applies($0, to: context) }
+        for (areaIndex, area) in q.areas.enumerated() {
+            let statements = context.isEmpty ? plan.statements[areaIndex] : plan.statements[areaIndex].filter { q.applies($0.item, to: context) }
             var keyed: [(item: Item, pomp: Double, value: Double)] = []
             var notApplicable = 0
             var step = 1.0, span = 1.0
-            for item in items {
+            for (item, scale) in statements {
                 // A value outside the scale's range (a damaged store, a scale narrowed after answers were
                 // stored) is not an answer: it would put the score outside 0–100.
-                guard let scale = q.scale(of: item), let value = response.values[item.id] else { continue }
+                guard let value = response.values[item.id] else { continue }
                 if let option = scale.option(value: value), option.notApplicable { notApplicable += 1; continue }
                 guard value >= scale.minValue && value <= scale.maxValue else { continue }
                 let k = scale.keyed(value, reverse: item.reverse)
@@ -142,7 +169,7 @@ public struct DeficitProfile: Sendable, Equatable {
                 span = scale.maxValue - scale.minValue
                 step = scale.scaleOptions.count > 1 ? span / Double(scale.scaleOptions.count - 1) : 1
             }
-            let applicable = items.count - notApplicable
+            let applicable = statements.count - notApplicable
             let enough = applicable > 0 && keyed.count >= max(1, rule.minAnswers)
                 && Double(keyed.count) >= rule.minAnswered * Double(applicable)
                 && (rule.maxMissing.map { applicable - keyed.count <= $0 } ?? true)
@@ -153,7 +180,7 @@ public struct DeficitProfile: Sendable, Equatable {
             let selfBand = basis.flatMap { q.scoring.band(for: $0) }
             let borderline = basis.map { Self.isBorderline($0, answers: keyed.count, step: rule.bandsOn == .mean ? step : 100 * step / max(1e-9, span), rules: q.scoring) } ?? false
             let weakest = keyed.filter { $0.pomp < 50 }.sorted { $0.pomp < $1.pomp }.map(\.item)
-            let test = Self.testResult(response, q, area: area, context: context)
+            let test = Self.testResult(response, q, tasks: plan.tests[areaIndex].filter { q.applies($0, to: context) })
             var band = selfBand
             var forced = false
             var agreement: SelfTestAgreement?
@@ -170,7 +197,7 @@ public struct DeficitProfile: Sendable, Equatable {
                 }
             }
             scores.append(AreaScore(area: area, score: score, mean: mean, band: band, selfBand: selfBand, answered: keyed.count,
-                                    total: items.count, notApplicable: notApplicable, priority: nil, weakest: weakest,
+                                    total: statements.count, notApplicable: notApplicable, priority: nil, weakest: weakest,
                                     borderline: borderline, test: test, agreement: agreement, forcedByTest: forced))
         }
         // Priority: the most severe band first, then the lowest score; equal ones keep the definition's order.
@@ -203,8 +230,7 @@ public struct DeficitProfile: Sendable, Equatable {
         return down?.id != here.id || up?.id != here.id
     }
 
-    static func testResult(_ response: Response, _ q: Questionnaire, area: Area, context: TeacherContext) -> TestResult? {
-        let tasks = q.items.filter { $0.area == area.id && $0.test != nil && q.applies($0, to: context) }
+    static func testResult(_ response: Response, _ q: Questionnaire, tasks: [Item]) -> TestResult? {
         guard !tasks.isEmpty else { return nil }
         var earned = 0.0, possible = 0.0, answered = 0
         var missed: [Item] = []

@@ -12,6 +12,8 @@ struct Diagnoses {
     let questionnaire: Questionnaire
     /// Earlier versions of the definition, for answers stored under them.
     let earlier: [Questionnaire]
+    /// One scoring plan per version, built once for all the teachers.
+    let plans: [String: DeficitScoringPlan]
     let snapshot: StoreSnapshot
 
     init(_ invocation: Invocation) throws(CLIError) {
@@ -21,6 +23,7 @@ struct Diagnoses {
         }
         questionnaire = q
         earlier = invocation.library.earlierVersions(of: q.id).filter { $0.version != q.version }
+        plans = Dictionary(([q] + earlier).map { ($0.version, DeficitScoringPlan($0)) }, uniquingKeysWith: { a, _ in a })
         snapshot = try invocation.snapshot(q.id)
     }
 
@@ -46,7 +49,8 @@ struct Diagnoses {
 
     /// A response scored with the definition it was given under (an old store keeps its old statements).
     func profile(_ response: Response) -> DeficitProfile {
-        DeficitProfile(response, questionnaire: definition(of: response))
+        let definition = definition(of: response)
+        return DeficitProfile(response, plan: plans[definition.version] ?? DeficitScoringPlan(definition))
     }
 
     func definition(of response: Response) -> Questionnaire {
