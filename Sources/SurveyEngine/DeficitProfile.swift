@@ -89,8 +89,18 @@ public struct AreaScore: Sendable, Equatable {
 /// by id and filters no list per teacher.
 public struct DeficitScoringPlan: Sendable {
     public let questionnaire: Questionnaire
+    /// A scored statement with what its scale's range comes to, worked out once.
+    struct Statement: Sendable {
+        let item: Item
+        let min: Double, max: Double, span: Double
+        /// How far one option up or down moves the value.
+        let step: Double
+        /// The value of «не относится», if the scale has one.
+        let notApplicable: Double?
+    }
+
     /// Per area (in the definition's order): the scored statements outside the confidential block.
-    let statements: [[(item: Item, scale: ResponseScale)]]
+    let statements: [[Statement]]
     /// Per area: the test tasks.
     let tests: [[Item]]
 
@@ -99,7 +109,9 @@ public struct DeficitScoringPlan: Sendable {
         statements = q.areas.map { area in
             q.items.compactMap { item in
                 guard item.area == area.id, !item.confidential, let scale = q.scale(of: item) else { return nil }
-                return (item, scale)
+                let min = scale.minValue, max = scale.maxValue, count = scale.scaleOptions.count
+                return Statement(item: item, min: min, max: max, span: max - min,
+                                 step: count > 1 ? (max - min) / Double(count - 1) : 1, notApplicable: scale.notApplicableValue)
             }
         }
         tests = q.areas.map { area in q.items.filter { $0.area == area.id && $0.test != nil } }
@@ -157,17 +169,17 @@ public struct DeficitProfile: Sendable, Equatable {
             var keyed: [(item: Item, pomp: Double, value: Double)] = []
             var notApplicable = 0
             var step = 1.0, span = 1.0
-            for (item, scale) in statements {
+            for statement in statements {
                 // A value outside the scale's range (a damaged store, a scale narrowed after answers were
                 // stored) is not an answer: it would put the score outside 0–100.
-                guard let value = response.values[item.id] else { continue }
-                if let option = scale.option(value: value), option.notApplicable { notApplicable += 1; continue }
-                guard value >= scale.minValue && value <= scale.maxValue else { continue }
-                let k = scale.keyed(value, reverse: item.reverse)
-                keyed.append((item, scale.pomp(k), k))
+                guard let value = response.values[statement.item.id] else { continue }
+                if value == statement.notApplicable { notApplicable += 1; continue }
+                guard value >= statement.min && value <= statement.max else { continue }
+                let k = statement.item.reverse ? statement.min + statement.max - value : value
+                keyed.append((statement.item, statement.span > 0 ? 100 * (k - statement.min) / statement.span : 0, k))
                 // One answer one option up or down moves its value by `step` on a scale `span` wide.
-                span = scale.maxValue - scale.minValue
-                step = scale.scaleOptions.count > 1 ? span / Double(scale.scaleOptions.count - 1) : 1
+                span = statement.span
+                step = statement.step
             }
             let applicable = statements.count - notApplicable
             let enough = applicable > 0 && keyed.count >= max(1, rule.minAnswers)

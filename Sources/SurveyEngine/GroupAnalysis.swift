@@ -59,7 +59,7 @@ public struct GroupAnalysis: Sendable {
     /// Teachers diagnosed.
     public var teachers: Int { profiles.count }
     /// Teachers with at least one deficit: each gets an individual route.
-    public var withRoute: Int { profiles.filter { !$0.deficits.isEmpty }.count }
+    public var withRoute: Int { profiles.reduce(0) { $0 + ($1.areas.contains(where: \.isDeficit) ? 1 : 0) } }
     /// Teachers with a deficit who have a mentor.
     public var inMentoring: Int { Set(pairs.map(\.mentee)).count }
     public var mentors: Int { Set(pairs.map(\.mentor)).count }
