@@ -257,7 +257,7 @@ public struct DeficitRendering {
     }
 
     /// One swatch per band, in the colours the bars and the heat map use, plus any further notes.
-    func bandLegend(_ notes: [String]) -> String {
+    func bandLegend(_ notes: [String], missing: Bool = false) -> String {
         var seen = Set<String>()
         let swatches = questionnaire.scoring.bands.compactMap { band -> String? in
             let colour = bandColour(band)
@@ -265,7 +265,8 @@ public struct DeficitRendering {
             let name = band.deficit || band.strength ? bandName(band) : t("Без дефицита", "No deficit")
             return "<span><span class=\"swatch\" style=\"background:\(colour)\"></span>\(htmlEscape(name))</span>"
         }
-        return "<div class=\"legend\">" + swatches.joined() + notes.map { "<span>\(htmlEscape($0))</span>" }.joined() + "</div>"
+        let none = missing ? "<span><span class=\"swatch\" style=\"background:\(bandColour(nil))\"></span>\(t("нет оценки", "no score"))</span>" : ""
+        return "<div class=\"legend\">" + swatches.joined() + none + notes.map { "<span>\(htmlEscape($0))</span>" }.joined() + "</div>"
     }
 
     var borderlineNote: String { "≈ " + t("на границе: один ответ на шаг выше или ниже меняет уровень", "borderline: one answer one step up or down changes the level") }
@@ -773,7 +774,7 @@ public struct DeficitRendering {
         }
         body += "<tr><th>\(t("Доля с дефицитом", "Share with deficit"))</th>" + group.areas.map { "<th>\(Int(($0.share * 100).rounded())) %\($0.groupSeminar ? " ●" : "")</th>" }.joined() + "<th></th></tr>"
         body += "</tbody></table>"
-        body += bandLegend([t("нет оценки", "no score") + ": " + t("серый", "grey"), borderlineNote, "● " + t("групповой семинар вместо индивидуальных шагов", "a group seminar instead of individual steps")])
+        body += bandLegend([borderlineNote, "● " + t("групповой семинар вместо индивидуальных шагов", "a group seminar instead of individual steps")], missing: true)
         body += "<h2>\(t("Области", "Areas"))</h2><table><thead><tr><th>№</th><th>\(t("Область", "Area"))</th><th>\(t("Дефицит у", "Deficit"))</th><th>\(t("Ресурс у", "Strength"))</th><th>\(t("Групповой семинар", "Group seminar"))</th><th>\(t("Согласованность утверждений (α)", "Agreement of the statements (alpha)"))</th></tr></thead><tbody>"
         for (index, a) in group.areas.enumerated() {
             let alpha = group.reliability.first { $0.area == a.area.id }.map(reliabilityText) ?? "—"
