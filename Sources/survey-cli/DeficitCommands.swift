@@ -126,7 +126,7 @@ let profileCommand = Command(
     switch invocation.value("--format") ?? "text" {
     case "json": try emit(rendering.profileJSON(profile, change: change).rendered(), invocation)
     case "md": try emit(rendering.profileMarkdown(profile, change: change), invocation)
-    case "html": try emit(rendering.profileHTML(profile, change: change), invocation)
+    case "html": try emit(rendering.profileHTML(profile, change: change, generatedAt: Date()), invocation)
     default: try emit(rendering.profileText(profile, change: change, width: terminalWidth()), invocation)
     }
     return 0
@@ -243,7 +243,7 @@ let routeCommand = Command(
     switch invocation.value("--format") ?? "text" {
     case "json": try emit(rendering.routeJSON(route).rendered(), invocation)
     case "md": try emit(rendering.routeMarkdown(route), invocation)
-    case "html": try emit(rendering.routeHTML(route), invocation)
+    case "html": try emit(rendering.routeHTML(route, generatedAt: Date()), invocation)
     default: try emit(rendering.routeText(route, catalogue: catalogue, width: terminalWidth()), invocation)
     }
     return 0
@@ -336,7 +336,7 @@ let groupCommand = Command(
     switch invocation.value("--format") ?? "text" {
     case "json": try emit(rendering.groupJSON(group).rendered(), invocation)
     case "md": try emit(rendering.groupMarkdown(group), invocation)
-    case "html": try emit(rendering.groupHTML(group), invocation)
+    case "html": try emit(rendering.groupHTML(group, generatedAt: Date()), invocation)
     default: try emit(rendering.groupText(group, width: terminalWidth()), invocation)
     }
     return 0

@@ -12,6 +12,29 @@ public struct DeficitRendering {
         self.labels = Labels(questionnaire, language)
     }
 
+    /// «декабрь 2026» (a no-break space keeps the month with its year); JSON keeps `2026-12`.
+    func monthName(_ m: YearMonth, genitive: Bool = false) -> String {
+        let ru = genitive
+            ? ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
+            : ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"]
+        let en = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let index = min(max(m.month - 1, 0), 11)
+        return t(ru[index], en[index]) + "\u{00A0}\(m.year)"
+    }
+
+    /// «декабрь 2026 – февраль 2027», or one month when the term is one month.
+    func termText(_ from: YearMonth, _ to: YearMonth) -> String {
+        from == to ? monthName(from) : monthName(from) + " – " + monthName(to)
+    }
+
+    /// «2 декабря 2026» for the header of a printed document; the command passes the date in.
+    func dateText(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return "\(parts.day ?? 1)\u{00A0}" + monthName(YearMonth(year: parts.year ?? 1970, month: parts.month ?? 1), genitive: true)
+    }
+
     func bandName(_ band: Band?) -> String { band.map { labels.name($0.id, fallback: $0.label) } ?? t("нет оценки", "no score") }
     func score(_ value: Double?) -> String { value.map { String(Int($0.rounded())) } ?? "—" }
     func meter(_ value: Double?, width: Int = 20) -> String {
@@ -227,26 +250,71 @@ public struct DeficitRendering {
         return out
     }
 
-    public func profileHTML(_ profile: DeficitProfile, change: ProfileChange?) -> String {
-        let heading = profileHeading(profile)
-        var body = "<h1>\(htmlEscape(heading[0]))</h1>" + heading.dropFirst().map { "<p class=\"meta\">\(htmlEscape($0))</p>" }.joined()
-        body += "<table><thead><tr><th>\(t("Область", "Area"))</th><th>\(t("Балл", "Score"))</th><th></th><th>\(t("Уровень", "Level"))</th><th>\(t("Тест", "Test"))</th><th>\(t("Приоритет", "Priority"))</th></tr></thead><tbody>"
+    /// The header of a printed document: the title, the lines under it, the date the command passed in.
+    func documentHeader(_ lines: [String], date: Date?) -> String {
+        "<header><h1>\(htmlEscape(lines[0]))</h1>" + lines.dropFirst().map { "<p class=\"meta\">\(htmlEscape($0))</p>" }.joined()
+            + (date.map { "<p class=\"meta\">" + t("Дата: ", "Date: ") + htmlEscape(dateText($0)) + "</p>" } ?? "") + "</header>"
+    }
+
+    /// One swatch per band, in the colours the bars and the heat map use, plus any further notes.
+    func bandLegend(_ notes: [String], missing: Bool = false) -> String {
+        var seen = Set<String>()
+        let swatches = questionnaire.scoring.bands.compactMap { band -> String? in
+            let colour = bandColour(band)
+            guard seen.insert(colour).inserted else { return nil }
+            let name = band.deficit || band.strength ? bandName(band) : t("Без дефицита", "No deficit")
+            return "<span><span class=\"swatch\" style=\"background:\(colour)\"></span>\(htmlEscape(name))</span>"
+        }
+        let none = missing ? "<span><span class=\"swatch\" style=\"background:\(bandColour(nil))\"></span>\(t("нет оценки", "no score"))</span>" : ""
+        return "<div class=\"legend\">" + swatches.joined() + none + notes.map { "<span>\(htmlEscape($0))</span>" }.joined() + "</div>"
+    }
+
+    var borderlineNote: String { "≈ " + t("на границе: один ответ на шаг выше или ниже меняет уровень", "borderline: one answer one step up or down changes the level") }
+
+    /// A printable A4 profile: the table with bars, a legend for every colour and mark, the change as a table.
+    public func profileHTML(_ profile: DeficitProfile, change: ProfileChange?, generatedAt: Date? = nil) -> String {
+        var body = documentHeader(profileHeading(profile), date: generatedAt)
+        let hasTests = profile.areas.contains { $0.test != nil }
+        body += "<h2>\(t("Профиль по областям", "Profile by area"))</h2>"
+        body += "<table><thead><tr><th>\(t("Область", "Area"))</th><th>\(t("Балл (0–100)", "Score (0–100)"))</th><th>\(t("Шкала", "Scale"))</th><th>\(t("Уровень", "Level"))</th>"
+            + (hasTests ? "<th>\(t("Тест", "Test"))</th>" : "") + "<th>\(t("Приоритет", "Priority"))</th></tr></thead><tbody>"
         for area in profile.areas {
-            let pct = area.score ?? 0
+            let pct = min(max(area.score ?? 0, 0), 100)
             body += "<tr><td>\(htmlEscape(labels.area(area.area)))</td><td class=\"n\">\(score(area.score))\(area.borderline ? " ≈" : "")</td>"
-            body += "<td style=\"width:25%\"><div style=\"background:#eee;height:12px\"><div style=\"background:\(bandColour(area.band));height:12px;width:\(Int(pct))%\"></div></div></td>"
-            body += "<td>\(htmlEscape(levelText(area)))</td><td>\(htmlEscape(testText(area.test)))</td><td class=\"c\">\(area.priority.map(String.init) ?? "")</td></tr>"
+            body += "<td style=\"width:22%\"><div style=\"background:#eee;height:12px;border:1px solid #ccc\"><div style=\"background:\(bandColour(area.band));height:12px;width:\(Int(pct))%\"></div></div></td>"
+            body += "<td>\(htmlEscape(levelText(area)))</td>" + (hasTests ? "<td>\(htmlEscape(testText(area.test)))</td>" : "") + "<td class=\"c\">\(area.priority.map(String.init) ?? "")</td></tr>"
         }
         body += "</tbody></table>"
-        if profile.areas.contains(where: \.borderline) { body += "<p class=\"meta\">≈ \(t("на границе: один ответ на шаг выше или ниже меняет уровень", "borderline: one answer one step up or down changes the level"))</p>" }
+        var notes = [t("приоритет 1 — начать с этой области", "priority 1: start with this area")]
+        if profile.areas.contains(where: \.borderline) { notes.append(borderlineNote) }
+        if hasTests { notes.append(t("тест: доля баллов за задания теста области, уровни по распоряжению № Р-201", "test: share of the area's test points, levels of order Р-201")) }
+        body += bandLegend(notes)
         let agreements = profile.areas.compactMap(agreementText)
         if !agreements.isEmpty { body += "<h2>\(t("Самооценка и тест", "Self-assessment and test"))</h2><ul>" + agreements.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>" }
+        if !profile.deficits.isEmpty { body += "<h2>\(t("Что снизило оценку", "What pulled the score down"))</h2>" }
         for area in profile.deficits where !area.weakest.isEmpty {
-            body += "<h2>\(area.priority ?? 0). \(htmlEscape(labels.area(area.area)))</h2><p>\(t("Снизили оценку (утверждение — ответ педагога):", "Pulled the score down (statement — the answer given):"))</p><ul>"
-            body += area.weakest.map { item in "<li>«\(htmlEscape(labels.text(item)))»" + (answerText(item, profile).map { " — <b>\(htmlEscape($0))</b>" } ?? "") + "</li>" }.joined() + "</ul>"
+            body += "<h3>\(area.priority ?? 0). \(htmlEscape(labels.area(area.area))) — \(htmlEscape(bandName(area.band).lowercased()))</h3><table><thead><tr><th>\(t("Утверждение", "Statement"))</th><th>\(t("Ответ педагога", "The answer given"))</th></tr></thead><tbody>"
+            body += area.weakest.map { item in "<tr><td>«\(htmlEscape(labels.text(item)))»</td><td>\(htmlEscape(answerText(item, profile) ?? "—"))</td></tr>" }.joined() + "</tbody></table>"
+            if let test = area.test, !test.missed.isEmpty {
+                body += "<p>" + htmlEscape(t("Задания теста с ошибками: ", "Test tasks missed: ") + test.missed.map { "№\($0.number)" }.joined(separator: ", ")) + "</p>"
+            }
         }
-        if let change { body += "<h2>\(t("Изменения", "Change"))</h2><pre>\(htmlEscape(changeText(change)))</pre>" }
+        let strengths = profile.strengths
+        if !strengths.isEmpty { body += "<h2>\(t("Ресурс", "Strengths"))</h2><p>" + htmlEscape(t("Можно делиться опытом: ", "Strengths to share: ") + strengths.map { labels.area($0.area) }.joined(separator: "; ")) + "</p>" }
+        if let change { body += changeHTML(change) }
         return htmlPage(title: t("Профиль дефицитов", "Deficit profile") + " — " + (profile.respondent ?? ""), language: labels.language, body: body)
+    }
+
+    /// «Изменения» as a table; the change is the difference of the two numbers shown, as in the text.
+    func changeHTML(_ change: ProfileChange) -> String {
+        var body = "<h2>\(t("Изменения с прошлой диагностики", "Change since the previous diagnosis"))</h2><table><thead><tr><th>\(t("Область", "Area"))</th><th>\(t("Было", "Before"))</th><th>\(t("Стало", "After"))</th><th>\(t("Изменение (стало − было)", "Change (after − before)"))</th><th>\(t("Отметка", "Mark"))</th></tr></thead><tbody>"
+        for c in change.areas {
+            guard let before = c.before, let after = c.after else { continue }
+            let delta = Int(after.rounded()) - Int(before.rounded())
+            let mark = [c.closed ? t("✓ дефицит закрыт", "✓ deficit closed") : nil, c.opened ? t("⚠ новый дефицит", "⚠ new deficit") : nil].compactMap { $0 }.joined(separator: "; ")
+            body += "<tr><td>\(htmlEscape(labels.area(c.area)))</td><td class=\"n\">\(score(before))</td><td class=\"n\">\(score(after))</td><td class=\"n\">\(delta > 0 ? "+" : delta < 0 ? "−" : "±")\(abs(delta))</td><td>\(htmlEscape(mark))</td></tr>"
+        }
+        return body + "</tbody></table>"
     }
 
     func bandColour(_ band: Band?) -> String {
@@ -267,7 +335,7 @@ public struct DeficitRendering {
              "\(labels.area(step.area)) — \(bandName(step.band).lowercased())",
              taskText(step),
              "\(step.activity.title) (\(formWithHours(step.activity)))" + alternativesText(step).map { "; " + $0 } .joined(),
-             "\(step.start) — \(step.end)",
+             termText(step.start, step.end),
              step.responsible ?? (step.activity.kind == .mentoring ? t("назначается", "to be assigned") : "—"),
              step.activity.result,
              step.activity.product + (step.activity.reportingForm.isEmpty ? "" : " — " + step.activity.reportingForm),
@@ -325,7 +393,7 @@ public struct DeficitRendering {
             why = t("не больше \(route.rules.maxFormalPerYear) курсов ДПО за 12 месяцев — курс сдвинут",
                     "at most \(route.rules.maxFormalPerYear) formal courses in twelve months: the course moved on")
         }
-        return "\(labels.area(p.area)) (" + t("приоритет", "priority") + " \(p.priority)) — " + t("с", "from") + " \(p.from): " + why
+        return "\(labels.area(p.area)) (" + t("приоритет", "priority") + " \(p.priority)) — " + t("с ", "from ") + monthName(p.from, genitive: true) + ": " + why
     }
 
     func limitsText(_ route: Route) -> String {
@@ -382,8 +450,8 @@ public struct DeficitRendering {
 
     func routeHeading(_ route: Route) -> [String] {
         [t("Индивидуальный образовательный маршрут (ИОМ)", "Individual educational route") + (route.respondent.map { ": \($0)" } ?? ""),
-         t("Программа наставничества: \(route.start) — \(route.programmeEnd); маршрут до \(route.horizonEnd)",
-           "Mentoring programme: \(route.start) — \(route.programmeEnd); route until \(route.horizonEnd)")]
+         t("Программа наставничества: \(termText(route.start, route.programmeEnd)); маршрут до \(monthName(route.horizonEnd, genitive: true))",
+           "Mentoring programme: \(termText(route.start, route.programmeEnd)); route until \(monthName(route.horizonEnd))")]
     }
 
     func progressText(_ route: Route) -> String {
@@ -409,7 +477,7 @@ public struct DeficitRendering {
                 lastPhase = step.inProgramme
             }
             let mark = step.status == .planned ? "" : "  [" + statusName(step.status) + "]"
-            out += "\(index + 1). \(step.start) — \(step.end)  \(labels.area(step.area)) (\(bandName(step.band).lowercased()))\(mark)\n"
+            out += "\(index + 1). \(termText(step.start, step.end))  \(labels.area(step.area)) (\(bandName(step.band).lowercased()))\(mark)\n"
             for line in TextLayout.wrap(taskText(step), to: width - 5) { out += "   " + line + "\n" }
             for line in TextLayout.wrap("\(step.activity.title). \(formWithHours(step.activity)).", to: width - 5) { out += "   " + line + "\n" }
             if !step.activity.result.isEmpty { for line in TextLayout.wrap(t("Результат: ", "Result: ") + step.activity.result, to: width - 5) { out += "   " + line + "\n" } }
@@ -462,26 +530,47 @@ public struct DeficitRendering {
         return out
     }
 
-    public func routeHTML(_ route: Route) -> String {
-        var body = "<h1>\(htmlEscape(routeHeading(route)[0]))</h1><p class=\"meta\">\(htmlEscape(routeHeading(route)[1]))</p>"
+    /// A printable ИОМ: A4 landscape for the nine-column table, a legend for the row colours, the signatures.
+    public func routeHTML(_ route: Route, generatedAt: Date? = nil) -> String {
+        var body = documentHeader(routeHeading(route), date: generatedAt)
         let sections = routeSections(route)
         if !route.steps.isEmpty {
             body += "<p class=\"meta\">\(htmlEscape(progressText(route)))</p>"
             body += "<h2>\(t("Самоопределение", "Self-determination"))</h2><ul>" + sections.selfDetermination.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>"
         }
-        body += "<table><thead><tr>" + routeHeader.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for (row, step) in zip(stepRows(route), route.steps) {
-            body += "<tr class=\"\(step.status.rawValue)\">" + row.enumerated().map { $0 == 0 ? "<td class=\"n\">\($1)</td>" : "<td>\(htmlEscape($1))</td>" }.joined() + "</tr>"
+        body += "<h2>\(t("План мероприятий", "Plan of activities"))</h2>"
+        if route.steps.isEmpty { body += "<p>\(t("Дефицитов нет — маршрут не нужен.", "No deficits: no route needed."))</p>" }
+        else {
+            body += "<table class=\"route\"><thead><tr>" + routeHeader.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
+            var lastPhase: Bool?
+            for (row, step) in zip(stepRows(route), route.steps) {
+                if lastPhase != step.inProgramme {
+                    body += "<tr class=\"phase\"><th colspan=\"\(routeHeader.count)\">" + (step.inProgramme ? t("Первый год: программа наставничества", "First year: mentoring programme") : t("Следующие шаги маршрута", "Later steps of the route")) + "</th></tr>"
+                    lastPhase = step.inProgramme
+                }
+                body += "<tr class=\"\(step.status.rawValue)\">" + row.enumerated().map { $0 == 0 ? "<td class=\"n\">\($1)</td>" : "<td>\(htmlEscape($1))</td>" }.joined() + "</tr>"
+            }
+            body += "</tbody></table>"
+            body += "<div class=\"legend\"><span><span class=\"swatch\" style=\"background:#e6f2e6\"></span>\(t("выполнено", "done"))</span><span><span class=\"swatch\" style=\"background:#fbe3e0\"></span>\(t("просрочено", "overdue"))</span><span><s>\(t("зачёркнуто", "struck out"))</s> — \(t("отменено", "cancelled"))</span><span>\(t("без цвета — запланировано", "no colour: planned"))</span></div>"
         }
-        body += "</tbody></table>"
         if !sections.postponed.isEmpty { body += "<h2>\(t("Отложено", "Postponed"))</h2><ul>" + sections.postponed.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>" }
         if !sections.reflections.isEmpty {
             body += "<h2>\(t("Рефлексивный анализ", "Reflective analysis"))</h2><dl>"
             for (area, text) in sections.reflections { body += "<dt>\(htmlEscape(area))</dt><dd>\(text.isEmpty ? "&nbsp;" : htmlEscape(text))</dd>" }
             body += "</dl>"
         }
+        if !route.steps.isEmpty { body += signaturesHTML() }
         return htmlPage(title: routeHeading(route)[0], language: labels.language, body: body,
-                        extraStyle: "@page { size: A4 landscape; } body { max-width: 80rem; } tr.done td { background: #e6f2e6; } tr.overdue td { background: #fbe3e0; } tr.cancelled td { color: #888; text-decoration: line-through; } dd { border-bottom: 1px solid #999; min-height: 1.5rem; }")
+                        extraStyle: "@page { size: A4 landscape; } body { max-width: 80rem; } table.route { font-size: .72rem; table-layout: fixed; } table.route th:nth-child(1) { width: 3%; } table.route th:nth-child(2) { width: 11%; } table.route th:nth-child(3) { width: 15%; } table.route th:nth-child(4) { width: 20%; } table.route th:nth-child(5) { width: 8%; } table.route th:nth-child(6) { width: 10%; } table.route th:nth-child(7) { width: 12%; } table.route th:nth-child(8) { width: 12%; } table.route th:nth-child(9) { width: 9%; } tr.phase { break-after: avoid; } tr.phase th { text-align: left; background: #e8ecf0; } tr.done td { background: #e6f2e6; } tr.overdue td { background: #fbe3e0; } tr.cancelled td { color: #888; text-decoration: line-through; } dd { border-bottom: 1px solid #999; min-height: 1.5rem; }")
+    }
+
+    /// The ИОМ is agreed by the teacher, the mentor and the deputy head, as on the seeds' forms.
+    func signaturesHTML() -> String {
+        let line = "______________________ / ______________________"
+        let roles = [t("Педагог", "Teacher"), t("Наставник", "Mentor"), t("Заместитель директора по УВР", "Deputy head for teaching")]
+        return "<section class=\"signatures\"><h2>\(t("Согласовано", "Agreed"))</h2>"
+            + roles.map { "<p>\(htmlEscape($0)) \(line) <small>(\(t("подпись / ФИО", "signature / name")))</small></p>" }.joined()
+            + "<p>\(t("Дата", "Date")) «____» ________________ 20____</p></section>"
     }
 
     // MARK: - Group
@@ -600,36 +689,52 @@ public struct DeficitRendering {
         }
         if !group.uncovered.isEmpty {
             out += t("Без наставника внутри школы:", "No mentor in the school for:") + "\n"
-            for line in TextLayout.wrap(t("(нет свободного педагога с ресурсом в области, согласием и стажем от " + labels.language.count(group.rules.mentorMinExperience, ru: ("года", "лет", "лет"), en: ("year", "years")) + "; в предметной и методической областях — того же предмета или уровня)",
-                                          "(no teacher with capacity left, a strength in the area, consent and \(group.rules.mentorMinExperience) years' experience; in the subject and methodical areas, of the same subject or level)"), to: width - 2) {
+            for line in TextLayout.wrap("(" + uncoveredNote(group) + ")", to: width - 2) {
                 out += "  " + line + "\n"
             }
-            var order: [String] = []
-            var byMentee: [String: [String]] = [:]
-            for (mentee, area) in group.uncovered {
-                if byMentee[mentee] == nil { order.append(mentee) }
-                byMentee[mentee, default: []].append(questionnaire.area(area).map(labels.area) ?? area)
-            }
-            for mentee in order { for line in TextLayout.wrap("\(mentee): " + (byMentee[mentee] ?? []).joined(separator: "; "), to: width - 4) { out += "  " + line + "\n" } }
+            for (mentee, areas) in uncoveredByMentee(group) { for line in TextLayout.wrap("\(mentee): " + areas.joined(separator: "; "), to: width - 4) { out += "  " + line + "\n" } }
         }
         out += "\n" + t("Показатели:", "Indicators:") + "\n"
+        out += indicatorLines(group).map { "  " + $0 + "\n" }.joined()
+        return out
+    }
+
+    func uncoveredNote(_ group: GroupAnalysis) -> String {
+        t("нет свободного педагога с ресурсом в области, согласием и стажем от " + labels.language.count(group.rules.mentorMinExperience, ru: ("года", "лет", "лет"), en: ("year", "years")) + "; в предметной и методической областях — того же предмета или уровня",
+          "no teacher with capacity left, a strength in the area, consent and \(group.rules.mentorMinExperience) years' experience; in the subject and methodical areas, of the same subject or level")
+    }
+
+    /// The teachers left without a mentor in the school, each with the areas, in the order they come.
+    func uncoveredByMentee(_ group: GroupAnalysis) -> [(String, [String])] {
+        var order: [String] = []
+        var byMentee: [String: [String]] = [:]
+        for (mentee, area) in group.uncovered {
+            if byMentee[mentee] == nil { order.append(mentee) }
+            byMentee[mentee, default: []].append(questionnaire.area(area).map(labels.area) ?? area)
+        }
+        return order.map { ($0, byMentee[$0] ?? []) }
+    }
+
+    /// The school's indicators (the text's «Показатели», the HTML's list).
+    func indicatorLines(_ group: GroupAnalysis) -> [String] {
+        var lines: [String] = []
         let routeShare = group.teachers > 0 ? Int((Double(group.withRoute) / Double(group.teachers) * 100).rounded()) : 0
-        out += t("  доля педагогов с ИОМ (среди прошедших диагностику): \(group.withRoute) из \(group.teachers), \(routeShare) %\n",
-                 "  teachers with a route (of those diagnosed): \(group.withRoute) of \(group.teachers), \(routeShare) %\n")
+        lines.append(t("доля педагогов с ИОМ (среди прошедших диагностику): \(group.withRoute) из \(group.teachers), \(routeShare) %",
+                       "teachers with a route (of those diagnosed): \(group.withRoute) of \(group.teachers), \(routeShare) %"))
         let mentoringShare = group.withRoute > 0 ? Int((Double(group.inMentoring) / Double(group.withRoute) * 100).rounded()) : 0
-        out += t("  доля педагогов с дефицитами, включённых в наставничество: \(group.inMentoring) из \(group.withRoute), \(mentoringShare) %\n",
-                 "  teachers with deficits who have a mentor: \(group.inMentoring) of \(group.withRoute), \(mentoringShare) %\n")
+        lines.append(t("доля педагогов с дефицитами, включённых в наставничество: \(group.inMentoring) из \(group.withRoute), \(mentoringShare) %",
+                       "teachers with deficits who have a mentor: \(group.inMentoring) of \(group.withRoute), \(mentoringShare) %"))
         if group.youngSpecialists > 0 {
             let share = Int((Double(group.youngInMentoring) / Double(group.youngSpecialists) * 100).rounded())
-            out += t("  доля молодых специалистов в наставничестве: \(group.youngInMentoring) из \(group.youngSpecialists), \(share) %\n",
-                     "  young specialists in mentoring: \(group.youngInMentoring) of \(group.youngSpecialists), \(share) %\n")
+            lines.append(t("доля молодых специалистов в наставничестве: \(group.youngInMentoring) из \(group.youngSpecialists), \(share) %",
+                           "young specialists in mentoring: \(group.youngInMentoring) of \(group.youngSpecialists), \(share) %"))
         }
         if group.stepsDone.of > 0 {
             let share = Int((Double(group.stepsDone.done) / Double(group.stepsDone.of) * 100).rounded())
-            out += t("  доля выполненных шагов ИОМ: \(group.stepsDone.done) из \(group.stepsDone.of), \(share) %\n",
-                     "  route steps done: \(group.stepsDone.done) of \(group.stepsDone.of), \(share) %\n")
+            lines.append(t("доля выполненных шагов ИОМ: \(group.stepsDone.done) из \(group.stepsDone.of), \(share) %",
+                           "route steps done: \(group.stepsDone.done) of \(group.stepsDone.of), \(share) %"))
         }
-        return out
+        return lines
     }
 
     public func groupMarkdown(_ group: GroupAnalysis) -> String {
@@ -642,26 +747,58 @@ public struct DeficitRendering {
         return out
     }
 
-    public func groupHTML(_ group: GroupAnalysis) -> String {
-        htmlPage(title: t("Дефициты педагогов", "Teachers' deficits"), language: labels.language, body: groupHTMLBody(group), extraStyle: "@page { size: A4 landscape; } th { font-size: .75rem; }")
+    public func groupHTML(_ group: GroupAnalysis, generatedAt: Date? = nil) -> String {
+        htmlPage(title: t("Дефициты педагогов", "Teachers' deficits"), language: labels.language, body: groupHTMLBody(group, date: generatedAt), extraStyle: groupStyle)
     }
 
-    func groupHTMLBody(_ group: GroupAnalysis, heading: String? = nil) -> String {
-        var body = "<h1>\(htmlEscape(heading ?? t("Дефициты педагогов: сводка по школе", "Teachers' deficits: the school")))</h1><p class=\"meta\">\(htmlEscape(labels.title)) · \(t("педагогов", "teachers")): \(group.teachers)</p>"
-        body += "<table><thead><tr><th>\(t("Педагог", "Teacher"))</th>" + questionnaire.areas.map { "<th>\(htmlEscape(labels.area($0)))</th>" }.joined() + "</tr></thead><tbody>"
+    var groupStyle: String { "@page { size: A4 landscape; } body { max-width: 80rem; } table.heat th { font-size: .72rem; } table.heat td.n { text-align: center; }" }
+
+    /// Everything the text form shows: the heat map with its legend, the areas with alpha, the pairs with their
+    /// reasons, who is left without a mentor, the indicators.
+    func groupHTMLBody(_ group: GroupAnalysis, heading: String? = nil, date: Date? = nil) -> String {
+        let n = group.teachers
+        let verb = n % 10 == 1 && n % 100 != 11 ? "прошёл" : "прошли"
+        var body = documentHeader([heading ?? t("Дефициты педагогов: сводка по школе", "Teachers' deficits: the school"), labels.title,
+                                   t("Диагностику \(verb) " + labels.language.count(n, ru: ("педагог", "педагога", "педагогов"), en: ("teacher", "teachers")) + ".", "Teachers diagnosed: \(n).")], date: date)
+        body += "<h2>\(t("Баллы педагогов по областям", "Teachers' scores by area"))</h2>"
+        body += "<table class=\"heat\"><thead><tr><th>\(t("Педагог", "Teacher"))</th>" + questionnaire.areas.enumerated().map { "<th>\($0.offset + 1). \(htmlEscape(labels.area($0.element)))</th>" }.joined() + "<th>\(t("ИОМ: шагов выполнено", "Route: steps done"))</th></tr></thead><tbody>"
         for p in group.profiles {
-            let routeDone = p.respondent.flatMap { group.progress[$0] }.map { " <small>(" + t("ИОМ: \($0.done) из \($0.of)", "route: \($0.done) of \($0.of)") + ")</small>" } ?? ""
-            body += "<tr><td>\(htmlEscape(p.respondent ?? "—"))\(routeDone)</td>"
+            let routeDone = p.respondent.flatMap { group.progress[$0] }.map { t("\($0.done) из \($0.of)", "\($0.done) of \($0.of)") } ?? "—"
+            body += "<tr><td>\(htmlEscape(p.respondent ?? "—"))</td>"
             for area in questionnaire.areas {
                 let s = p.areas.first { $0.area.id == area.id }
                 let colour = bandColour(s?.band)
-                body += "<td class=\"n\" style=\"background:\(colour);color:\(["#b2182b", "#2166ac"].contains(colour) ? "#fff" : "#111")\">\(score(s?.score))</td>"
+                body += "<td class=\"n\" style=\"background:\(colour);color:\(["#b2182b", "#2166ac"].contains(colour) ? "#fff" : "#111")\">\(score(s?.score))\(s?.borderline == true ? " ≈" : "")</td>"
             }
-            body += "</tr>"
+            body += "<td class=\"c\">\(htmlEscape(routeDone))</td></tr>"
         }
-        body += "<tr><th>\(t("Доля с дефицитом", "Share with deficit"))</th>" + group.areas.map { "<th>\(Int(($0.share * 100).rounded())) %\($0.groupSeminar ? " ●" : "")</th>" }.joined() + "</tr>"
-        body += "</tbody></table><p class=\"meta\">● \(t("групповой семинар вместо индивидуальных шагов", "a group seminar instead of individual steps"))</p>"
-        body += "<h2>\(t("Наставнические пары", "Mentor pairs"))</h2><ul>" + group.pairs.map { "<li>\(htmlEscape(pairLine($0)))<br><small>\(htmlEscape(t("почему: ", "why: ") + pairReasons($0).joined(separator: "; ")))</small></li>" }.joined() + "</ul>"
+        body += "<tr><th>\(t("Доля с дефицитом", "Share with deficit"))</th>" + group.areas.map { "<th>\(Int(($0.share * 100).rounded())) %\($0.groupSeminar ? " ●" : "")</th>" }.joined() + "<th></th></tr>"
+        body += "</tbody></table>"
+        body += bandLegend([borderlineNote, "● " + t("групповой семинар вместо индивидуальных шагов", "a group seminar instead of individual steps")], missing: true)
+        body += "<h2>\(t("Области", "Areas"))</h2><table><thead><tr><th>№</th><th>\(t("Область", "Area"))</th><th>\(t("Дефицит у", "Deficit"))</th><th>\(t("Ресурс у", "Strength"))</th><th>\(t("Групповой семинар", "Group seminar"))</th><th>\(t("Согласованность утверждений (α)", "Agreement of the statements (alpha)"))</th></tr></thead><tbody>"
+        for (index, a) in group.areas.enumerated() {
+            let alpha = group.reliability.first { $0.area == a.area.id }.map(reliabilityText) ?? "—"
+            body += "<tr><td class=\"n\">\(index + 1)</td><td>\(htmlEscape(labels.area(a.area)))</td><td class=\"n\">\(a.deficits) (\(Int((a.share * 100).rounded())) %)</td><td class=\"n\">\(a.strengths)</td><td class=\"c\">\(a.groupSeminar ? t("да", "yes") : "")</td><td>\(htmlEscape(alpha))</td></tr>"
+        }
+        body += "</tbody></table>"
+        let weak = group.reliability.filter { ($0.alpha ?? 1) < AreaReliability.warnBelow }
+        if !weak.isEmpty {
+            body += "<p class=\"warn\">" + htmlEscape(t("Внимание: α ниже 0,6 — утверждения области в этой школе согласуются слабо, балл области читайте с осторожностью: ",
+                                                         "Note: alpha below 0.6: the area's statements agree weakly in this school; read its score with care: ")
+                                                       + weak.compactMap { questionnaire.area($0.area).map(labels.area) }.joined(separator: "; ")) + "</p>"
+        }
+        body += "<h2>\(t("Наставнические пары", "Mentor pairs"))</h2>"
+        if group.pairs.isEmpty { body += "<p>\(t("Нет педагогов с ресурсом в нужных областях.", "No teacher is strong where others are deficient."))</p>" }
+        else {
+            body += "<table><thead><tr><th>\(t("Пара", "Pair"))</th><th>\(t("Почему", "Why"))</th></tr></thead><tbody>"
+            body += group.pairs.map { "<tr><td>\(htmlEscape(pairLine($0)))</td><td>\(htmlEscape(pairReasons($0).joined(separator: "; ")))</td></tr>" }.joined() + "</tbody></table>"
+        }
+        let uncovered = uncoveredByMentee(group)
+        if !uncovered.isEmpty {
+            body += "<h2>\(t("Без наставника внутри школы", "No mentor in the school"))</h2><p class=\"meta\">\(htmlEscape(uncoveredNote(group)))</p><ul>"
+                + uncovered.map { "<li>\(htmlEscape($0.0)): \(htmlEscape($0.1.joined(separator: "; ")))</li>" }.joined() + "</ul>"
+        }
+        body += "<h2>\(t("Показатели", "Indicators"))</h2><ul>" + indicatorLines(group).map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>"
         return body
     }
 
@@ -714,12 +851,12 @@ public struct DeficitRendering {
     }
 
     public func districtHTML(_ blocks: [(name: String, group: GroupAnalysis)], total: GroupAnalysis, by label: String) -> String {
-        var body = blocks.map { groupHTMLBody($0.group, heading: "\(label): \($0.name)") }.joined()
-        body += "<h1>\(t("Сводка по району", "District summary"))</h1><table><thead><tr>" + summaryHeader(label).map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        var body = blocks.map { "<section class=\"page\">" + groupHTMLBody($0.group, heading: "\(label): \($0.name)") + "</section>" }.joined()
+        body += "<section class=\"page\"><h1>\(t("Сводка по району", "District summary"))</h1><table><thead><tr>" + summaryHeader(label).map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in blocks.map({ summaryRow($0.name, $0.group) }) + [summaryRow(t("Всего", "Total"), total)] {
             body += "<tr>" + row.enumerated().map { $0 == 0 ? "<td>\(htmlEscape($1))</td>" : "<td class=\"n\">\(htmlEscape($1))</td>" }.joined() + "</tr>"
         }
-        body += "</tbody></table>"
-        return htmlPage(title: t("Дефициты педагогов: район", "Teachers' deficits: district"), language: labels.language, body: body, extraStyle: "@page { size: A4 landscape; } th { font-size: .75rem; }")
+        body += "</tbody></table></section>"
+        return htmlPage(title: t("Дефициты педагогов: район", "Teachers' deficits: district"), language: labels.language, body: body, extraStyle: groupStyle + " section.page:first-child { break-before: auto; }")
     }
 }

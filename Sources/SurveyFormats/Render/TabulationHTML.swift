@@ -45,7 +45,13 @@ public func htmlPage(title: String, language: Language, body: String, extraStyle
     ul.comments li { margin: .3rem 0; }
     svg { max-width: 100%; height: auto; }
     footer { margin-top: 2rem; color: #777; font-size: .8rem; }
-    @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr, svg { break-inside: avoid; } .page { break-before: page; } }
+    @page { size: A4; margin: 15mm 12mm 15mm 15mm; }
+    thead { display: table-header-group; }
+    .legend { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; font-size: .8rem; color: #333; margin: .3rem 0 .8rem; }
+    .swatch { display: inline-block; width: .9rem; height: .9rem; vertical-align: -.15rem; margin-right: .3rem; border: 1px solid #999; }
+    .signatures { margin-top: 1.5rem; break-inside: avoid; } .signatures p { margin: 1.1rem 0; }
+    @media print { * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } body { margin: 0; max-width: none; padding: 0; font-size: 11pt; }
+      h1, h2, h3 { break-after: avoid; } tr, svg, .legend, li { break-inside: avoid; } .page { break-before: page; } }
     \(extraStyle)
     </style>
     </head>
