@@ -41,7 +41,7 @@ let importCommand = Command(
     let stage = try stageArgument(invocation, q)
     let skipInvalid = invocation.has("--skip-invalid")
     let rejectsPath = invocation.value("--rejects")
-    if skipInvalid != (rejectsPath != nil) { throw .usage("--skip-invalid and --rejects FILE go together") }
+    if skipInvalid != (rejectsPath != nil) { throw .usage(t("--skip-invalid и --rejects ФАЙЛ указывают вместе", "--skip-invalid and --rejects FILE go together")) }
     let maxErrors = try invocation.integer("--max-errors", default: 30, range: 1...100_000) ?? 30
 
     let file = try openAnswerFile(invocation, q, path: path, stage: stage)
@@ -87,15 +87,16 @@ let importCommand = Command(
     if let spoolError { throw .failed("\(spoolError)") }
     if !file.headerProblems.isEmpty {
         printLimited(file.headerProblems, max: maxErrors, console: invocation.console)
-        throw .failed("the header of \(path) does not match '\(q.id)'; nothing stored")
+        throw .failed(t("заголовок \(path) не соответствует '\(q.id)'; ничего не сохранено", "the header of \(path) does not match '\(q.id)'; nothing stored"))
     }
 
     let summary = ImportSummary(file: file, stored: 0, rejected: rejected.count, language: invocation.language)
     if !problems.isEmpty && !skipInvalid {
         printLimited(problems, max: maxErrors, console: invocation.console)
         invocation.console.out(summary.text(stored: 0))
-        throw .failed("\(rejected.count) of \(file.rowsRead) row(s) have problems; nothing stored",
-                      hint: "fix them and import again, or use --skip-invalid --rejects FILE to store the valid rows")
+        let l = invocation.language
+        throw .failed(t("ошибки в \(rejected.count) из \(l.count(file.rowsRead, ru: ("строки", "строк", "строк"), en: ("row", "rows"))); ничего не сохранено", "\(rejected.count) of \(l.count(file.rowsRead, ru: ("", "", ""), en: ("row", "rows"))) have problems; nothing stored"),
+                      hint: t("исправьте их и импортируйте снова или сохраните верные строки: --skip-invalid --rejects ФАЙЛ", "fix them and import again, or use --skip-invalid --rejects FILE to store the valid rows"))
     }
     if dryRun {
         printLimited(problems, max: maxErrors, console: invocation.console)
@@ -135,13 +136,13 @@ let importCommand = Command(
 func stageArgument(_ invocation: Invocation, _ q: Questionnaire) throws(CLIError) -> String? {
     let stage = invocation.value("--stage")
     if q.kind == .monitoring {
-        guard let stage else { throw .usage("a monitoring sheet needs --stage (\(q.stages.map(\.id).joined(separator: ", ")))") }
+        guard let stage else { throw .usage(invocation.language.t("для листа мониторинга нужен --stage (\(q.stages.map(\.id).joined(separator: ", ")))", "a monitoring sheet needs --stage (\(q.stages.map(\.id).joined(separator: ", ")))")) }
         guard q.stages.contains(where: { $0.id == stage }) else {
-            throw .usage("unknown stage '\(stage)'; '\(q.id)' has \(q.stages.map(\.id).joined(separator: ", "))")
+            throw .usage(invocation.language.t("неизвестный этап '\(stage)'; этапы '\(q.id)': \(q.stages.map(\.id).joined(separator: ", "))", "unknown stage '\(stage)'; '\(q.id)' has \(q.stages.map(\.id).joined(separator: ", "))"))
         }
         return stage
     }
-    if stage != nil { throw .usage("--stage is for monitoring sheets; '\(q.id)' is a \(q.kind.rawValue) questionnaire") }
+    if stage != nil { throw .usage(invocation.language.t("--stage — только для листов мониторинга; '\(q.id)' — \(Labels(q, invocation.language).kindName(q.kind))", "--stage is for monitoring sheets; '\(q.id)' is a \(q.kind.rawValue) questionnaire")) }
     return nil
 }
 

@@ -109,7 +109,7 @@ struct CLIDeficitTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let result = try survey(["profile", "teacher-deficits", "--respondent", "Антонова Ана", "--data", data])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("did you mean «Антонова Анна»?"))
+        #expect(result.stderr.contains("возможно, имелось в виду «Антонова Анна»?"), "\(result.stderr)")
     }
 
     @Test func profileAndRouteCanBeAnonymized() throws {
