@@ -87,8 +87,8 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
     func start(_ header: [String], line: Int) throws(CLIError) -> [TabulationPart.Role] {
         let (roles, problems) = TabulationPart.roles(header: header, questionnaire: q, idColumn: idColumn, by: by, language: invocation.language)
         if !problems.isEmpty {
-            printLimited(problems.map { Diagnostic(file: path, line: line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint) },
-                         max: 30, console: invocation.console, canListMore: false)
+            printLimited(problems.map { Diagnostic(file: path, line: line, path: $0.column > 0 ? invocation.language.t("столбец \($0.column)", "column \($0.column)") : nil, message: $0.message, hint: $0.hint) },
+                         max: 30, console: invocation.console, canListMore: false, language: invocation.language)
             throw .failed(invocation.language.t("заголовок \(path) не соответствует '\(q.id)'", "the header of \(path) does not match '\(q.id)'"))
         }
         return roles
@@ -141,7 +141,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         result = part
     }
     if result.problemCount > 0 {
-        printLimited(result.problems, max: 30, console: invocation.console, canListMore: false)
+        printLimited(result.problems, max: 30, console: invocation.console, canListMore: false, language: invocation.language)
         let l = invocation.language
         throw .failed(l.t("в \(path) \(l.count(result.problemCount, ru: ("ошибка", "ошибки", "ошибок"), en: ("problem", "problems"))); ничего не посчитано", "\(path) has \(l.count(result.problemCount, ru: ("", "", ""), en: ("problem", "problems"))); nothing tabulated"), hint: l.t("исправьте их или импортируйте с --skip-invalid и считайте по хранилищу", "fix them, or import with --skip-invalid and tabulate the store"))
     }

@@ -189,8 +189,8 @@ struct CLISelfDiagnosisTests {
         try text.write(toFile: dir + "/forms.csv", atomically: true, encoding: .utf8)
         let imported = try survey(["import", "teacher-deficits", dir + "/forms.csv", "--data", dir + "/data"])
         #expect(imported.status == 1)
-        #expect(imported.stderr.contains("forms.csv:2: column 5, «Классный руководитель»: «может быть» is not «да» or «нет»"), "\(imported.stderr)")
-        #expect(imported.stderr.contains("column 6, «Стаж»: «двенадцать» is not a number of years"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("forms.csv:2: столбец 5, «Классный руководитель»: «может быть» — не «да» и не «нет»"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("столбец 6, «Стаж»: «двенадцать» — не число лет"), "\(imported.stderr)")
     }
 
     @Test func showHidesTheKeysUnlessAsked() throws {
