@@ -41,7 +41,7 @@ let sampleCommand = Command(
         generator.stageShift = Double(index) * 0.35
     }
     let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
-    let sink = try OutputSink(path: invocation.value("--out"))
+    let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     // Extra leading columns: a respondent number and a school, as administrators' files have them.
     let withID = invocation.has("--with-id") && !generator.isNamed
     let group = invocation.value("--with-group")
@@ -129,7 +129,7 @@ let exportCommand = Command(
         text = ResponseExport.csv(responses, questionnaire: q, values: invocation.has("--values"), excel: invocation.has("--excel"),
                                   codes: codes, delimiter: encoding == .cp1251 ? ";" : nil)
     }
-    let sink = try OutputSink(path: invocation.value("--out"))
+    let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     try sink.write(text, encoding: invocation.value("--format") == "json" ? .utf8 : encoding)
     try sink.close()
     return 0
@@ -142,7 +142,8 @@ final class OutputSink {
     private let temporary: String?
     private let handle: FileHandle?
 
-    init(path: String?) throws(CLIError) {
+    init(path: String?, language: Language) throws(CLIError) {
+        let unwritable = language.t("нельзя записать", "cannot be written")
         self.path = path
         guard let path else {
             handle = nil
@@ -150,7 +151,7 @@ final class OutputSink {
             return
         }
         if isSpecialFile(path) {
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw .failed("\(path): cannot be written") }
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw .failed("\(path): \(unwritable)") }
             self.handle = handle
             temporary = nil
             return
@@ -158,7 +159,7 @@ final class OutputSink {
         let temporary = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
               let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw .failed("\(path): cannot be written")
+            throw .failed("\(path): \(unwritable)")
         }
         self.handle = handle
         self.temporary = temporary

@@ -90,7 +90,7 @@ func displayName(_ name: String, _ invocation: Invocation) throws(CLIError) -> S
 }
 
 func emit(_ text: String, _ invocation: Invocation) throws(CLIError) {
-    let sink = try OutputSink(path: invocation.value("--out"))
+    let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     try sink.write(text, encoding: .utf8)
     try sink.close()
 }

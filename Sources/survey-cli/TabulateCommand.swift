@@ -58,7 +58,7 @@ let tabulateCommand = Command(
     case "html": output = rendering.html(generatedAt: ISO8601DateFormatter().string(from: Date()))
     default: output = rendering.text(width: terminalWidth())
     }
-    let sink = try OutputSink(path: invocation.value("--out"))
+    let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     try sink.write(output, encoding: .utf8)
     try sink.close()
     return 0

@@ -138,7 +138,7 @@ private final class TakeSession {
     func record(_ answer: SessionJournal.Answer) throws(CLIError) {
         let id = step.key
         do throws(StoreError) { try journal.record(item: id, answer) } catch {
-            throw .failed("\(error)", hint: "the answers given before this one are kept; run the same command again to continue")
+            throw .failed("\(error)", hint: labels.language.t("ответы до этого сохранены; чтобы продолжить, повторите ту же команду", "the answers given before this one are kept; run the same command again to continue"))
         }
         answers[id] = answer
         index += 1

@@ -65,6 +65,8 @@ struct CLIErrorLanguageTests {
              russian: "CSV мониторинга — лист одного этапа", english: "a monitoring CSV is one stage's sheet"),
         Case(name: "export: an unknown stage", arguments: ["export", "preschool-monitoring", "--stage", "middle", "--data", "DIR/data"], status: 64,
              russian: "неизвестный этап 'middle'", english: "unknown stage 'middle'"),
+        Case(name: "sample: --out in a missing folder", arguments: ["sample", "preschool-staff-survey", "--count", "2", "--out", "DIR/no/a.csv"], status: 1,
+             russian: "DIR/no/a.csv: нельзя записать", english: "DIR/no/a.csv: cannot be written"),
         Case(name: "forget: no name", arguments: ["forget", "preschool-staff-survey", "--data", "DIR/data"], status: 64,
              russian: "forget: нужен --respondent ИМЯ", english: "forget needs --respondent NAME"),
         Case(name: "forget: nobody of that name", arguments: ["forget", "teacher-deficits", "--respondent", "Антонова Анна", "--data", "DIR/data"], status: 1,
