@@ -26,21 +26,22 @@ let sampleCommand = Command(
                "survey sample preschool-staff-survey --count 1000000 --seed 7 --out big.csv"]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
-    guard let count = try invocation.integer("--count", range: 0...100_000_000) else { throw .usage("sample needs --count N") }
+    guard let count = try invocation.integer("--count", range: 0...100_000_000) else { throw .usage(invocation.language.t("sample: нужен --count N", "sample needs --count N")) }
     let seed = try invocation.integer("--seed", default: 1) ?? 1
     var generator = SampleGenerator(questionnaire: q, seed: UInt64(seed))
     if let blanks = invocation.value("--blanks") {
-        guard let share = Double(blanks), (0...1).contains(share) else { throw .usage("--blanks takes a share from 0 to 1, not '\(blanks)'") }
+        guard let share = Double(blanks), (0...1).contains(share) else { throw .usage(invocation.language.t("--blanks принимает долю от 0 до 1; '\(blanks)' не подходит", "--blanks takes a share from 0 to 1, not '\(blanks)'")) }
         generator.blankRate = share
     }
     if let stage = invocation.value("--stage") {
         guard let index = q.stages.firstIndex(where: { $0.id == stage }) else {
-            throw .usage("unknown stage '\(stage)'" + (q.stages.isEmpty ? "; '\(q.id)' has no stages" : "; one of \(q.stages.map(\.id).joined(separator: ", "))"))
+            let l = invocation.language
+            throw .usage(l.t("неизвестный этап '\(stage)'", "unknown stage '\(stage)'") + (q.stages.isEmpty ? l.t("; у '\(q.id)' нет этапов", "; '\(q.id)' has no stages") : l.t("; этапы: ", "; one of ") + q.stages.map(\.id).joined(separator: ", ")))
         }
         generator.stageShift = Double(index) * 0.35
     }
     let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
-    let sink = try OutputSink(path: invocation.value("--out"))
+    let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     // Extra leading columns: a respondent number and a school, as administrators' files have them.
     let withID = invocation.has("--with-id") && !generator.isNamed
     let group = invocation.value("--with-group")
@@ -94,7 +95,7 @@ let exportCommand = Command(
     let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
     let stage = invocation.value("--stage")
     if let stage {
-        guard q.stages.contains(where: { $0.id == stage }) else { throw .usage("unknown stage '\(stage)'") }
+        guard q.stages.contains(where: { $0.id == stage }) else { throw .usage(invocation.language.t("неизвестный этап '\(stage)'", "unknown stage '\(stage)'")) }
         responses = responses.filter { $0.stage == stage }
     }
     if invocation.has("--anonymize") {
@@ -115,9 +116,9 @@ let exportCommand = Command(
         text = ResponseExport.json(responses, questionnaire: q).rendered()
     } else {
         if q.kind == .monitoring && stage == nil {
-            throw .usage("a monitoring CSV is one stage's sheet: give --stage (\(q.stages.map(\.id).joined(separator: ", "))), or use --format json")
+            throw .usage(invocation.language.t("CSV мониторинга — лист одного этапа: укажите --stage (\(q.stages.map(\.id).joined(separator: ", "))) или --format json", "a monitoring CSV is one stage's sheet: give --stage (\(q.stages.map(\.id).joined(separator: ", "))), or use --format json"))
         }
-        if encoding == .cp1251 && invocation.has("--excel") { throw .usage("--excel writes UTF-8 with a byte-order mark; leave it out with --encoding cp1251") }
+        if encoding == .cp1251 && invocation.has("--excel") { throw .usage(invocation.language.t("--excel пишет UTF-8 с меткой порядка байтов; с --encoding cp1251 его не указывают", "--excel writes UTF-8 with a byte-order mark; leave it out with --encoding cp1251")) }
         var codes: [String: String] = [:]
         if encoding == .cp1251 {
             switch CodeRecovery.headerRow(q.items.map(\.id), in: q, encoding: encoding) {
@@ -128,7 +129,7 @@ let exportCommand = Command(
         text = ResponseExport.csv(responses, questionnaire: q, values: invocation.has("--values"), excel: invocation.has("--excel"),
                                   codes: codes, delimiter: encoding == .cp1251 ? ";" : nil)
     }
-    let sink = try OutputSink(path: invocation.value("--out"))
+    let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     try sink.write(text, encoding: invocation.value("--format") == "json" ? .utf8 : encoding)
     try sink.close()
     return 0
@@ -141,7 +142,8 @@ final class OutputSink {
     private let temporary: String?
     private let handle: FileHandle?
 
-    init(path: String?) throws(CLIError) {
+    init(path: String?, language: Language) throws(CLIError) {
+        let unwritable = language.t("нельзя записать", "cannot be written")
         self.path = path
         guard let path else {
             handle = nil
@@ -149,7 +151,7 @@ final class OutputSink {
             return
         }
         if isSpecialFile(path) {
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw .failed("\(path): cannot be written") }
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw .failed("\(path): \(unwritable)") }
             self.handle = handle
             temporary = nil
             return
@@ -157,7 +159,7 @@ final class OutputSink {
         let temporary = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
               let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw .failed("\(path): cannot be written")
+            throw .failed("\(path): \(unwritable)")
         }
         self.handle = handle
         self.temporary = temporary
@@ -209,7 +211,7 @@ let forgetCommand = Command(
     examples: ["survey forget teacher-deficits --respondent \"Иванова Анна Сергеевна\""]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
-    guard let name = invocation.value("--respondent") else { throw .usage("forget needs --respondent NAME") }
+    guard let name = invocation.value("--respondent") else { throw .usage(invocation.language.t("forget: нужен --respondent ИМЯ", "forget needs --respondent NAME")) }
     let store = invocation.store
     let key = TextFolding.fold(name)
     let matches: (String) -> Bool = { TextFolding.fold($0) == key }
@@ -233,7 +235,7 @@ let forgetCommand = Command(
         var stored = Set<String>()
         let snapshot = try invocation.snapshot(q.id)
         do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { stored.insert(n) } } } catch { throw .failed("\(error)") }
-        throw .failed("no answers of «\(name)» in '\(q.id)'", hint: TextFolding.nearest(name, among: stored.sorted()).map { "did you mean «\($0)»?" })
+        throw .failed(t("в '\(q.id)' нет ответов «\(name)»", "no answers of «\(name)» in '\(q.id)'"), hint: TextFolding.nearest(name, among: stored.sorted()).map { t("возможно, имелось в виду «\($0)»?", "did you mean «\($0)»?") })
     }
     var report = t("Удалено ответов: \(removed)", "Responses deleted: \(removed)") + (sessions > 0 ? t(", незавершённых сессий: \(sessions)", ", unfinished sessions: \(sessions)") : "")
     if routeLines > 0 { report += t(", записей маршрута: \(routeLines)", ", route records: \(routeLines)") }

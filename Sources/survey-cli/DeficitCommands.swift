@@ -15,13 +15,16 @@ struct Diagnoses {
     /// One scoring plan per version, built once for all the teachers.
     let plans: [String: DeficitScoringPlan]
     let snapshot: StoreSnapshot
+    /// The language of the failures these reads report.
+    let language: Language
 
     init(_ invocation: Invocation) throws(CLIError) {
         let q = try invocation.questionnaire(invocation.positionals[0])
         guard q.kind == .deficits else {
-            throw .usage("'\(invocation.command.name)' is for deficit self-diagnoses; '\(q.id)' is \(q.kind.rawValue)")
+            throw .usage(invocation.language.t("'\(invocation.command.name)' работает с самодиагностикой дефицитов; '\(q.id)' — \(Labels(q, invocation.language).kindName(q.kind))", "'\(invocation.command.name)' is for deficit self-diagnoses; '\(q.id)' is \(q.kind.rawValue)"))
         }
         questionnaire = q
+        language = invocation.language
         earlier = invocation.library.earlierVersions(of: q.id).filter { $0.version != q.version }
         plans = Dictionary(([q] + earlier).map { ($0.version, DeficitScoringPlan($0)) }, uniquingKeysWith: { a, _ in a })
         snapshot = try invocation.snapshot(q.id)
@@ -41,8 +44,9 @@ struct Diagnoses {
             var names = Set<String>()
             do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { names.insert(n) } } } catch { throw .failed("\(error)") }
             let sorted = names.sorted()
-            throw .failed("no diagnosis of «\(name)» in '\(questionnaire.id)'",
-                          hint: TextFolding.nearest(name, among: sorted).map { "did you mean «\($0)»?" } ?? (sorted.isEmpty ? "nothing is stored yet: survey take \(questionnaire.id) --respondent NAME" : nil))
+            let t = language.t
+            throw .failed(t("в '\(questionnaire.id)' нет диагностики «\(name)»", "no diagnosis of «\(name)» in '\(questionnaire.id)'"),
+                          hint: TextFolding.nearest(name, among: sorted).map { t("возможно, имелось в виду «\($0)»?", "did you mean «\($0)»?") } ?? (sorted.isEmpty ? t("пока ничего не сохранено: survey take \(questionnaire.id) --respondent ИМЯ", "nothing is stored yet: survey take \(questionnaire.id) --respondent NAME") : nil))
         }
         return mine
     }
@@ -74,9 +78,9 @@ struct Diagnoses {
 
     func catalogue(_ invocation: Invocation) throws(CLIError) -> ActivityCatalogue {
         let path = CatalogueLoader.path(for: questionnaire.id, folder: invocation.library.folder)
-        guard FileIO.exists(path) else { throw .failed("no activity catalogue for '\(questionnaire.id)' at \(path)", hint: "see docs/DEFINITIONS.md, «Activity catalogues»") }
+        guard FileIO.exists(path) else { throw .failed(language.t("нет каталога мероприятий для '\(questionnaire.id)': \(path)", "no activity catalogue for '\(questionnaire.id)' at \(path)"), hint: language.t("см. docs/DEFINITIONS.md, раздел «Activity catalogues»", "see docs/DEFINITIONS.md, «Activity catalogues»")) }
         let outcome = CatalogueLoader.load(path: path, questionnaire: questionnaire)
-        guard let catalogue = outcome.catalogue else { throw .refused(outcome.problems, summary: "the activity catalogue has problems") }
+        guard let catalogue = outcome.catalogue else { throw .refused(outcome.problems, summary: language.t("в каталоге мероприятий есть ошибки", "the activity catalogue has problems")) }
         return catalogue
     }
 }
@@ -90,7 +94,7 @@ func displayName(_ name: String, _ invocation: Invocation) throws(CLIError) -> S
 }
 
 func emit(_ text: String, _ invocation: Invocation) throws(CLIError) {
-    let sink = try OutputSink(path: invocation.value("--out"))
+    let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     try sink.write(text, encoding: .utf8)
     try sink.close()
 }
@@ -115,7 +119,7 @@ let profileCommand = Command(
     examples: ["survey profile teacher-deficits --respondent \"Иванова Анна Сергеевна\""]
 ) { invocation throws(CLIError) in
     let diagnoses = try Diagnoses(invocation)
-    guard let name = invocation.value("--respondent") else { throw .usage("profile needs --respondent NAME") }
+    guard let name = invocation.value("--respondent") else { throw .usage(invocation.language.t("profile: нужен --respondent ИМЯ", "profile needs --respondent NAME")) }
     let history = try diagnoses.history(of: name)
     let latest = history[history.count - 1]
     let q = diagnoses.definition(of: latest)
@@ -160,7 +164,7 @@ let routeCommand = Command(
                "survey route teacher-deficits --respondent \"Иванова Анна Сергеевна\" --reflect ict \"Тесты с автопроверкой веду сама\""]
 ) { invocation throws(CLIError) in
     let diagnoses = try Diagnoses(invocation)
-    guard let name = invocation.value("--respondent") else { throw .usage("route needs --respondent NAME") }
+    guard let name = invocation.value("--respondent") else { throw .usage(invocation.language.t("route: нужен --respondent ИМЯ", "route needs --respondent NAME")) }
     let history = try diagnoses.history(of: name)
     let q = diagnoses.questionnaire
     let catalogue = try diagnoses.catalogue(invocation)
@@ -168,16 +172,16 @@ let routeCommand = Command(
     let thisMonth = YearMonth(year: now.year ?? 2026, month: now.month ?? 9)
     func month(_ option: String) throws(CLIError) -> YearMonth? {
         guard let text = invocation.value(option) else { return nil }
-        guard let month = YearMonth(text) else { throw .usage("\(option) takes a month as YYYY-MM, not '\(text)'") }
+        guard let month = YearMonth(text) else { throw .usage(invocation.language.t("\(option) принимает месяц в виде ГГГГ-ММ; '\(text)' не подходит", "\(option) takes a month as YYYY-MM, not '\(text)'")) }
         return month
     }
     let today = try month("--today") ?? thisMonth
     let start = try month("--start") ?? today.adding(months: 1)
     let marks = ["--done", "--cancel", "--reflect"].filter { invocation.value($0) != nil }
-    guard marks.count <= 1 else { throw .usage("one of --done, --cancel, --reflect at a time") }
-    if invocation.value("--reflect") != nil && invocation.positionals.count < 2 { throw .usage("--reflect AREA needs the TEXT after it") }
-    if invocation.value("--reflect") == nil && invocation.positionals.count > 1 { throw .usage("unexpected '\(invocation.positionals[1])': only --reflect AREA takes a TEXT") }
-    if invocation.value("--note") != nil && invocation.value("--done") == nil && invocation.value("--cancel") == nil { throw .usage("--note goes with --done N or --cancel N") }
+    guard marks.count <= 1 else { throw .usage(invocation.language.t("за один раз — только одно из --done, --cancel, --reflect", "one of --done, --cancel, --reflect at a time")) }
+    if invocation.value("--reflect") != nil && invocation.positionals.count < 2 { throw .usage(invocation.language.t("после --reflect ОБЛАСТЬ нужен ТЕКСТ", "--reflect AREA needs the TEXT after it")) }
+    if invocation.value("--reflect") == nil && invocation.positionals.count > 1 { throw .usage(invocation.language.t("лишнее '\(invocation.positionals[1])': ТЕКСТ принимает только --reflect ОБЛАСТЬ", "unexpected '\(invocation.positionals[1])': only --reflect AREA takes a TEXT")) }
+    if invocation.value("--note") != nil && invocation.value("--done") == nil && invocation.value("--cancel") == nil { throw .usage(invocation.language.t("--note указывают вместе с --done N или --cancel N", "--note goes with --done N or --cancel N")) }
     let profile = diagnoses.profile(history[history.count - 1])
     let respondent = profile.respondent ?? name
     let group = GroupAnalysis(profiles: try diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
@@ -203,11 +207,11 @@ let routeCommand = Command(
         invocation.console.err(invocation.language.t("Маршрут уже составлен с \(planned.route.start); --start его не меняет.",
                                                      "The route was planned from \(planned.route.start); --start does not change it.") + "\n")
     }
-    guard let planned = living else { throw .failed("the route of «\(respondent)» could not be read back from \(journal.path)") }
+    guard let planned = living else { throw .failed(invocation.language.t("маршрут «\(respondent)» не удалось прочитать из \(journal.path)", "the route of «\(respondent)» could not be read back from \(journal.path)")) }
     func stepNumber(_ option: String) throws(CLIError) -> Int? {
         guard let text = invocation.value(option) else { return nil }
         guard let n = Int(text), planned.route.steps.indices.contains(n - 1) else {
-            throw .usage("\(option) takes a step number from 1 to \(planned.route.steps.count), not '\(text)'")
+            throw .usage(invocation.language.t("\(option) принимает номер шага от 1 до \(planned.route.steps.count); '\(text)' не подходит", "\(option) takes a step number from 1 to \(planned.route.steps.count), not '\(text)'"))
         }
         return n
     }
@@ -223,12 +227,12 @@ let routeCommand = Command(
         let areas = planned.route.steps.map(\.area)
         guard let area = areas.first(where: { TextFolding.fold($0.id) == key || TextFolding.fold($0.title) == key })
                 ?? areas.first(where: { TextFolding.fold($0.title).hasPrefix(key) }) else {
-            throw .usage("--reflect takes a deficit area of the route (\(Array(Set(areas.map(\.id))).sorted().joined(separator: ", "))), not '\(areaText)'")
+            throw .usage(invocation.language.t("--reflect принимает область дефицита из маршрута (\(Array(Set(areas.map(\.id))).sorted().joined(separator: ", "))); '\(areaText)' не подходит", "--reflect takes a deficit area of the route (\(Array(Set(areas.map(\.id))).sorted().joined(separator: ", "))), not '\(areaText)'"))
         }
         try append(.reflect(area: area.id, text: invocation.positionals[1]))
         invocation.console.err(t("Рефлексия по области «\(area.title)» записана.", "Reflection on «\(area.title)» recorded.") + "\n")
     }
-    guard var route = LivingRoute(try events(), today: today)?.route else { throw .failed("the route of «\(respondent)» could not be read back") }
+    guard var route = LivingRoute(try events(), today: today)?.route else { throw .failed(invocation.language.t("маршрут «\(respondent)» не удалось прочитать", "the route of «\(respondent)» could not be read back")) }
     route.offers = profile.strengths
     for index in route.steps.indices where route.steps[index].closedByDiagnosis && route.steps[index].note == nil {
         route.steps[index].note = t("дефицит закрыт по повторной диагностике", "the deficit closed at a later diagnosis")
@@ -275,14 +279,14 @@ let groupCommand = Command(
     let q = diagnoses.questionnaire
     let catalogue = try diagnoses.catalogue(invocation)
     var profiles = try diagnoses.profiles
-    guard !profiles.isEmpty else { throw .failed("no diagnoses of '\(q.id)' in \(invocation.store.root)") }
+    guard !profiles.isEmpty else { throw .failed(invocation.language.t("в \(invocation.store.root) нет диагностик '\(q.id)'", "no diagnoses of '\(q.id)' in \(invocation.store.root)")) }
     let progress = routeProgress(diagnoses, profiles: profiles, catalogue, invocation)
     var byField: ContextField?
     if let by = invocation.value("--by") {
         let key = TextFolding.fold(by)
         guard let field = q.context.first(where: { ([$0.id, $0.label] + $0.aliases).contains { TextFolding.fold($0) == key } }),
               ["school", "subject", "role"].contains(field.id) else {
-            throw .usage("--by takes a context field: Школа, Предмет or Должность, not '\(by)'")
+            throw .usage(invocation.language.t("--by принимает поле контекста: Школа, Предмет или Должность; '\(by)' не подходит", "--by takes a context field: Школа, Предмет or Должность, not '\(by)'"))
         }
         byField = field
     }

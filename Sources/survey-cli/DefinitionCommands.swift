@@ -16,7 +16,8 @@ let listCommand = Command(
     do throws(FileError) { all = try library.loadAll() } catch { throw .failed("\(error)") }
     let valid = all.flatMap(\.outcome.variants)
     for (path, outcome) in all where outcome.questionnaire == nil {
-        invocation.console.err("warning: \(path): not listed, it has \(outcome.problems.count) problem(s); see 'survey validate \(path)'\n")
+        let problems = invocation.language.count(outcome.problems.count, ru: ("ошибка", "ошибки", "ошибок"), en: ("problem", "problems"))
+        invocation.console.err(invocation.language.t("warning: \(path): не показана, в ней \(problems); см. 'survey validate \(path)'\n", "warning: \(path): not listed, it has \(problems); see 'survey validate \(path)'\n"))
     }
     if invocation.value("--format") == "json" {
         invocation.console.out(QuestionnaireRendering.listJSON(valid).rendered())
@@ -65,7 +66,7 @@ let validateCommand = Command(
         } else if FileIO.exists(path) {
             files.append(path)
         } else {
-            throw .failed("\(path): no such file or folder")
+            throw .failed(invocation.language.t("\(path): нет такого файла или папки", "\(path): no such file or folder"))
         }
     }
     var problems: [Diagnostic] = []

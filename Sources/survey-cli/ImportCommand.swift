@@ -41,7 +41,7 @@ let importCommand = Command(
     let stage = try stageArgument(invocation, q)
     let skipInvalid = invocation.has("--skip-invalid")
     let rejectsPath = invocation.value("--rejects")
-    if skipInvalid != (rejectsPath != nil) { throw .usage("--skip-invalid and --rejects FILE go together") }
+    if skipInvalid != (rejectsPath != nil) { throw .usage(t("--skip-invalid и --rejects ФАЙЛ указывают вместе", "--skip-invalid and --rejects FILE go together")) }
     let maxErrors = try invocation.integer("--max-errors", default: 30, range: 1...100_000) ?? 30
 
     let file = try openAnswerFile(invocation, q, path: path, stage: stage)
@@ -63,7 +63,7 @@ let importCommand = Command(
     var spoolError: StoreError?
     var rejected: [AnswerRow] = []
     var problems: [Diagnostic] = []
-    let progress = Progress(console: invocation.console, total: file.reader.totalBytes)
+    let progress = Progress(console: invocation.console, total: file.reader.totalBytes, language: invocation.language)
     do {
         try file.forEachRow { row in
             if row.isValid {
@@ -86,24 +86,25 @@ let importCommand = Command(
     progress.finish()
     if let spoolError { throw .failed("\(spoolError)") }
     if !file.headerProblems.isEmpty {
-        printLimited(file.headerProblems, max: maxErrors, console: invocation.console)
-        throw .failed("the header of \(path) does not match '\(q.id)'; nothing stored")
+        printLimited(file.headerProblems, max: maxErrors, console: invocation.console, language: invocation.language)
+        throw .failed(t("заголовок \(path) не соответствует '\(q.id)'; ничего не сохранено", "the header of \(path) does not match '\(q.id)'; nothing stored"))
     }
 
     let summary = ImportSummary(file: file, stored: 0, rejected: rejected.count, language: invocation.language)
     if !problems.isEmpty && !skipInvalid {
-        printLimited(problems, max: maxErrors, console: invocation.console)
+        printLimited(problems, max: maxErrors, console: invocation.console, language: invocation.language)
         invocation.console.out(summary.text(stored: 0))
-        throw .failed("\(rejected.count) of \(file.rowsRead) row(s) have problems; nothing stored",
-                      hint: "fix them and import again, or use --skip-invalid --rejects FILE to store the valid rows")
+        let l = invocation.language
+        throw .failed(t("ошибки в \(rejected.count) из \(l.count(file.rowsRead, ru: ("строки", "строк", "строк"), en: ("row", "rows"))); ничего не сохранено", "\(rejected.count) of \(l.count(file.rowsRead, ru: ("", "", ""), en: ("row", "rows"))) have problems; nothing stored"),
+                      hint: t("исправьте их и импортируйте снова или сохраните верные строки: --skip-invalid --rejects ФАЙЛ", "fix them and import again, or use --skip-invalid --rejects FILE to store the valid rows"))
     }
     if dryRun {
-        printLimited(problems, max: maxErrors, console: invocation.console)
+        printLimited(problems, max: maxErrors, console: invocation.console, language: invocation.language)
         invocation.console.out(t("Проверка без сохранения.\n", "Dry run: nothing stored.\n") + summary.text(stored: 0))
         return problems.isEmpty ? 0 : 1
     }
     if let rejectsPath, !rejected.isEmpty {
-        printLimited(problems, max: maxErrors, console: invocation.console)
+        printLimited(problems, max: maxErrors, console: invocation.console, language: invocation.language)
         try writeRejects(rejected, header: file.header, to: rejectsPath)
     }
     guard let batch else { return 0 }
@@ -135,13 +136,13 @@ let importCommand = Command(
 func stageArgument(_ invocation: Invocation, _ q: Questionnaire) throws(CLIError) -> String? {
     let stage = invocation.value("--stage")
     if q.kind == .monitoring {
-        guard let stage else { throw .usage("a monitoring sheet needs --stage (\(q.stages.map(\.id).joined(separator: ", ")))") }
+        guard let stage else { throw .usage(invocation.language.t("для листа мониторинга нужен --stage (\(q.stages.map(\.id).joined(separator: ", ")))", "a monitoring sheet needs --stage (\(q.stages.map(\.id).joined(separator: ", ")))")) }
         guard q.stages.contains(where: { $0.id == stage }) else {
-            throw .usage("unknown stage '\(stage)'; '\(q.id)' has \(q.stages.map(\.id).joined(separator: ", "))")
+            throw .usage(invocation.language.t("неизвестный этап '\(stage)'; этапы '\(q.id)': \(q.stages.map(\.id).joined(separator: ", "))", "unknown stage '\(stage)'; '\(q.id)' has \(q.stages.map(\.id).joined(separator: ", "))"))
         }
         return stage
     }
-    if stage != nil { throw .usage("--stage is for monitoring sheets; '\(q.id)' is a \(q.kind.rawValue) questionnaire") }
+    if stage != nil { throw .usage(invocation.language.t("--stage — только для листов мониторинга; '\(q.id)' — \(Labels(q, invocation.language).kindName(q.kind))", "--stage is for monitoring sheets; '\(q.id)' is a \(q.kind.rawValue) questionnaire")) }
     return nil
 }
 
@@ -159,10 +160,12 @@ func openAnswerFile(_ invocation: Invocation, _ q: Questionnaire, path: String, 
     }
 }
 
-func printLimited(_ problems: [Diagnostic], max: Int, console: Console, canListMore: Bool = true) {
+func printLimited(_ problems: [Diagnostic], max: Int, console: Console, canListMore: Bool = true, language: Language) {
     SurveyCLI.printDiagnostics(Array(problems.prefix(max)), console: console)
     if problems.count > max {
-        console.err("error: … and \(problems.count - max) more problem(s)\(canListMore ? " (--max-errors N to list more)" : "")\n")
+        let more = problems.count - max
+        console.err(language.t("error: … и ещё \(language.count(more, ru: ("ошибка", "ошибки", "ошибок"), en: ("", "")))\(canListMore ? " (--max-errors N — показать больше)" : "")\n",
+                               "error: … and \(more) more \(more == 1 ? "problem" : "problems")\(canListMore ? " (--max-errors N to list more)" : "")\n"))
     }
 }
 
@@ -283,9 +286,11 @@ final class Progress {
     private let enabled: Bool
     private var last = Date.distantPast
     private var shown = false
+    private let language: Language
 
-    init(console: Console, total: Int?) {
+    init(console: Console, total: Int?, language: Language) {
         self.console = console
+        self.language = language
         self.total = total
         self.enabled = Console.isTerminal(2) && (total ?? 0) > 2_000_000
     }
@@ -296,7 +301,7 @@ final class Progress {
         guard now.timeIntervalSince(last) > 0.2 else { return }
         last = now
         let percent = total.map { $0 > 0 ? " \(done * 100 / $0) %" : "" } ?? ""
-        console.err("\r\u{1B}[K…\(percent) — \(rows) rows")
+        console.err("\r\u{1B}[K…\(percent) — " + language.count(rows, ru: ("строка", "строки", "строк"), en: ("row", "rows")))
         shown = true
     }
 

@@ -39,19 +39,19 @@ let monitorCommand = Command(
                "survey monitor preschool-monitoring --all-children --format html --out cards.html"]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
-    guard q.kind == .monitoring else { throw .usage("monitor is for monitoring questionnaires; '\(q.id)' is \(q.kind.rawValue)") }
+    guard q.kind == .monitoring else { throw .usage(invocation.language.t("monitor работает с мониторингом; '\(q.id)' — \(Labels(q, invocation.language).kindName(q.kind))", "monitor is for monitoring questionnaires; '\(q.id)' is \(q.kind.rawValue)")) }
     let format = invocation.value("--format") ?? "text"
     if invocation.has("--sheet") { return try monitorSheet(q, invocation: invocation, format: format) }
-    if format == "csv" { throw .usage("--format csv is for the observation sheet: add --sheet --stage S") }
-    if invocation.value("--blank") != nil { throw .usage("--blank is for the observation sheet: add --sheet --stage S") }
+    if format == "csv" { throw .usage(invocation.language.t("--format csv — для листа наблюдения: добавьте --sheet --stage ЭТАП", "--format csv is for the observation sheet: add --sheet --stage S")) }
+    if invocation.value("--blank") != nil { throw .usage(invocation.language.t("--blank — для листа наблюдения: добавьте --sheet --stage ЭТАП", "--blank is for the observation sheet: add --sheet --stage S")) }
     var responses = try invocation.currentResponses(q.id)
     // The class summary names children only in its movement line; with --anonymize those are pseudonyms.
     if invocation.has("--anonymize") && invocation.value("--child") == nil && !invocation.has("--all-children") {
         responses = try pseudonymised(responses, invocation)
     }
-    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .failed("'\(q.id)' has no level scale") }
+    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .failed(invocation.language.t("в '\(q.id)' нет шкалы уровней", "'\(q.id)' has no level scale")) }
     guard !responses.isEmpty else {
-        throw .failed("no sheets of '\(q.id)' in \(invocation.store.root)", hint: "import one: survey import \(q.id) FILE --stage start")
+        throw .failed(invocation.language.t("в \(invocation.store.root) нет листов '\(q.id)'", "no sheets of '\(q.id)' in \(invocation.store.root)"), hint: invocation.language.t("импортируйте лист: survey import \(q.id) ФАЙЛ --stage start", "import one: survey import \(q.id) FILE --stage start"))
     }
     let rendering = MonitoringRendering(analysis, language: invocation.language)
     if invocation.has("--report") {
@@ -71,7 +71,7 @@ let monitorCommand = Command(
         var cards: [DevelopmentCard] = []
         for name in names {
             guard let card = analysis.card(for: name) else {
-                throw .failed("no child «\(name)» in '\(q.id)'", hint: TextFolding.nearest(name, among: analysis.children).map { "did you mean «\($0)»?" })
+                throw .failed(invocation.language.t("в '\(q.id)' нет ребёнка «\(name)»", "no child «\(name)» in '\(q.id)'"), hint: TextFolding.nearest(name, among: analysis.children).map { invocation.language.t("возможно, имелось в виду «\($0)»?", "did you mean «\($0)»?") })
             }
             var shown = card
             shown.child = try displayName(card.child, invocation)
@@ -89,7 +89,7 @@ let monitorCommand = Command(
     }
     var stages = q.stages
     if let stage = invocation.value("--stage") {
-        guard let chosen = q.stages.first(where: { $0.id == stage }) else { throw .usage("unknown stage '\(stage)'; one of \(q.stages.map(\.id).joined(separator: ", "))") }
+        guard let chosen = q.stages.first(where: { $0.id == stage }) else { throw .usage(invocation.language.t("неизвестный этап '\(stage)'; этапы: \(q.stages.map(\.id).joined(separator: ", "))", "unknown stage '\(stage)'; one of \(q.stages.map(\.id).joined(separator: ", "))")) }
         stages = [chosen]
     }
     let summaries = stages.map(analysis.summary(of:)).filter { $0.children > 0 || stages.count == 1 }
@@ -116,7 +116,7 @@ private func monitorSheet(_ q: Questionnaire, invocation: Invocation, format: St
         responses = try invocation.currentResponses(q.id)
         if invocation.has("--anonymize") { responses = try pseudonymised(responses, invocation) }
     }
-    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .failed("'\(q.id)' has no level scale") }
+    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .failed(invocation.language.t("в '\(q.id)' нет шкалы уровней", "'\(q.id)' has no level scale")) }
     let sheets = ObservationSheetRendering(MonitoringRendering(analysis, language: invocation.language))
     if let blank {
         switch format {

@@ -89,7 +89,7 @@ func tabulateStore(_ q: Questionnaire, _ invocation: Invocation, by: String?) th
         }
     } catch { throw .failed("\(error)") }
     if accumulator.respondents == 0 {
-        throw .failed("no responses of '\(q.id)' in \(invocation.store.root)", hint: "import some with 'survey import \(q.id) FILE', or use --from-csv FILE")
+        throw .failed(invocation.language.t("в \(invocation.store.root) нет ответов '\(q.id)'", "no responses of '\(q.id)' in \(invocation.store.root)"), hint: invocation.language.t("импортируйте их: 'survey import \(q.id) ФАЙЛ' — или укажите --from-csv ФАЙЛ", "import some with 'survey import \(q.id) FILE', or use --from-csv FILE"))
     }
     if let by, !sawGroup {
         throw .failed("no stored response has a «\(by)» column", hint: "import the file again with --keep \"\(by)\", or tabulate it with --from-csv FILE --by \"\(by)\"")

@@ -27,7 +27,7 @@ let tabulateCommand = Command(
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
     guard q.kind == .likert else {
-        throw .usage("tabulate is for surveys; '\(q.id)' is \(q.kind.rawValue)", hint: q.kind == .deficits ? "see 'survey profile' and 'survey group'" : "see 'survey monitor'")
+        throw .usage(invocation.language.t("tabulate работает с опросами; '\(q.id)' — \(Labels(q, invocation.language).kindName(q.kind))", "tabulate is for surveys; '\(q.id)' is \(q.kind.rawValue)"), hint: q.kind == .deficits ? invocation.language.t("см. 'survey profile' и 'survey group'", "see 'survey profile' and 'survey group'") : invocation.language.t("см. 'survey monitor'", "see 'survey monitor'"))
     }
     let population = try invocation.integer("--population", range: 1...100_000_000)
     let by = invocation.value("--by")
@@ -58,7 +58,7 @@ let tabulateCommand = Command(
     case "html": output = rendering.html(generatedAt: ISO8601DateFormatter().string(from: Date()))
     default: output = rendering.text(width: terminalWidth())
     }
-    let sink = try OutputSink(path: invocation.value("--out"))
+    let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     try sink.write(output, encoding: .utf8)
     try sink.close()
     return 0
@@ -87,9 +87,9 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
     func start(_ header: [String], line: Int) throws(CLIError) -> [TabulationPart.Role] {
         let (roles, problems) = TabulationPart.roles(header: header, questionnaire: q, idColumn: idColumn, by: by, language: invocation.language)
         if !problems.isEmpty {
-            printLimited(problems.map { Diagnostic(file: path, line: line, path: $0.column > 0 ? "column \($0.column)" : nil, message: $0.message, hint: $0.hint) },
-                         max: 30, console: invocation.console, canListMore: false)
-            throw .failed("the header of \(path) does not match '\(q.id)'")
+            printLimited(problems.map { Diagnostic(file: path, line: line, path: $0.column > 0 ? invocation.language.t("столбец \($0.column)", "column \($0.column)") : nil, message: $0.message, hint: $0.hint) },
+                         max: 30, console: invocation.console, canListMore: false, language: invocation.language)
+            throw .failed(invocation.language.t("заголовок \(path) не соответствует '\(q.id)'", "the header of \(path) does not match '\(q.id)'"))
         }
         return roles
     }
@@ -97,7 +97,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
     if !isSpecialFile(path) {
         let layout: CSVReader.Layout, header: [String]
         do { (layout, header) = try CSVReader.layout(path: path, options: options) } catch { throw refused(error) }
-        guard !header.isEmpty else { throw .failed("\(path) is empty: a header row naming the items is expected") }
+        guard !header.isEmpty else { throw .failed(invocation.language.t("\(path) пуст: нужна строка заголовка с кодами утверждений", "\(path) is empty: a header row naming the items is expected")) }
         let roles = try start(header, line: max(1, layout.dataStartLine - 1))
         // The parts check UTF-8 cell by cell as they decode (TabulationPart), so the reader need not.
         var partOptions = options
@@ -135,14 +135,15 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
             }
         } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
         if let headerError { throw headerError }
-        guard var part else { throw .failed("\(path) is empty: a header row naming the items is expected") }
+        guard var part else { throw .failed(invocation.language.t("\(path) пуст: нужна строка заголовка с кодами утверждений", "\(path) is empty: a header row naming the items is expected")) }
         // A pipe cannot be read twice: repeated names are counted, not named.
         part.reportDuplicatesUnnamed()
         result = part
     }
     if result.problemCount > 0 {
-        printLimited(result.problems, max: 30, console: invocation.console, canListMore: false)
-        throw .failed("\(path) has \(result.problemCount) problem(s); nothing tabulated", hint: "fix them, or import with --skip-invalid and tabulate the store")
+        printLimited(result.problems, max: 30, console: invocation.console, canListMore: false, language: invocation.language)
+        let l = invocation.language
+        throw .failed(l.t("в \(path) \(l.count(result.problemCount, ru: ("ошибка", "ошибки", "ошибок"), en: ("problem", "problems"))); ничего не посчитано", "\(path) has \(l.count(result.problemCount, ru: ("", "", ""), en: ("problem", "problems"))); nothing tabulated"), hint: l.t("исправьте их или импортируйте с --skip-invalid и считайте по хранилищу", "fix them, or import with --skip-invalid and tabulate the store"))
     }
     return (result.accumulator, result.groups)
 }

@@ -138,7 +138,7 @@ private final class TakeSession {
     func record(_ answer: SessionJournal.Answer) throws(CLIError) {
         let id = step.key
         do throws(StoreError) { try journal.record(item: id, answer) } catch {
-            throw .failed("\(error)", hint: "the answers given before this one are kept; run the same command again to continue")
+            throw .failed("\(error)", hint: labels.language.t("ответы до этого сохранены; чтобы продолжить, повторите ту же команду", "the answers given before this one are kept; run the same command again to continue"))
         }
         answers[id] = answer
         index += 1
@@ -203,31 +203,31 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
     let t = language.t
     let labels = Labels(q, language)
     let console = invocation.console
-    guard !q.items.isEmpty else { throw .failed("'\(q.id)' has no items to answer") }
+    guard !q.items.isEmpty else { throw .failed(invocation.language.t("в '\(q.id)' нет утверждений для ответа", "'\(q.id)' has no items to answer")) }
 
     var respondent = invocation.value("--respondent").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-    if respondent == "" { throw .usage("--respondent needs a name") }
+    if respondent == "" { throw .usage(invocation.language.t("после --respondent нужно имя", "--respondent needs a name")) }
     let givenSession = invocation.value("--session")
     if let givenSession {
         guard q.kind == .likert else {
-            throw .usage("--session is for anonymous surveys; '\(q.id)' continues by --respondent NAME\(stage.map { " --stage \($0)" } ?? "")")
+            throw .usage(invocation.language.t("--session — для анонимных опросов; '\(q.id)' продолжают по --respondent ИМЯ\(stage.map { " --stage \($0)" } ?? "")", "--session is for anonymous surveys; '\(q.id)' continues by --respondent NAME\(stage.map { " --stage \($0)" } ?? "")"))
         }
-        guard respondent == nil else { throw .usage("--session and --respondent do not go together: a named session is found by its name") }
+        guard respondent == nil else { throw .usage(invocation.language.t("--session и --respondent вместе не указывают: именной сеанс находят по имени", "--session and --respondent do not go together: a named session is found by its name")) }
         guard SessionJournal.isValidKey(givenSession) else {
-            throw .usage("'\(givenSession)' is not a session id", hint: "a session id is the hex digits printed when the session started")
+            throw .usage(invocation.language.t("'\(givenSession)' — не номер сеанса", "'\(givenSession)' is not a session id"), hint: invocation.language.t("номер сеанса — шестнадцатеричные цифры, выведенные в начале сеанса", "a session id is the hex digits printed when the session started"))
         }
     }
 
     let interactive = Console.isTerminal(0) && Console.isTerminal(1)
     let needsName = q.kind != .likert
     if needsName && respondent == nil && !interactive {
-        throw .usage("'\(q.id)' needs --respondent NAME (\(q.kind == .monitoring ? "the child" : "who answers")) when answers come from piped input",
+        throw .usage(invocation.language.t("для '\(q.id)' нужен --respondent ИМЯ (\(q.kind == .monitoring ? "ребёнок" : "кто отвечает")), когда ответы приходят не с терминала", "'\(q.id)' needs --respondent NAME (\(q.kind == .monitoring ? "the child" : "who answers")) when answers come from piped input"),
                      hint: "survey take \(invocation.positionals[0]) --respondent \"Иванова А.А.\"\(stage.map { " --stage \($0)" } ?? "")")
     }
 
     var terminal: Terminal?
     if interactive {
-        guard let opened = Terminal(environment: invocation.environment) else { throw .failed("the terminal cannot be switched to raw mode") }
+        guard let opened = Terminal(environment: invocation.environment) else { throw .failed(invocation.language.t("терминал не удаётся перевести в посимвольный режим", "the terminal cannot be switched to raw mode")) }
         terminal = opened
     }
     defer { terminal?.restore() }
@@ -260,8 +260,8 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
         (journal, contents) = try SessionJournal.open(store: store, header: header, key: key, create: givenSession == nil)
     } catch {
         if let givenSession, case .file(let problem) = error, problem.reason == "no such session" {
-            throw .failed("no unfinished session '\(givenSession)' of '\(q.id)' in \(store.root)",
-                          hint: "it may be finished and stored already; without --session a new session starts")
+            throw .failed(invocation.language.t("в \(store.root) нет незаконченного сеанса '\(givenSession)' анкеты '\(q.id)'", "no unfinished session '\(givenSession)' of '\(q.id)' in \(store.root)"),
+                          hint: invocation.language.t("возможно, он уже закончен и сохранён; без --session начнётся новый сеанс", "it may be finished and stored already; without --session a new session starts"))
         }
         throw .failed("\(error)")
     }
@@ -370,7 +370,7 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
         }
     } catch {
         session.close()
-        throw .failed("\(error)", hint: "the answers are kept in the session journal; run the same command again to store them: \(resume)")
+        throw .failed("\(error)", hint: invocation.language.t("ответы сохранены в журнале сеанса; чтобы записать их, повторите ту же команду: \(resume)", "the answers are kept in the session journal; run the same command again to store them: \(resume)"))
     }
     session.finish()
     console.out(afterTakeSummary(q, response: response, invocation: invocation))

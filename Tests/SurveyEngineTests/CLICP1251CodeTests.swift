@@ -92,7 +92,7 @@ struct CLICP1251CodeTests {
         let q = Questionnaire(id: "m", kind: .monitoring, title: "М", scales: [], items: [a, b])
         let plan = HeaderMatcher(questionnaire: q).plan(["ребёнок", "5-?.1"])
         let problem = plan.problems.first
-        #expect(problem?.message.contains("«5-Ә.1» (5-A.1) or «5-Ө.1»") == true, "\(plan.problems)")
+        #expect(problem?.message.contains("«5-Ә.1» (5-A.1) или «5-Ө.1»") == true, "\(plan.problems)")
         #expect(HeaderMatcher(questionnaire: q).plan(["ребёнок", "5-A.1"]).problems.isEmpty)
     }
 }

@@ -14,7 +14,7 @@ struct CLINamedFileTests {
         try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/named.csv", atomically: true, encoding: .utf8)
         let refused = try survey(["tabulate", "preschool-staff-survey", "--from-csv", dir + "/named.csv", "--by", "Школа"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("named.csv:3002: «Учитель 17» already answered on line 18 of this file"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("named.csv:3002: «Учитель 17» уже ответил(а) в строке 18 этого файла"), "\(refused.stderr)")
         rows.removeLast()
         try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/named.csv", atomically: true, encoding: .utf8)
         let table = try survey(["tabulate", "preschool-staff-survey", "--from-csv", dir + "/named.csv", "--by", "Школа", "--format", "json"])
@@ -34,8 +34,8 @@ struct CLINamedFileTests {
         try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/named.csv", atomically: true, encoding: .utf8)
         let refused = try survey(["import", "preschool-staff-survey", dir + "/named.csv", "--data", dir + "/data"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("named.csv:5003: «Учитель 2» already answered on line 3 of this file"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("named.csv:5002: «учитель  4999» already answered on line 5000 of this file"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("named.csv:5003: «Учитель 2» уже ответил(а) в строке 3 этого файла"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("named.csv:5002: «учитель  4999» уже ответил(а) в строке 5000 этого файла"), "\(refused.stderr)")
     }
 }
 

@@ -86,7 +86,7 @@ struct CLIPrivacyTests {
         try "ФИО;1\nИванова Анна;Согласен\nИВАНОВА АННА;Согласен\n".write(toFile: dir + "/twice.csv", atomically: true, encoding: .utf8)
         let twice = try survey(["import", "preschool-staff-survey", dir + "/twice.csv", "--data", dir + "/d"])
         #expect(twice.status == 1)
-        #expect(twice.stderr.contains("twice.csv:3: «ИВАНОВА АННА» already answered on line 2 of this file"), "\(twice.stderr)")
+        #expect(twice.stderr.contains("twice.csv:3: «ИВАНОВА АННА» уже ответил(а) в строке 2 этого файла"), "\(twice.stderr)")
     }
 
     // MARK: 3. Pseudonyms in their own order
@@ -253,13 +253,13 @@ struct CLIPrivacyTests {
         let result = try survey(["import", "preschool-staff-survey", dir + "/a.csv", "--data", dir + "/d"])
         #expect(result.status == 1)
         for (column, name) in [(2, "Школа"), (3, "Класс"), (4, "Район")] {
-            #expect(result.stderr.contains("a.csv:1: column \(column): unknown column «\(name)»\n  hint: похоже на сведения о респонденте: чтобы сохранить столбец (для tabulate --by), добавьте --keep \"\(name)\""), "\(result.stderr)")
+            #expect(result.stderr.contains("a.csv:1: столбец \(column): неизвестный столбец «\(name)»\n  hint: похоже на сведения о респонденте: чтобы сохранить столбец (для tabulate --by), добавьте --keep \"\(name)\""), "\(result.stderr)")
         }
         let kept = try survey(["import", "preschool-staff-survey", dir + "/a.csv", "--data", dir + "/d", "--keep", "Школа", "--keep", "Класс", "--keep", "Район"])
         #expect(kept.status == 0, "\(kept.stderr)")
         // tabulate --from-csv has no --keep: it points to --by.
         let tabulated = try survey(["tabulate", "preschool-staff-survey", "--from-csv", dir + "/a.csv"])
-        #expect(tabulated.stderr.contains("unknown column «Школа»\n  hint: похоже на сведения о респонденте: чтобы разбить результаты по этому столбцу, добавьте --by \"Школа\""), "\(tabulated.stderr)")
+        #expect(tabulated.stderr.contains("неизвестный столбец «Школа»\n  hint: похоже на сведения о респонденте: чтобы разбить результаты по этому столбцу, добавьте --by \"Школа\""), "\(tabulated.stderr)")
     }
 
     @Test func latinLookAlikeLettersAreFoldedWhenUnambiguousOrNamed() throws {
@@ -277,7 +277,7 @@ struct CLIPrivacyTests {
                         ["tabulate", "preschool-staff-survey", "--from-csv", dir + "/typo.csv"]] {
             let refused = try survey(command)
             #expect(refused.status == 1)
-            #expect(refused.stderr.contains("«Cоглсен» is not an answer of this item — did you mean «Согласен»? (буква «C» (U+0043) на месте 1 — латинская среди русских букв)"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("«Cоглсен» — не вариант ответа на это утверждение — возможно, имелось в виду «Согласен»? (буква «C» (U+0043) на месте 1 — латинская среди русских букв)"), "\(refused.stderr)")
         }
     }
 

@@ -110,7 +110,7 @@ struct CLITabulateTests {
         try "1;2\nСогласен;Может быть\n".write(toFile: dir + "/x.csv", atomically: true, encoding: .utf8)
         let result = try survey(["tabulate", "preschool-staff-survey", "--from-csv", dir + "/x.csv"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("x.csv:2: column 2, item 2: «Может быть»"))
+        #expect(result.stderr.contains("x.csv:2: столбец 2, утверждение 2: «Может быть»"))
     }
 
     @Test func englishOutput() throws {

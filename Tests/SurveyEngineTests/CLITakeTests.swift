@@ -148,7 +148,7 @@ struct CLITakePipedTests {
 
         let again = try survey(["take", "preschool-parent-survey", "--session", session, "--data", dir], stdin: "")
         #expect(again.status == 1, "a finished session cannot be continued")
-        #expect(again.stderr.contains("no unfinished session '\(session)'"))
+        #expect(again.stderr.contains("нет незаконченного сеанса '\(session)'"), "\(again.stderr)")
     }
 
     @Test func monitoringTakesRomanNumeralsForOneChildAtAStage() throws {
@@ -182,7 +182,7 @@ struct CLITakePipedTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let noName = try survey(["take", "teacher-deficits", "--data", dir], stdin: "1\n")
         #expect(noName.status == 64)
-        #expect(noName.stderr.contains("needs --respondent NAME"))
+        #expect(noName.stderr.contains("нужен --respondent ИМЯ"), "\(noName.stderr)")
         #expect(try survey(["take", "preschool-monitoring", "--respondent", "Петя", "--data", dir], stdin: "").status == 64, "no --stage")
         #expect(try survey(["take", "teacher-deficits", "--session", "0123456789ab", "--data", dir], stdin: "").status == 64)
         #expect(try survey(["take", "preschool-parent-survey", "--session", "../../etc", "--data", dir], stdin: "").status == 64)

@@ -75,8 +75,8 @@ struct FastPathEquivalenceTests {
             if part == nil { part = TabulationPart(questionnaire: q, roles: TabulationPart.roles(header: record.strings, questionnaire: q, idColumn: nil).roles, file: "bad.csv") } else { part?.consume(record) }
         }
         let problems = try #require(part).problems.map(\.description)
-        #expect(problems == ["bad.csv:2: column 2, item 2: «Несогалсен» is not an answer of this item — did you mean «Не согласен»?",
-                             "bad.csv:4: column 3, item 3: «Да» is not an answer of this item"])
+        #expect(problems == ["bad.csv:2: столбец 2, утверждение 2: «Несогалсен» — не вариант ответа на это утверждение — возможно, имелось в виду «Не согласен»?",
+                             "bad.csv:4: столбец 3, утверждение 3: «Да» — не вариант ответа на это утверждение"])
         #expect(part?.rows == 2, "the empty line is not a respondent")
     }
 
@@ -94,8 +94,8 @@ struct FastPathEquivalenceTests {
         try Data(bytes).write(to: URL(fileURLWithPath: dir + "/late.csv"))
         let result = try survey(["tabulate", "preschool-parent-survey", "--from-csv", dir + "/late.csv", "--encoding", "utf-8"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("late.csv:\(goodRows + 2): column 2: the cell is not valid UTF-8"), "\(result.stderr)")
-        #expect(result.stderr.contains("late.csv:\(goodRows + 3): column 3: the cell is not valid UTF-8"), "\(result.stderr)")
+        #expect(result.stderr.contains("late.csv:\(goodRows + 2): столбец 2: ячейка — не UTF-8"), "\(result.stderr)")
+        #expect(result.stderr.contains("late.csv:\(goodRows + 3): столбец 3: ячейка — не UTF-8"), "\(result.stderr)")
     }
 
     // MARK: The shortcut (`TabulationPart.take`) against `consume` alone
@@ -284,7 +284,7 @@ struct FastPathEquivalenceTests {
         }
         try (lines.joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
         let expected = try tabulate(path, q, chunk: 1 << 20, route: .consumeOnly, by: "Школа").outcome
-        #expect(expected.problems.contains { $0.contains("already answered on line") }, "the file names someone twice")
+        #expect(expected.problems.contains { $0.contains("уже ответил(а) в строке") }, "the file names someone twice")
         #expect(expected.json.contains("# Школа 3"))
         for chunk in [64, 4096, 1 << 20] {
             for route in [Route.shortcut, .parallel(2), .parallel(3)] {

@@ -69,15 +69,15 @@ struct MatchingTests {
     @Test func unknownAndDuplicateColumnsAreRefused() {
         let plan = HeaderMatcher(questionnaire: Self.staff).plan(["1", "s1", "Школа", "19"])
         #expect(plan.problems.map(\.column) == [2, 3, 4])
-        #expect(plan.problems[0].message.contains("already in column 1"))
-        #expect(plan.problems[1].message == "unknown column «Школа»")
+        #expect(plan.problems[0].message.contains("уже есть в столбце 1"))
+        #expect(plan.problems[1].message == "неизвестный столбец «Школа»")
     }
 
     @Test func idColumnOptionNamesTheRespondent() {
         let plan = HeaderMatcher(questionnaire: Self.staff, idColumn: "Педагог").plan(["Педагог", "1"])
         #expect(plan.roles == [.respondent, .item(0)])
         let missing = HeaderMatcher(questionnaire: Self.staff, idColumn: "Педагог").plan(["ФИО", "1"])
-        #expect(missing.problems.contains { $0.message.contains("no column named «Педагог»") })
+        #expect(missing.problems.contains { $0.message.contains("нет столбца «Педагог»") })
     }
 
     @Test(arguments: [("'=HYPERLINK(1)", "=HYPERLINK(1)"), ("'-5", "-5"), ("'текст", "'текст"), ("  a  ", "a")])

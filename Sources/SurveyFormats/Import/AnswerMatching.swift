@@ -100,13 +100,13 @@ public struct HeaderMatcher: Sendable {
                         let ascii = item.aliases.first { $0.allSatisfy(\.isASCII) }
                         return "«\(item.id)»" + (ascii.map { " (\($0))" } ?? "")
                     }
-                    problems.append(HeaderProblem(column: column + 1, message: "«\(raw)» could be \(names.joined(separator: " or ")): a letter was lost when the file was saved in cp1251",
-                                                  hint: "write the code as its ASCII alias, or save the file as UTF-8 (Excel: «CSV UTF-8»)"))
+                    problems.append(HeaderProblem(column: column + 1, message: language.t("«\(raw)» может быть \(names.joined(separator: " или ")): при сохранении файла в cp1251 пропала буква", "«\(raw)» could be \(names.joined(separator: " or ")): a letter was lost when the file was saved in cp1251"),
+                                                  hint: language.t("запишите код его ASCII-псевдонимом или сохраните файл в UTF-8 (Excel: «CSV UTF-8»)", "write the code as its ASCII alias, or save the file as UTF-8 (Excel: «CSV UTF-8»)")))
                     roles.append(.unnamed)
                     continue
                 } else {
-                    problems.append(HeaderProblem(column: column + 1, message: "unknown column «\(raw)»: «?» stands for a letter lost when the file was saved in cp1251, and no item of '\(questionnaire.id)' reads so",
-                                                  hint: "save the file as UTF-8 (Excel: «CSV UTF-8») or write the code with the ASCII alias from 'survey show \(questionnaire.id)'"))
+                    problems.append(HeaderProblem(column: column + 1, message: language.t("неизвестный столбец «\(raw)»: «?» — буква, пропавшая при сохранении файла в cp1251, и ни одно утверждение '\(questionnaire.id)' так не читается", "unknown column «\(raw)»: «?» stands for a letter lost when the file was saved in cp1251, and no item of '\(questionnaire.id)' reads so"),
+                                                  hint: language.t("сохраните файл в UTF-8 (Excel: «CSV UTF-8») или запишите код ASCII-псевдонимом из 'survey show \(questionnaire.id)'", "save the file as UTF-8 (Excel: «CSV UTF-8») or write the code with the ASCII alias from 'survey show \(questionnaire.id)'")))
                     roles.append(.unnamed)
                     continue
                 }
@@ -118,17 +118,17 @@ public struct HeaderMatcher: Sendable {
             }
             if case .item(let index) = role {
                 if let earlier = itemColumn[index] {
-                    problems.append(HeaderProblem(column: column + 1, message: "item \(questionnaire.items[index].number) is already in column \(earlier + 1)", hint: nil))
+                    problems.append(HeaderProblem(column: column + 1, message: language.t("утверждение \(questionnaire.items[index].number) уже есть в столбце \(earlier + 1)", "item \(questionnaire.items[index].number) is already in column \(earlier + 1)"), hint: nil))
                 }
                 itemColumn[index] = column
             }
             roles.append(role)
         }
         for name in keep where !roles.contains(.kept(name)) {
-            problems.append(HeaderProblem(column: 0, message: "no column named «\(name)»", hint: nil))
+            problems.append(HeaderProblem(column: 0, message: language.t("нет столбца «\(name)»", "no column named «\(name)»"), hint: nil))
         }
         if let idColumn, respondentColumn == nil {
-            problems.append(HeaderProblem(column: 0, message: "no column named «\(idColumn)» (--id-column)", hint: nil))
+            problems.append(HeaderProblem(column: 0, message: language.t("нет столбца «\(idColumn)» (--id-column)", "no column named «\(idColumn)» (--id-column)"), hint: nil))
         }
         return (roles, problems)
     }
@@ -198,11 +198,11 @@ public struct HeaderMatcher: Sendable {
                          "looks like information about the respondent: to break the results down by it, add --by \"\(name)\"")
             }
         } else {
-            hint = suggestion.map { "did you mean «\($0)»?" }
-                ?? "a column names an item by id, number or text, or the respondent (\(idColumn ?? "id, ФИО, №…"))"
+            hint = suggestion.map { t("возможно, имелось в виду «\($0)»?", "did you mean «\($0)»?") }
+                ?? t("столбец называет утверждение кодом, номером или текстом либо респондента (\(idColumn ?? "id, ФИО, №…"))", "a column names an item by id, number or text, or the respondent (\(idColumn ?? "id, ФИО, №…"))")
         }
         if let note = strayLetterNote(raw, language: language) { hint += "; " + note }
-        return HeaderProblem(column: column + 1, message: "unknown column «\(raw)»", hint: hint)
+        return HeaderProblem(column: column + 1, message: t("неизвестный столбец «\(raw)»", "unknown column «\(raw)»"), hint: hint)
     }
 
     /// «5», «5.», «№5», «Вопрос 5», «5. Текст…» → 5.
