@@ -625,19 +625,16 @@ public final class BatchWriter {
         self.source = source
         self.checksum = checksum
         path = (folder as NSString).appendingPathComponent("incoming-\(batch).bin")
-        fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
-        // Held until the process ends: a spool nobody holds was left by a crash (`isStale`).
-        _ = flock(fd, LOCK_EX | LOCK_NB)
         identitiesPath = (folder as NSString).appendingPathComponent("pending-\(batch).ids")
-        identitiesFD = open(identitiesPath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard identitiesFD >= 0 else {
-            let code = errno
+        // Held until the process ends: a spool nobody holds was left by a crash (`isStale`). Each file is
+        // created under a name no sweep looks at, locked, and only then given its name — so another command's
+        // sweep can never find it unlocked and delete a live import's spool.
+        fd = try Self.createLocked(path)
+        do { identitiesFD = try Self.createLocked(identitiesPath) } catch {
             Glibc.close(fd)
             unlink(path)
-            throw .file(FileError(path: identitiesPath, errno: code))
+            throw error
         }
-        _ = flock(identitiesFD, LOCK_EX | LOCK_NB)
         buffer.reserveCapacity(1 << 20)
         identityBuffer.reserveCapacity(1 << 16)
     }
@@ -645,6 +642,21 @@ public final class BatchWriter {
     deinit {
         Glibc.close(fd)
         Glibc.close(identitiesFD)
+    }
+
+    /// Creates `path` (0600) locked by this process: made as a hidden `.creating-` file, locked, then renamed.
+    static func createLocked(_ path: String) throws(StoreError) -> Int32 {
+        let folder = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
+        let hidden = (folder as NSString).appendingPathComponent(".creating-" + name)
+        let fd = open(hidden, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0, rename(hidden, path) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            unlink(hidden)
+            throw .file(FileError(path: path, errno: code))
+        }
+        return fd
     }
 
     /// Whether a spool file is left over: no process holds its lock.
