@@ -158,19 +158,22 @@ enum StoreRecord {
 
         /// The respondent's name as stored (for messages), skipping the rest.
         func name() -> String? {
+            var cursor = respondentCursor()
+            return cursor?.string32()
+        }
+
+        /// A cursor at the respondent's name (past the codes and escapes); nil when the record names nobody.
+        private func respondentCursor() -> Cursor? {
             guard flags & Flag.respondent != 0 else { return nil }
             var cursor = Cursor(body: body, at: 3 + codeCount)
             if flags & Flag.escapes != 0 { cursor.skip(8 * codes.reduce(0) { $0 + ($1 == escape ? 1 : 0) }) }
-            return cursor.string32()
+            return cursor
         }
 
         /// Only the identity (respondent and stage), skipping the rest: the name folded as `Response.identity`
         /// folds it, so that a later answer under another spelling supersedes this one.
         func identity() -> String? {
-            guard flags & Flag.respondent != 0 else { return nil }
-            var cursor = Cursor(body: body, at: 3 + codeCount)
-            if flags & Flag.escapes != 0 { cursor.skip(8 * codes.reduce(0) { $0 + ($1 == escape ? 1 : 0) }) }
-            guard let raw = cursor.string32() else { return nil }
+            guard var cursor = respondentCursor(), let raw = cursor.string32() else { return nil }
             let name = TextFolding.fold(raw)
             if flags & Flag.stage != 0 { guard let stage = cursor.string16() else { return nil }; return "\(name)\u{1F}\(stage)" }
             return name
