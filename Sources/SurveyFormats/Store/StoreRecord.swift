@@ -61,30 +61,11 @@ enum StoreRecord {
         if let stage = response.stage { flags |= Flag.stage; appendString16(stage, &out) }
         if !response.texts.isEmpty {
             flags |= Flag.texts
-            appendU16(response.texts.count, &out)
-            // In key order (a single one needs no sorting, and gets no array).
-            if response.texts.count == 1, let (id, text) = response.texts.first {
-                appendU16(tables.column(id), &out)
-                appendString32(text, &out)
-            } else {
-                for (id, text) in response.texts.sorted(by: { $0.key < $1.key }) {
-                    appendU16(tables.column(id), &out)
-                    appendString32(text, &out)
-                }
-            }
+            appendPairs(response.texts, code: { tables.column($0) }, &out)
         }
         if !response.attributes.isEmpty {
             flags |= Flag.attributes
-            appendU16(response.attributes.count, &out)
-            if response.attributes.count == 1, let (key, value) = response.attributes.first {
-                appendU16(tables.key(key), &out)
-                appendString32(value, &out)
-            } else {
-                for (key, value) in response.attributes.sorted(by: { $0.key < $1.key }) {
-                    appendU16(tables.key(key), &out)
-                    appendString32(value, &out)
-                }
-            }
+            appendPairs(response.attributes, code: { tables.key($0) }, &out)
         }
         let length = UInt32(out.count - start - 4)
         for k in 0..<4 { out[start + k] = UInt8(truncatingIfNeeded: length >> (8 * k)) }
@@ -206,6 +187,22 @@ enum StoreRecord {
         }
         mutating func string32() -> String? { u32().flatMap { bytes($0) } }
         mutating func string16() -> String? { u16().flatMap { bytes($0) } }
+    }
+
+    /// A count, then each key's code and its text, in key order (a single one needs no sorting, and gets no
+    /// array): the record's free texts and kept attributes.
+    @inline(__always)
+    static func appendPairs(_ pairs: [String: String], code: (String) -> Int, _ out: inout [UInt8]) {
+        appendU16(pairs.count, &out)
+        if pairs.count == 1, let (key, value) = pairs.first {
+            appendU16(code(key), &out)
+            appendString32(value, &out)
+        } else {
+            for (key, value) in pairs.sorted(by: { $0.key < $1.key }) {
+                appendU16(code(key), &out)
+                appendString32(value, &out)
+            }
+        }
     }
 
     static func appendU16(_ value: Int, _ out: inout [UInt8]) {
