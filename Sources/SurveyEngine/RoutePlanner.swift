@@ -155,46 +155,46 @@ public struct ActivityCatalogue: Sendable, Equatable {
     /// (no month above the hours limit), every deficit band of every area answered by at least one activity.
     public func problems(against q: Questionnaire) -> [DefinitionProblem] {
         var problems: [DefinitionProblem] = []
-        if questionnaire != q.id { problems.append(DefinitionProblem("$.questionnaire", "names \"\(questionnaire)\", not \"\(q.id)\"")) }
-        if !(3...12).contains(planning.programmeMonths) { problems.append(DefinitionProblem("$.planning.programmeMonths", "a mentoring programme lasts 3 to 12 months")) }
-        if !(1...10).contains(planning.horizonYears) { problems.append(DefinitionProblem("$.planning.horizonYears", "must be 1 to 10 years")) }
-        if planning.maxMentorsPerMentee < 1 { problems.append(DefinitionProblem("$.planning.maxMentorsPerMentee", "must be 1 or more")) }
-        if planning.maxMenteesPerMentor < 1 { problems.append(DefinitionProblem("$.planning.maxMenteesPerMentor", "must be 1 or more")) }
-        if !(0...1).contains(planning.groupShare) { problems.append(DefinitionProblem("$.planning.groupShare", "must be a share from 0 to 1")) }
-        if !(1...20).contains(planning.programmePriorities) { problems.append(DefinitionProblem("$.planning.programmePriorities", "must be 1 to 20")) }
-        if planning.maxFormalPerYear < 1 { problems.append(DefinitionProblem("$.planning.maxFormalPerYear", "must be 1 or more")) }
-        if !(1...300).contains(planning.maxHoursPerMonth) { problems.append(DefinitionProblem("$.planning.maxHoursPerMonth", "must be 1 to 300")) }
-        if planning.mentorMinExperience < 0 { problems.append(DefinitionProblem("$.planning.mentorMinExperience", "must be 0 or more")) }
+        if questionnaire != q.id { problems.append(DefinitionProblem("$.questionnaire", .catalogueNamesOther(questionnaire, expected: q.id))) }
+        if !(3...12).contains(planning.programmeMonths) { problems.append(DefinitionProblem("$.planning.programmeMonths", .programmeMonths)) }
+        if !(1...10).contains(planning.horizonYears) { problems.append(DefinitionProblem("$.planning.horizonYears", .outOfRange(low: 1, high: 10))) }
+        if planning.maxMentorsPerMentee < 1 { problems.append(DefinitionProblem("$.planning.maxMentorsPerMentee", .outOfRange(low: 1, high: nil))) }
+        if planning.maxMenteesPerMentor < 1 { problems.append(DefinitionProblem("$.planning.maxMenteesPerMentor", .outOfRange(low: 1, high: nil))) }
+        if !(0...1).contains(planning.groupShare) { problems.append(DefinitionProblem("$.planning.groupShare", .shareOutOfRange)) }
+        if !(1...20).contains(planning.programmePriorities) { problems.append(DefinitionProblem("$.planning.programmePriorities", .outOfRange(low: 1, high: 20))) }
+        if planning.maxFormalPerYear < 1 { problems.append(DefinitionProblem("$.planning.maxFormalPerYear", .outOfRange(low: 1, high: nil))) }
+        if !(1...300).contains(planning.maxHoursPerMonth) { problems.append(DefinitionProblem("$.planning.maxHoursPerMonth", .outOfRange(low: 1, high: 300))) }
+        if planning.mentorMinExperience < 0 { problems.append(DefinitionProblem("$.planning.mentorMinExperience", .notNegative)) }
         for (band, n) in planning.stepsPerDeficit.sorted(by: { $0.key < $1.key }) {
-            if !q.scoring.bands.contains(where: { $0.id == band }) { problems.append(DefinitionProblem("$.planning.stepsPerDeficit", "unknown band \"\(band)\"")) }
-            if !(1...10).contains(n) { problems.append(DefinitionProblem("$.planning.stepsPerDeficit.\(band)", "must be 1 to 10")) }
+            if !q.scoring.bands.contains(where: { $0.id == band }) { problems.append(DefinitionProblem("$.planning.stepsPerDeficit", .unknown(.band, band, suggestion: nil))) }
+            if !(1...10).contains(n) { problems.append(DefinitionProblem("$.planning.stepsPerDeficit.\(band)", .outOfRange(low: 1, high: 10))) }
         }
         for area in planning.subjectBoundAreas where q.area(area) == nil {
-            problems.append(DefinitionProblem("$.planning.subjectBoundAreas", "unknown area \"\(area)\""))
+            problems.append(DefinitionProblem("$.planning.subjectBoundAreas", .unknown(.area, area, suggestion: nil)))
         }
-        for area in guides.keys.sorted() where q.area(area) == nil { problems.append(DefinitionProblem("$.areas", "unknown area \"\(area)\"")) }
+        for area in guides.keys.sorted() where q.area(area) == nil { problems.append(DefinitionProblem("$.areas", .unknown(.area, area, suggestion: nil))) }
         let bandIDs = Set(q.scoring.bands.map(\.id))
         var seen = Set<String>()
         for (i, activity) in activities.enumerated() {
             let path = "$.activities[\(i)]"
-            if !seen.insert(activity.id).inserted { problems.append(DefinitionProblem("\(path).id", "duplicate activity id \"\(activity.id)\"")) }
-            if q.area(activity.area) == nil { problems.append(DefinitionProblem("\(path).area", "unknown area \"\(activity.area)\"")) }
+            if !seen.insert(activity.id).inserted { problems.append(DefinitionProblem("\(path).id", .duplicateID(.activity, activity.id))) }
+            if q.area(activity.area) == nil { problems.append(DefinitionProblem("\(path).area", .unknown(.area, activity.area, suggestion: nil))) }
             for band in activity.bands where !bandIDs.contains(band) {
-                problems.append(DefinitionProblem("\(path).bands", "unknown band \"\(band)\""))
+                problems.append(DefinitionProblem("\(path).bands", .unknown(.band, band, suggestion: nil)))
             }
             for id in activity.addresses where q.item(id)?.area != activity.area {
-                problems.append(DefinitionProblem("\(path).addresses", q.item(id) == nil ? "unknown statement or task \"\(id)\"" : "\"\(id)\" is not in area \"\(activity.area)\""))
+                problems.append(DefinitionProblem("\(path).addresses", q.item(id) == nil ? .unknownStatementOrTask(id) : .notInArea(id, area: activity.area)))
             }
-            if !(1...60).contains(activity.months) { problems.append(DefinitionProblem("\(path).months", "must be 1 to 60")) }
-            if activity.hours < 0 { problems.append(DefinitionProblem("\(path).hours", "must be 0 or more")) }
+            if !(1...60).contains(activity.months) { problems.append(DefinitionProblem("\(path).months", .outOfRange(low: 1, high: 60))) }
+            if activity.hours < 0 { problems.append(DefinitionProblem("\(path).hours", .notNegative)) }
             if activity.months > 0 && activity.hoursPerMonth > planning.maxHoursPerMonth {
-                problems.append(DefinitionProblem("\(path).months", "\(activity.hours) hours in \(activity.months) months exceed maxHoursPerMonth \(planning.maxHoursPerMonth)"))
+                problems.append(DefinitionProblem("\(path).months", .hoursExceed(hours: activity.hours, months: activity.months, limit: planning.maxHoursPerMonth)))
             }
         }
         for area in q.areas {
             for band in q.scoring.bands where band.deficit {
                 if !activities.contains(where: { $0.area == area.id && $0.bands.contains(band.id) }) {
-                    problems.append(DefinitionProblem("$.activities", "no activity for area \"\(area.id)\" in band \"\(band.id)\""))
+                    problems.append(DefinitionProblem("$.activities", .noActivity(area: area.id, band: band.id)))
                 }
             }
         }

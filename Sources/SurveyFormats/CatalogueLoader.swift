@@ -17,21 +17,21 @@ public enum CatalogueLoader {
         let name = (path as NSString).lastPathComponent
         let bytes: [UInt8]
         do { bytes = try FileIO.readAll(path: path, limit: DefinitionLoader.maxFileSize) } catch {
-            return Outcome(catalogue: nil, problems: [Diagnostic(file: path, message: error.description)])
+            return Outcome(catalogue: nil, problems: [Diagnostic(file: path, error.reasonText)])
         }
         let lines = LineIndex(bytes)
         let root: JSONNode
         do { root = try JSONTreeParser.parse(bytes) } catch {
             let (line, column) = lines.position(of: error.offset)
-            return Outcome(catalogue: nil, problems: [Diagnostic(file: name, line: line, column: column, message: error.message)])
+            return Outcome(catalogue: nil, problems: [Diagnostic(file: name, line: line, column: column, error.text)])
         }
         var reader = TreeReader()
         let catalogue = decode(root, &reader)
         var problems = reader.problems
-        if let catalogue, problems.isEmpty { problems = catalogue.problems(against: q).map { ($0.path, $0.message) } }
+        if let catalogue, problems.isEmpty { problems = catalogue.problems(against: q).map { ($0.path, Messages.definition($0.issue)) } }
         let diagnostics = problems.map { path, message in
             let (line, column) = lines.position(of: reader.offset(nearest: path))
-            return Diagnostic(file: "catalogues/" + name, line: line, column: column, path: path, message: message)
+            return Diagnostic(file: "catalogues/" + name, line: line, column: column, path: path, message)
         }
         return Outcome(catalogue: diagnostics.isEmpty ? catalogue : nil, problems: diagnostics)
     }
@@ -74,9 +74,9 @@ public enum CatalogueLoader {
             let responsible = a.string("responsible", &r, required: false) ?? ""
             a.finish(&r)
             let phase = Activity.Phase(rawValue: phaseText)
-            if phase == nil { r.report("\(path).phase", "unknown phase \"\(phaseText)\"; one of: programme, iom") }
+            if phase == nil { r.report("\(path).phase", Messages.unknownValue(.phase, phaseText, oneOf: ["programme", "iom"])) }
             let kind = kindText.flatMap(Activity.Kind.init(rawValue:))
-            if kindText != nil && kind == nil { r.report("\(path).kind", "unknown kind \"\(kindText ?? "")\"; one of: formal, nonformal, mentoring, self") }
+            if kindText != nil && kind == nil { r.report("\(path).kind", Messages.unknownValue(.kind, kindText ?? "", oneOf: ["formal", "nonformal", "mentoring", "self"])) }
             guard let id, let area, let bands, let phase, let kind, let title, let form, let product, let hours, let months else { return nil }
             return Activity(id: id, area: area, bands: bands, phase: phase, kind: kind, title: title, form: form, hours: hours, months: months,
                             product: product, addresses: addresses, result: result, reportingForm: reportingForm, responsible: responsible)

@@ -26,7 +26,7 @@ public enum DefinitionLoader {
             let bytes = try FileIO.readAll(path: path, limit: maxFileSize)
             return decode(bytes, file: name)
         } catch {
-            return Outcome(questionnaire: nil, problems: [Diagnostic(file: path, message: error.description)], variants: [])
+            return Outcome(questionnaire: nil, problems: [Diagnostic(file: path, error.reasonText)], variants: [])
         }
     }
 
@@ -37,19 +37,19 @@ public enum DefinitionLoader {
             root = try JSONTreeParser.parse(bytes)
         } catch {
             let (line, column) = lines.position(of: error.offset)
-            return Outcome(questionnaire: nil, problems: [Diagnostic(file: file, line: line, column: column, message: error.message)], variants: [])
+            return Outcome(questionnaire: nil, problems: [Diagnostic(file: file, line: line, column: column, error.text)], variants: [])
         }
         var reader = TreeReader()
         let questionnaire = reader.questionnaire(root)
         var problems = reader.problems
         if let questionnaire, problems.isEmpty {
-            problems = QuestionnaireValidator.problems(in: questionnaire).map { ($0.path, $0.message) }
+            problems = QuestionnaireValidator.problems(in: questionnaire).map { ($0.path, Messages.definition($0.issue)) }
             // Each variant must be a valid questionnaire on its own too (paths are the variant's, so only
             // problems the whole file does not already show are added, at the variants' list).
             if problems.isEmpty {
                 for (v, variant) in questionnaire.variants.enumerated() {
                     for problem in QuestionnaireValidator.problems(in: questionnaire.variant(variant)) {
-                        problems.append(("$.variants[\(v)]", "variant \"\(variant.id)\": \(problem.path): \(problem.message)"))
+                        problems.append(("$.variants[\(v)]", Messages.definition(.inVariant(variant.id, path: problem.path, problem.issue))))
                     }
                 }
             }
@@ -57,7 +57,7 @@ public enum DefinitionLoader {
         let diagnostics = problems.map { path, message in
             let offset = reader.offset(nearest: path)
             let (line, column) = lines.position(of: offset)
-            return Diagnostic(file: file, line: line, column: column, path: path, message: message)
+            return Diagnostic(file: file, line: line, column: column, path: path, message)
         }
         return Outcome(questionnaire: diagnostics.isEmpty ? questionnaire?.resolvedVariants.first : nil, problems: diagnostics,
                        variants: diagnostics.isEmpty ? questionnaire?.resolvedVariants ?? [] : [])
@@ -66,10 +66,10 @@ public enum DefinitionLoader {
 
 /// Walks the JSON tree into the model, recording each path's offset and every shape problem.
 struct TreeReader {
-    var problems: [(String, String)] = []
+    var problems: [(String, Message)] = []
     private var offsets: [String: Int] = [:]
 
-    mutating func report(_ path: String, _ message: String) { problems.append((path, message)) }
+    mutating func report(_ path: String, _ message: Message) { problems.append((path, message)) }
 
     /// The offset of `path`, or of its nearest ancestor that exists in the file.
     func offset(nearest path: String) -> Int {
@@ -96,7 +96,7 @@ struct TreeReader {
         if let kindText {
             kind = QuestionnaireKind(rawValue: kindText)
             if kind == nil {
-                report("$.kind", "unknown kind \"\(kindText)\"; one of: likert, deficits, monitoring")
+                report("$.kind", Messages.unknownValue(.kind, kindText, oneOf: ["likert", "deficits", "monitoring"]))
             }
         }
         let scales = o.array("scales", &self) { r, node, path in r.scale(node, path) }
@@ -142,7 +142,7 @@ struct TreeReader {
         var kind: ContextField.Kind?
         if let text = o.string("kind", &self) {
             kind = ContextField.Kind(rawValue: text)
-            if kind == nil { report("\(path).kind", "unknown context kind \"\(text)\"; one of: \(ContextField.Kind.allCases.map(\.rawValue).joined(separator: ", "))") }
+            if kind == nil { report("\(path).kind", Messages.unknownValue(.contextKind, text, oneOf: ContextField.Kind.allCases.map(\.rawValue))) }
         }
         let aliases = o.array("aliases", &self, required: false) { r, node, path in r.string(node, path) }
         let options = o.array("options", &self, required: false) { r, node, path -> ContextField.Choice? in
@@ -176,7 +176,7 @@ struct TreeReader {
         var choice: TestTask.Choice?
         if let text = o.string("choice", &self) {
             choice = TestTask.Choice(rawValue: text)
-            if choice == nil { report("\(path).choice", "unknown choice \"\(text)\"; one of: single, multiple") }
+            if choice == nil { report("\(path).choice", Messages.unknownValue(.choice, text, oneOf: ["single", "multiple"])) }
         }
         let points = o.number("points", &self, required: false) ?? 1
         let options = o.array("options", &self) { r, node, path -> TestTask.Option? in
@@ -198,7 +198,7 @@ struct TreeReader {
         var kind = ResponseScale.Kind.ordinal
         if let text = o.string("kind", &self, required: false) {
             if let k = ResponseScale.Kind(rawValue: text) { kind = k } else {
-                report("\(path).kind", "unknown scale kind \"\(text)\"; one of: ordinal, levels")
+                report("\(path).kind", Messages.unknownValue(.scaleKind, text, oneOf: ["ordinal", "levels"]))
             }
         }
         let favourable = o.number("favourableFrom", &self, required: false)
@@ -253,7 +253,7 @@ struct TreeReader {
         let number = o.integer("number", &self)
         let text = o.string("text", &self)
         let kind = o.string("kind", &self, required: false) ?? "statement"
-        if !["statement", "test"].contains(kind) { report("\(path).kind", "unknown item kind \"\(kind)\"; one of: statement, test") }
+        if !["statement", "test"].contains(kind) { report("\(path).kind", Messages.unknownValue(.itemKind, kind, oneOf: ["statement", "test"])) }
         // `scale` is required so that free text is a deliberate `null`, never a forgotten field; a test task
         // has its own options instead.
         var scale: String?
@@ -262,7 +262,7 @@ struct TreeReader {
             if case .null = member.value { scaleIsValid = true } else {
                 scale = string(member, "\(path).scale")
                 scaleIsValid = scale != nil
-                if kind == "test" { report("\(path).scale", "a test task has its own options, not a scale") }
+                if kind == "test" { report("\(path).scale", Messages.testTaskHasOwnOptions) }
             }
         }
         let test = kind == "test" ? testTask(&o, path) : nil
@@ -292,7 +292,7 @@ struct TreeReader {
         var map: [Int: String] = [:]
         for (key, text) in stringMap(node, path) {
             if let level = Int(key), String(level) == key { map[level] = text } else {
-                report("\(path).\(key)", "an indicator is keyed by a level value (\"1\", \"2\", \"3\"), not \"\(key)\"")
+                report("\(path).\(key)", Messages.indicatorKey(key))
             }
         }
         return map
@@ -323,7 +323,7 @@ struct TreeReader {
             let minAnswers = a.integer("minAnswers", &self, required: false) ?? 1
             var basis = AreaRule.BandBasis.pomp
             if let text = a.string("bandsOn", &self, required: false) {
-                if let b = AreaRule.BandBasis(rawValue: text) { basis = b } else { report("\(path).area.bandsOn", "unknown basis \"\(text)\"; one of: pomp, mean") }
+                if let b = AreaRule.BandBasis(rawValue: text) { basis = b } else { report("\(path).area.bandsOn", Messages.unknownValue(.basis, text, oneOf: ["pomp", "mean"])) }
             }
             a.finish(&self)
             area = AreaRule(minAnswered: minAnswered, maxMissing: maxMissing, minAnswers: minAnswers, bandsOn: basis)
@@ -336,7 +336,7 @@ struct TreeReader {
             suggestions.perDomain = g.integer("perDomain", &self, required: false) ?? suggestions.perDomain
             suggestions.total = g.integer("total", &self, required: false) ?? suggestions.total
             g.finish(&self)
-            if suggestions.perDomain < 0 || suggestions.total < 0 { report("\(path).suggestions", "counts of suggestions cannot be negative") }
+            if suggestions.perDomain < 0 || suggestions.total < 0 { report("\(path).suggestions", Messages.negativeSuggestions) }
         }
         o.finish(&self)
         var rules = ScoringRules(composites: composites ?? [], area: area, bands: bands ?? [], testBands: testBands ?? [],
@@ -393,11 +393,11 @@ struct TreeReader {
     mutating func object(_ node: JSONNode, _ path: String) -> ObjectReader? {
         offsets[path] = node.offset
         guard case .object(let members) = node.value else {
-            report(path, "expected an object, found \(node.value.typeName)")
+            report(path, Messages.expected(Messages.anObject, found: node.value))
             return nil
         }
         guard members.count <= DefinitionLoader.maxListLength else {
-            report(path, "\(members.count) fields; an object of a definition has at most \(DefinitionLoader.maxListLength)")
+            report(path, Messages.tooManyFields(members.count, limit: DefinitionLoader.maxListLength))
             return nil
         }
         return ObjectReader(path: path, members: members)
@@ -406,7 +406,7 @@ struct TreeReader {
     mutating func string(_ node: JSONNode, _ path: String) -> String? {
         offsets[path] = node.offset
         guard case .string(let text) = node.value else {
-            report(path, "expected a string, found \(node.value.typeName)")
+            report(path, Messages.expected(Messages.aString, found: node.value))
             return nil
         }
         return text
@@ -415,11 +415,11 @@ struct TreeReader {
     mutating func array<T>(_ node: JSONNode, _ path: String, _ element: (inout TreeReader, JSONNode, String) -> T?) -> [T]? {
         offsets[path] = node.offset
         guard case .array(let nodes) = node.value else {
-            report(path, "expected an array, found \(node.value.typeName)")
+            report(path, Messages.expected(Messages.anArray, found: node.value))
             return nil
         }
         guard nodes.count <= DefinitionLoader.maxListLength else {
-            report(path, "\(nodes.count) elements; a list in a definition has at most \(DefinitionLoader.maxListLength)")
+            report(path, Messages.tooManyElements(nodes.count, limit: DefinitionLoader.maxListLength))
             return nil
         }
         var out: [T] = []
@@ -452,7 +452,7 @@ struct ObjectReader {
     mutating func member(_ key: String, _ reader: inout TreeReader, required: Bool = true) -> JSONNode? {
         used.insert(key)
         guard let node = members.first(where: { $0.key == key })?.value else {
-            if required { reader.report(path, "missing field \"\(key)\"") }
+            if required { reader.report(path, Messages.missingField(key)) }
             return nil
         }
         reader.record("\(path).\(key)", node)
@@ -469,7 +469,7 @@ struct ObjectReader {
         guard let node = member(key, &reader, required: required) else { return nil }
         if !required, case .null = node.value { return nil }
         guard case .number(let value) = node.value else {
-            reader.report("\(path).\(key)", "expected a number, found \(node.value.typeName)")
+            reader.report("\(path).\(key)", Messages.expected(Messages.aNumber, found: node.value))
             return nil
         }
         return value
@@ -478,7 +478,7 @@ struct ObjectReader {
     mutating func integer(_ key: String, _ reader: inout TreeReader, required: Bool = true) -> Int? {
         guard let value = number(key, &reader, required: required) else { return nil }
         guard value.rounded() == value, abs(value) < 1e9 else {
-            reader.report("\(path).\(key)", "expected a whole number, found \(value)")
+            reader.report("\(path).\(key)", Messages.expectedWholeNumber(found: value))
             return nil
         }
         return Int(value)
@@ -487,7 +487,7 @@ struct ObjectReader {
     mutating func bool(_ key: String, _ reader: inout TreeReader, required: Bool = true) -> Bool? {
         guard let node = member(key, &reader, required: required) else { return nil }
         guard case .bool(let value) = node.value else {
-            reader.report("\(path).\(key)", "expected true or false, found \(node.value.typeName)")
+            reader.report("\(path).\(key)", Messages.expected(Messages.aBoolean, found: node.value))
             return nil
         }
         return value
@@ -503,8 +503,7 @@ struct ObjectReader {
         for (key, node) in members where !used.contains(key) {
             reader.record("\(path).\(key)", node)
             let known = used.sorted()
-            let hint = TextFolding.nearest(key, among: known).map { " (did you mean \"\($0)\"?)" } ?? ""
-            reader.report("\(path).\(key)", "unknown field \"\(key)\"\(hint)")
+            reader.report("\(path).\(key)", Messages.unknownField(key, suggestion: TextFolding.nearest(key, among: known)))
         }
     }
 }

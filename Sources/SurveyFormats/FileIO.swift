@@ -3,18 +3,25 @@ import Foundation
 import Glibc
 #endif
 
-/// A failed file operation, with the path and the system's reason.
-public struct FileError: Error, Sendable, CustomStringConvertible {
+/// A failed file operation, with the path and the reason (the system's, in words from `Messages.system`).
+public struct FileError: MessageError, Sendable, CustomStringConvertible {
     public var path: String
-    public var reason: String
-    public init(path: String, reason: String) {
+    public var reasonText: Message
+    public init(path: String, reason: Message) {
         self.path = path
-        self.reason = reason
+        self.reasonText = reason
+    }
+    /// A reason already in the reader's language (or the same in both).
+    public init(path: String, reason: String) {
+        self.init(path: path, reason: Message(verbatim: reason))
     }
     public init(path: String, errno code: Int32) {
-        self.init(path: path, reason: String(cString: strerror(code)))
+        self.init(path: path, reason: Messages.system(code))
     }
-    public var description: String { "\(path): \(reason)" }
+    /// The reason in English (for logs and tests).
+    public var reason: String { reasonText.en }
+    public var problem: Message { Messages.atPath(path, reasonText) }
+    public var description: String { problem.en }
 }
 
 /// Thin, EINTR-safe wrappers over the system calls the formats need (after swift-system's
@@ -40,9 +47,9 @@ public enum FileIO {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw FileError(path: path, errno: errno) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, reason: "is a folder, not a file") }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, reason: Messages.isFolder) }
         if Int(info.st_size) > limit {
-            throw FileError(path: path, reason: "is \(info.st_size) bytes; files of this kind are at most \(limit)")
+            throw FileError(path: path, reason: Messages.fileTooLarge(size: Int(info.st_size), limit: limit))
         }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -53,7 +60,7 @@ public enum FileIO {
             case .success(0): return bytes
             case .success(let n):
                 bytes.append(contentsOf: buffer[0..<n])
-                if bytes.count > limit { throw FileError(path: path, reason: "grew past \(limit) bytes while being read") }
+                if bytes.count > limit { throw FileError(path: path, reason: Messages.fileGrew(limit: limit)) }
             }
         }
     }

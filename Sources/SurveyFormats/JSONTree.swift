@@ -43,7 +43,17 @@ public struct JSONNode: Sendable, Equatable {
 /// A JSON syntax error at a byte offset.
 public struct JSONSyntaxError: Error, Sendable {
     public var offset: Int
-    public var message: String
+    public var kind: Kind
+    /// What is wrong, put into words by `Messages.jsonSyntax`.
+    public enum Kind: Sendable, Equatable {
+        case textAfterValue, endExpectingValue, unexpectedCharacter(UInt8), tooDeep(Int), expectedKey(UInt8), endInObject
+        case duplicateKey(String), expectedColon(String), expectedObjectSeparator(UInt8), endInArray, expectedArraySeparator(UInt8)
+        case unexpectedWord(String), numberNeedsDigits, leadingZero, fractionDigits, exponentDigits, numberOutOfRange(String)
+        case unterminatedString, stringNotUTF8, unpairedSurrogate, invalidUnicodeEscape, invalidEscape(UInt8), controlCharacter(UInt8), hexDigits
+    }
+    public var text: Message { Messages.jsonSyntax(kind) }
+    /// The English text (logs, tests).
+    public var message: String { text.en }
 }
 
 /// A strict RFC 8259 parser over bytes that keeps each value's offset. It refuses what would make
@@ -62,14 +72,14 @@ public struct JSONTreeParser {
         parser.skipSpace()
         let node = try parser.parseValue()
         parser.skipSpace()
-        if parser.index < data.count { throw parser.error("unexpected text after the JSON value") }
+        if parser.index < data.count { throw parser.error(.textAfterValue) }
         return node
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
-    private func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
-        JSONSyntaxError(offset: offset ?? index, message: message)
+    private func error(_ kind: JSONSyntaxError.Kind, at offset: Int? = nil) -> JSONSyntaxError {
+        JSONSyntaxError(offset: offset ?? index, kind: kind)
     }
 
     private mutating func skipSpace() {
@@ -77,7 +87,7 @@ public struct JSONTreeParser {
     }
 
     private mutating func parseValue() throws(JSONSyntaxError) -> JSONNode {
-        guard index < bytes.count else { throw error("unexpected end of file, a value was expected") }
+        guard index < bytes.count else { throw error(.endExpectingValue) }
         let start = index
         switch bytes[index] {
         case UInt8(ascii: "{"): return JSONNode(value: try parseObject(), offset: start)
@@ -87,13 +97,13 @@ public struct JSONTreeParser {
         case UInt8(ascii: "f"): try expectWord("false"); return JSONNode(value: .bool(false), offset: start)
         case UInt8(ascii: "n"): try expectWord("null"); return JSONNode(value: .null, offset: start)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return JSONNode(value: .number(try parseNumber()), offset: start)
-        default: throw error("unexpected character \(describe(bytes[index])), a value was expected")
+        default: throw error(.unexpectedCharacter(bytes[index]))
         }
     }
 
     private mutating func enter() throws(JSONSyntaxError) {
         depth += 1
-        if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth) levels") }
+        if depth > Self.maxDepth { throw error(.tooDeep(Self.maxDepth)) }
     }
 
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
@@ -107,21 +117,21 @@ public struct JSONTreeParser {
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw error(index < bytes.count ? "expected a key in quotes, found \(describe(bytes[index]))" : "unexpected end of file inside an object")
+                throw error(index < bytes.count ? .expectedKey(bytes[index]) : .endInObject)
             }
             let keyOffset = index
             let key = try parseString()
-            if !keys.insert(key).inserted { throw error("duplicate key \"\(key)\"", at: keyOffset) }
+            if !keys.insert(key).inserted { throw error(.duplicateKey(key), at: keyOffset) }
             skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(key)\"") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error(.expectedColon(key)) }
             index += 1
             skipSpace()
             members.append((key, try parseValue()))
             skipSpace()
-            guard index < bytes.count else { throw error("unexpected end of file inside an object") }
+            guard index < bytes.count else { throw error(.endInObject) }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            throw error("expected ',' or '}' in an object, found \(describe(bytes[index]))")
+            throw error(.expectedObjectSeparator(bytes[index]))
         }
     }
 
@@ -136,17 +146,17 @@ public struct JSONTreeParser {
             skipSpace()
             elements.append(try parseValue())
             skipSpace()
-            guard index < bytes.count else { throw error("unexpected end of file inside an array") }
+            guard index < bytes.count else { throw error(.endInArray) }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-            throw error("expected ',' or ']' in an array, found \(describe(bytes[index]))")
+            throw error(.expectedArraySeparator(bytes[index]))
         }
     }
 
     private mutating func expectWord(_ word: String) throws(JSONSyntaxError) {
         let utf8 = Array(word.utf8)
         guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else {
-            throw error("unexpected word, expected \(word)")
+            throw error(.unexpectedWord(word))
         }
         index += utf8.count
     }
@@ -161,19 +171,19 @@ public struct JSONTreeParser {
         }
         let intStart = index
         let intDigits = digits()
-        if intDigits == 0 { throw error("a number needs digits", at: start) }
-        if intDigits > 1 && bytes[intStart] == UInt8(ascii: "0") { throw error("a number cannot start with 0", at: start) }
+        if intDigits == 0 { throw error(.numberNeedsDigits, at: start) }
+        if intDigits > 1 && bytes[intStart] == UInt8(ascii: "0") { throw error(.leadingZero, at: start) }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            if digits() == 0 { throw error("digits expected after the decimal point") }
+            if digits() == 0 { throw error(.fractionDigits) }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            if digits() == 0 { throw error("digits expected in the exponent") }
+            if digits() == 0 { throw error(.exponentDigits) }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text), value.isFinite else { throw error("number \(text) is out of range", at: start) }
+        guard let value = Double(text), value.isFinite else { throw error(.numberOutOfRange(text), at: start) }
         return value
     }
 
@@ -182,18 +192,18 @@ public struct JSONTreeParser {
         index += 1
         var out: [UInt8] = []
         while true {
-            guard index < bytes.count else { throw error("unterminated string", at: start) }
+            guard index < bytes.count else { throw error(.unterminatedString, at: start) }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
                 guard let text = String(validating: out, as: UTF8.self) else {
-                    throw error("the string is not valid UTF-8 (save the file as UTF-8)", at: start)
+                    throw error(.stringNotUTF8, at: start)
                 }
                 return text
             case UInt8(ascii: "\\"):
                 index += 1
-                guard index < bytes.count else { throw error("unterminated string", at: start) }
+                guard index < bytes.count else { throw error(.unterminatedString, at: start) }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
@@ -209,22 +219,22 @@ public struct JSONTreeParser {
                     var scalar = try parseHex4()
                     if (0xD800...0xDBFF).contains(scalar) {
                         guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw error("unpaired surrogate in \\u escape")
+                            throw error(.unpairedSurrogate)
                         }
                         index += 2
                         let low = try parseHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error(.unpairedSurrogate) }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     } else if (0xDC00...0xDFFF).contains(scalar) {
-                        throw error("unpaired surrogate in \\u escape")
+                        throw error(.unpairedSurrogate)
                     }
-                    guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw error(.invalidUnicodeEscape) }
                     out.append(contentsOf: Array(String(Character(unicode)).utf8))
                 default:
-                    throw error("invalid escape \\\(describe(escape))", at: index - 2)
+                    throw error(.invalidEscape(escape), at: index - 2)
                 }
             case 0..<0x20:
-                throw error("control character \(describe(byte)) inside a string (use \\n or \\t)")
+                throw error(.controlCharacter(byte))
             default:
                 out.append(byte)
                 index += 1
@@ -233,7 +243,7 @@ public struct JSONTreeParser {
     }
 
     private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("\\u needs four hex digits") }
+        guard index + 4 <= bytes.count else { throw error(.hexDigits) }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let b = bytes[index]
@@ -242,16 +252,12 @@ public struct JSONTreeParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - UInt8(ascii: "0"))
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - UInt8(ascii: "a") + 10)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - UInt8(ascii: "A") + 10)
-            default: throw error("\\u needs four hex digits")
+            default: throw error(.hexDigits)
             }
             value = value * 16 + digit
             index += 1
         }
         return value
-    }
-
-    private func describe(_ byte: UInt8) -> String {
-        (0x21..<0x7F).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : String(format: "byte 0x%02X", byte)
     }
 }
 

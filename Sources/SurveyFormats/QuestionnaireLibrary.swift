@@ -16,11 +16,11 @@ public struct QuestionnaireLibrary: Sendable {
     /// Definition files in name order.
     public func files() throws(FileError) -> [String] {
         guard FileIO.isDirectory(folder) else {
-            throw FileError(path: folder, reason: "no questionnaires folder here (give --questionnaires DIR or set SURVEY_QUESTIONNAIRES)")
+            throw FileError(path: folder, reason: Messages.noQuestionnairesFolder)
         }
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch _ {
-            throw FileError(path: folder, reason: "cannot be read")
+            throw FileError(path: folder, reason: Messages.cannotBeRead)
         }
         return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
             .map { (folder as NSString).appendingPathComponent($0) }

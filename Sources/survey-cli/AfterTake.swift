@@ -3,11 +3,11 @@ import SurveyFormats
 
 /// What `survey take` shows once the last answer is stored: a teacher sees her deficit profile at once.
 func afterTakeSummary(_ q: Questionnaire, response: Response, invocation: Invocation) -> String {
-    let t = invocation.language.t
+    let l = invocation.language
     let answered = response.values.count + response.texts.count
     let context = TeacherContext(attributes: response.attributes)
     let asked = q.items.filter { q.applies($0, to: context) }.count
-    var out = t("Сохранено ответов: \(answered) из \(asked).\n", "Answers saved: \(answered) of \(asked).\n")
+    var out = Messages.answersSaved(answered, of: asked).text(l) + "\n"
     guard q.kind == .deficits else { return out }
     let profile = DeficitProfile(response, questionnaire: q)
     // The teacher's own screen: the confidential block is shown here and nowhere else.
@@ -15,16 +15,16 @@ func afterTakeSummary(_ q: Questionnaire, response: Response, invocation: Invoca
     // What the test got wrong, with the key and why: the teacher learns from the diagnosis at once.
     let missed = profile.areas.flatMap { $0.test?.missed ?? [] }
     if !missed.isEmpty {
-        out += "\n" + t("Разбор заданий теста:", "The test tasks to review:") + "\n"
+        out += "\n" + Messages.testTasksToReview.text(l) + "\n"
         for item in missed {
             guard let task = item.test else { continue }
             let key = task.options.indices.filter { task.options[$0].correct }.map { "\(TestTask.letters[$0])) \(task.options[$0].label)" }.joined(separator: "; ")
-            out += TextLayout.wrap("№\(item.number). " + t("Верно: ", "Right: ") + key + (task.explanation.map { " — " + $0 } ?? ""), to: terminalWidth() - 4)
+            out += TextLayout.wrap("№\(item.number). " + Messages.rightAnswer.text(l) + key + (task.explanation.map { " — " + $0 } ?? ""), to: terminalWidth() - 4)
                 .map { "  " + $0 + "\n" }.joined()
         }
     }
     if let name = response.respondent, !profile.deficits.isEmpty {
-        out += "\n" + t("Маршрут (ИОМ): survey route \(q.id) --respondent \"\(name)\"\n", "Route: survey route \(q.id) --respondent \"\(name)\"\n")
+        out += "\n" + Messages.routeCommand(q.id, name: name).text(l) + "\n"
     }
     return out
 }

@@ -30,7 +30,7 @@ let benchCommand = Command(
 ) { invocation throws(CLIError) in
     if invocation.has("--group") { return try benchGroup(invocation) }
     let sizes = try (invocation.value("--sizes") ?? "10000,100000,1000000").split(separator: ",").map { text throws(CLIError) -> Int in
-        guard let n = Int(text), n > 0 else { throw .usage("--sizes takes row counts like 10000,100000, not '\(text)'") }
+        guard let n = Int(text), n > 0 else { throw .usage(Messages.benchSizes(String(text), teachers: false).text(invocation.language)) }
         return n
     }
     let runs = try invocation.integer("--runs", default: 3, range: 1...100) ?? 3
@@ -49,10 +49,10 @@ let benchCommand = Command(
     func file(_ shape: String, _ size: Int) throws(CLIError) -> (path: String, mb: Double) {
         let path = "\(dir)/\(id)-\(shape)-\(size).csv"
         if !FileIO.exists(path) {
-            console.err("generating \(path)…\n")
+            console.err(Messages.benchGenerating(path).text(invocation.language) + "\n")
             let extra: [String] = shape == "plain" ? [] : shape == "id" ? ["--with-id"] : ["--with-id", "--with-group", group]
             let made = ChildRun.run(me, ["sample", id, "--count", String(size), "--seed", "7", "--out", path] + extra + common)
-            guard made.status == 0 else { throw .failed("could not generate \(path)") }
+            guard made.status == 0 else { throw .message(Messages.benchCannotGenerate(path)) }
         }
         var info = stat()
         return (path, stat(path, &info) == 0 ? Double(info.st_size) / 1_000_000 : 0)  // stat follows a symlinked file
@@ -63,7 +63,7 @@ let benchCommand = Command(
         for _ in 0..<runs {
             before()
             let run = ChildRun.run(me, arguments + common)
-            guard run.status == 0 else { throw .failed("failed: survey \(arguments.joined(separator: " "))") }
+            guard run.status == 0 else { throw .message(Messages.benchRunFailed("survey " + arguments.joined(separator: " "))) }
             done.append(run)
         }
         return done
@@ -98,7 +98,7 @@ let benchCommand = Command(
                 text += "n\(size + k + 1)" + line.drop(while: { $0 != ";" }) + "\r\n"
             }
         }
-        guard FileManager.default.createFile(atPath: small, contents: Data(text.utf8)) else { throw .failed("cannot write \(small)") }
+        guard FileManager.default.createFile(atPath: small, contents: Data(text.utf8)) else { throw .message(Messages.benchCannotWrite(small)) }
         // Each run imports the same 10 rows again; a copy renamed per run keeps the checksum from refusing it.
         var copy = 0
         func fresh() -> String {
@@ -129,7 +129,7 @@ let benchCommand = Command(
 /// One run of a command that must succeed.
 private func measure1(_ me: String, _ arguments: [String]) throws(CLIError) -> [ChildRun] {
     let run = ChildRun.run(me, arguments)
-    guard run.status == 0 else { throw .failed("failed: survey \(arguments.joined(separator: " "))") }
+    guard run.status == 0 else { throw .message(Messages.benchRunFailed("survey " + arguments.joined(separator: " "))) }
     return [run]
 }
 

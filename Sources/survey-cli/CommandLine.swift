@@ -50,13 +50,21 @@ enum CLIError: Error {
     case refused([Diagnostic], summary: String? = nil)
     /// A single refusal with a place: exit 1.
     case failed(String, hint: String? = nil)
+    /// A refusal from the message catalogue, rendered in the reader's language: exit 1.
+    case message(Message, hint: Message? = nil)
     /// A bug or an unexpected system state: exit 70.
     case `internal`(String)
+
+    /// A library's error as a refusal (exit 1) in the reader's language.
+    static func from(_ error: any Error) -> CLIError {
+        if let error = error as? any MessageError { return .message(error.problem, hint: error.hintMessage) }
+        return .failed("\(error)")
+    }
 
     var exitCode: Int32 {
         switch self {
         case .usage: 64
-        case .refused, .failed: 1
+        case .refused, .failed, .message: 1
         case .internal: 70
         }
     }
@@ -88,8 +96,7 @@ struct Invocation: Sendable {
     func integer(_ name: String, default fallback: Int? = nil, range: ClosedRange<Int> = 0...Int.max) throws(CLIError) -> Int? {
         guard let text = value(name) else { return fallback }
         guard let number = Int(text), range.contains(number) else {
-            throw .usage(language.t("\(name) принимает целое число от \(range.lowerBound) до \(range.upperBound); '\(text)' не подходит",
-                                    "\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'"))
+            throw .usage(Messages.optionWholeNumber(name, range: range, given: text).text(language))
         }
         return number
     }
@@ -101,16 +108,13 @@ struct Invocation: Sendable {
         } catch {
             switch error {
             case .folder(let fileError):
-                throw .failed(fileError.description)
+                throw .from(fileError)
             case .invalid(let problems):
-                throw .refused(problems, summary: language.t(
-                    "в описании анкеты '\(reference)' есть ошибки; исправьте их (survey validate) и повторите",
-                    "the definition of '\(reference)' has problems; fix them (survey validate) and try again"))
+                throw .refused(problems, summary: Messages.definitionHasProblems(reference).text(language))
             case .unknown(let id, let suggestion, let known):
                 let l = language
-                let hint = suggestion.map { l.t("может быть, '\($0)'?", "did you mean '\($0)'?") }
-                    ?? (known.isEmpty ? nil : l.t("известные анкеты: ", "known questionnaires: ") + known.joined(separator: ", "))
-                throw .failed(l.t("неизвестная анкета '\(id)' в папке \(library.folder)", "unknown questionnaire '\(id)' in \(library.folder)"), hint: hint)
+                let hint = suggestion.map { Messages.didYouMean($0) } ?? (known.isEmpty ? nil : Messages.knownQuestionnaires(known))
+                throw .message(Messages.unknownQuestionnaire(id, folder: library.folder), hint: hint)
             }
         }
     }
@@ -162,27 +166,24 @@ struct ArgumentParser {
             }
             let specs = globalOptions + (command?.options ?? [])
             guard let spec = specs.first(where: { $0.name == name }) else {
-                let hint = TextFolding.nearest(name, among: specs.map(\.name)).map { l.t("может быть, '\($0)'?", "did you mean '\($0)'?") }
                 let context = command.map { "survey \($0.name)" } ?? "survey"
-                throw .usage(l.t("неизвестный параметр '\(name)' для '\(context)'", "unknown option '\(name)' for '\(context)'"),
-                             hint: hint ?? l.t("параметры: '\(context) --help'.", "see '\(context) --help'."))
+                let hint = TextFolding.nearest(name, among: specs.map(\.name)).map { Messages.didYouMean($0) } ?? Messages.seeHelp(context)
+                throw .usage(Messages.unknownOption(name, context: context).text(l), hint: hint.text(l))
             }
             if spec.value == nil {
-                if inline != nil { throw .usage(l.t("\(name) не принимает значения", "\(name) takes no value")) }
+                if inline != nil { throw .usage(Messages.optionTakesNoValue(name).text(l)) }
                 flags.insert(name)
                 continue
             }
             guard let value = inline ?? words.popFirst() else {
                 let placeholder = spec.value ?? "VALUE"
-                throw .usage(l.t("после \(name) нужно значение (\(placeholder))", "\(name) needs a value (\(placeholder))"))
+                throw .usage(Messages.optionNeedsValue(name, placeholder: placeholder).text(l))
             }
             if !spec.choices.isEmpty && !spec.choices.contains(value) {
-                let choices = spec.choices.joined(separator: ", ")
-                throw .usage(l.t("\(name) принимает одно из значений: \(choices); '\(value)' не подходит",
-                                 "\(name) takes one of \(choices), not '\(value)'"))
+                throw .usage(Messages.optionChoices(name, choices: spec.choices, given: value).text(l))
             }
             if values[name] != nil && !spec.repeatable {
-                throw .usage(l.t("\(name) указан дважды", "\(name) is given twice"))
+                throw .usage(Messages.optionTwice(name).text(l))
             }
             values[name, default: []].append(value)
         }
@@ -190,17 +191,9 @@ struct ArgumentParser {
         guard let command else { return nil }
         if !flags.contains("--help") && !command.positionals.contains(positionals.count) {
             let range = command.positionals
-            let expected = range.lowerBound == range.upperBound
-                ? l.count(range.lowerBound, ru: ("аргумент", "аргумента", "аргументов"), en: ("argument(s)", "argument(s)"))
-                : range.upperBound == Int.max
-                    ? l.t("не менее " + l.count(range.lowerBound, ru: ("аргумента", "аргументов", "аргументов"), en: ("", "")),
-                          "\(range.lowerBound) or more argument(s)")
-                    : l.t("от \(range.lowerBound) до \(range.upperBound) аргументов", "\(range.lowerBound)–\(range.upperBound) argument(s)")
-            let got = positionals.count > range.upperBound
-                ? l.t("лишний аргумент '\(positionals[range.upperBound])'", "unexpected argument '\(positionals[range.upperBound])'")
-                : l.t("не хватает аргумента", "missing argument")
-            throw .usage(l.t("\(got): 'survey \(command.name)' принимает \(expected)", "\(got): 'survey \(command.name)' takes \(expected)"),
-                         hint: l.t("использование: ", "usage: ") + "survey \(command.name) \(command.usage)")
+            let extra = positionals.count > range.upperBound ? positionals[range.upperBound] : nil
+            throw .usage(Messages.argumentCount(command.name, takes: range, unexpected: extra).text(l),
+                         hint: Messages.usage("survey \(command.name) \(command.usage)").text(l))
         }
         return Invocation(command: command, positionals: positionals, values: values, flags: flags,
                           environment: environment, console: console)
@@ -208,80 +201,7 @@ struct ArgumentParser {
 
     /// `survey lst`, `survey help lst`: the nearest command as a hint.
     static func unknownCommand(_ word: String, among commands: [Command], _ l: Language) -> CLIError {
-        let hint = TextFolding.nearest(word, among: commands.map(\.name))
-            .map { l.t("может быть, '\($0)'? Список команд: 'survey --help'.", "did you mean '\($0)'? See 'survey --help'.") }
-            ?? l.t("список команд: 'survey --help'.", "see 'survey --help' for the commands.")
-        return .usage(l.t("неизвестная команда '\(word)'", "unknown command '\(word)'"), hint: hint)
-    }
-}
-
-/// Help text in the layout of swift-argument-parser: OVERVIEW, USAGE, ARGUMENTS, OPTIONS, EXAMPLES.
-/// Russian comes from `HelpCatalogue`, English from the command definitions.
-enum HelpText {
-    static func overview(_ commands: [Command], language: Language = .ru) -> String {
-        let l = language
-        var text = l.t("""
-        ОБЗОР: Опросы, самодиагностика профессиональных дефицитов педагогов и мониторинг развития детей.
-
-        Загружает описания анкет, принимает ответы в терминале или из файлов CSV, сохранённых в Excel,
-        и превращает их в таблицы, профили, маршруты (ИОМ) и отчёты.
-
-        ИСПОЛЬЗОВАНИЕ: survey <команда> [параметры]
-
-        КОМАНДЫ:
-
-        """, """
-        OVERVIEW: Surveys, deficit self-diagnosis and child monitoring for schools.
-
-        Loads questionnaire definitions, takes answers at a terminal or from CSV files exported by Excel,
-        and turns them into tables, profiles, routes and reports.
-
-        USAGE: survey <command> [options]
-
-        COMMANDS:
-
-        """)
-        let width = (commands.map(\.name.count).max() ?? 0) + 2
-        for command in commands {
-            text += "  " + command.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                + HelpCatalogue.summary(command, l) + "\n"
-        }
-        text += "\n" + l.t("ОБЩИЕ ПАРАМЕТРЫ:", "GLOBAL OPTIONS:") + "\n" + optionLines(globalOptions, of: nil, l)
-        text += "\n  " + l.t("Параметры одной команды: 'survey help <команда>'.", "See 'survey help <command>' for a command's options.") + "\n"
-        return text
-    }
-
-    static func command(_ command: Command, language: Language = .ru) -> String {
-        let l = language
-        var text = l.t("ОБЗОР: ", "OVERVIEW: ") + HelpCatalogue.summary(command, l) + "\n"
-        let discussion = HelpCatalogue.discussion(command, l)
-        if !discussion.isEmpty { text += "\n\(discussion)\n" }
-        text += "\n" + l.t("ИСПОЛЬЗОВАНИЕ: ", "USAGE: ") + "survey \(command.name) \(command.usage)\n"
-        if !command.arguments.isEmpty {
-            text += "\n" + l.t("АРГУМЕНТЫ:", "ARGUMENTS:") + "\n"
-            let width = (command.arguments.map(\.name.count).max() ?? 0) + 2
-            for (name, help) in command.arguments {
-                text += "  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
-                    + HelpCatalogue.argument(name, help: help, of: command, l) + "\n"
-            }
-        }
-        text += "\n" + l.t("ПАРАМЕТРЫ:", "OPTIONS:") + "\n"
-            + optionLines(command.options, of: command, l, alignedWith: globalOptions) + optionLines(globalOptions, of: nil, l, alignedWith: command.options)
-        if !command.examples.isEmpty {
-            text += "\n" + l.t("ПРИМЕРЫ:", "EXAMPLES:") + "\n" + command.examples.map { "  \($0)\n" }.joined()
-        }
-        return text
-    }
-
-    private static func head(_ option: OptionSpec) -> String { option.value.map { "\(option.name) \($0)" } ?? option.name }
-
-    /// One line per option, help aligned in a column wide enough for these options and `alignedWith`.
-    private static func optionLines(_ options: [OptionSpec], of command: Command?, _ language: Language,
-                                    alignedWith others: [OptionSpec] = []) -> String {
-        let width = ((options + others).map { head($0).count }.max() ?? 0) + 2
-        return options.map { option in
-            "  " + head(option).padding(toLength: width, withPad: " ", startingAt: 0)
-                + HelpCatalogue.option(option, of: command, language) + "\n"
-        }.joined()
+        let hint = Messages.commandList(suggestion: TextFolding.nearest(word, among: commands.map(\.name)))
+        return .usage(Messages.unknownCommand(word).text(l), hint: hint.text(l))
     }
 }

@@ -26,17 +26,17 @@ let sampleCommand = Command(
                "survey sample preschool-staff-survey --count 1000000 --seed 7 --out big.csv"]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
-    guard let count = try invocation.integer("--count", range: 0...100_000_000) else { throw .usage(invocation.language.t("sample: нужен --count N", "sample needs --count N")) }
+    guard let count = try invocation.integer("--count", range: 0...100_000_000) else { throw .usage(Messages.sampleNeedsCount.text(invocation.language)) }
     let seed = try invocation.integer("--seed", default: 1) ?? 1
     var generator = SampleGenerator(questionnaire: q, seed: UInt64(seed))
     if let blanks = invocation.value("--blanks") {
-        guard let share = Double(blanks), (0...1).contains(share) else { throw .usage(invocation.language.t("--blanks принимает долю от 0 до 1; '\(blanks)' не подходит", "--blanks takes a share from 0 to 1, not '\(blanks)'")) }
+        guard let share = Double(blanks), (0...1).contains(share) else { throw .usage(Messages.blanksShare(blanks).text(invocation.language)) }
         generator.blankRate = share
     }
     if let stage = invocation.value("--stage") {
         guard let index = q.stages.firstIndex(where: { $0.id == stage }) else {
             let l = invocation.language
-            throw .usage(l.t("неизвестный этап '\(stage)'", "unknown stage '\(stage)'") + (q.stages.isEmpty ? l.t("; у '\(q.id)' нет этапов", "; '\(q.id)' has no stages") : l.t("; этапы: ", "; one of ") + q.stages.map(\.id).joined(separator: ", ")))
+            throw .usage(Messages.unknownStage(stage, questionnaire: q.id, stages: q.stages.map(\.id)).text(l))
         }
         generator.stageShift = Double(index) * 0.35
     }
@@ -51,7 +51,7 @@ let sampleCommand = Command(
     let header: [String]
     switch CodeRecovery.headerRow(generator.header, in: q, encoding: encoding) {
     case .success(let row): header = row
-    case .failure(let problem): throw .failed(problem.description)
+    case .failure(let problem): throw .from(problem)
     }
     writer.row((withID ? ["id"] : []) + (group.map { [$0] } ?? []) + header)
     for index in 0..<count {
@@ -95,12 +95,12 @@ let exportCommand = Command(
     let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
     let stage = invocation.value("--stage")
     if let stage {
-        guard q.stages.contains(where: { $0.id == stage }) else { throw .usage(invocation.language.t("неизвестный этап '\(stage)'", "unknown stage '\(stage)'")) }
+        guard q.stages.contains(where: { $0.id == stage }) else { throw .usage(Messages.unknownStage(stage, questionnaire: q.id, stages: q.stages.map(\.id)).text(invocation.language)) }
         responses = responses.filter { $0.stage == stage }
     }
     if invocation.has("--anonymize") {
         let key: [UInt8]
-        do { key = try PseudonymKey.load(storeRoot: store.root) } catch { throw .failed("\(error)") }
+        do { key = try PseudonymKey.load(storeRoot: store.root) } catch { throw .from(error) }
         responses = responses.map { var r = $0; r.respondent = r.respondent.map { Pseudonym.make($0, key: key) }; return r }
         // Ordered by pseudonym (then stage), never in the store's order, which follows the real names' lists.
         let stageOrder = Dictionary(q.stages.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -116,18 +116,18 @@ let exportCommand = Command(
         text = ResponseExport.json(responses, questionnaire: q).rendered()
     } else {
         if q.kind == .monitoring && stage == nil {
-            throw .usage(invocation.language.t("CSV мониторинга — лист одного этапа: укажите --stage (\(q.stages.map(\.id).joined(separator: ", "))) или --format json", "a monitoring CSV is one stage's sheet: give --stage (\(q.stages.map(\.id).joined(separator: ", "))), or use --format json"))
+            throw .usage(Messages.monitoringCSVNeedsStage(q.stages.map(\.id)).text(invocation.language))
         }
-        if encoding == .cp1251 && invocation.has("--excel") { throw .usage(invocation.language.t("--excel пишет UTF-8 с меткой порядка байтов; с --encoding cp1251 его не указывают", "--excel writes UTF-8 with a byte-order mark; leave it out with --encoding cp1251")) }
+        if encoding == .cp1251 && invocation.has("--excel") { throw .usage(Messages.excelWithCP1251.text(invocation.language)) }
         var codes: [String: String] = [:]
         if encoding == .cp1251 {
             switch CodeRecovery.headerRow(q.items.map(\.id), in: q, encoding: encoding) {
             case .success(let header): codes = Dictionary(zip(q.items.map(\.id), header), uniquingKeysWith: { a, _ in a })
-            case .failure(let problem): throw .failed(problem.description)
+            case .failure(let problem): throw .from(problem)
             }
         }
         text = ResponseExport.csv(responses, questionnaire: q, values: invocation.has("--values"), excel: invocation.has("--excel"),
-                                  codes: codes, delimiter: encoding == .cp1251 ? ";" : nil)
+                                  codes: codes, delimiter: encoding == .cp1251 ? ";" : nil, language: invocation.language)
     }
     let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     try sink.write(text, encoding: invocation.value("--format") == "json" ? .utf8 : encoding)
@@ -143,7 +143,7 @@ final class OutputSink {
     private let handle: FileHandle?
 
     init(path: String?, language: Language) throws(CLIError) {
-        let unwritable = language.t("нельзя записать", "cannot be written")
+        let unwritable = Messages.cannotBeWritten.text(language)
         self.path = path
         guard let path else {
             handle = nil
@@ -167,7 +167,7 @@ final class OutputSink {
 
     func write(_ text: String, encoding: OutputEncoding) throws(CLIError) {
         switch encoding.encode(text) {
-        case .failure(let problem): throw .failed(problem.description)
+        case .failure(let problem): throw .from(problem)
         case .success(let bytes):
             if let handle {
                 do { try handle.write(contentsOf: bytes) } catch { throw .failed("\(path ?? ""): \(error.localizedDescription)") }
@@ -187,7 +187,7 @@ final class OutputSink {
             try handle.synchronize()
             try handle.close()
         } catch { throw .failed("\(path): \(error.localizedDescription)") }
-        guard rename(temporary, path) == 0 else { throw .failed("\(path): \(String(cString: strerror(errno)))") }
+        guard rename(temporary, path) == 0 else { throw .message(Messages.atPath(path, Messages.system(errno))) }
     }
 }
 
@@ -211,41 +211,37 @@ let forgetCommand = Command(
     examples: ["survey forget teacher-deficits --respondent \"Иванова Анна Сергеевна\""]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
-    guard let name = invocation.value("--respondent") else { throw .usage(invocation.language.t("forget: нужен --respondent ИМЯ", "forget needs --respondent NAME")) }
+    guard let name = invocation.value("--respondent") else { throw .usage(Messages.needsRespondent("forget").text(invocation.language)) }
     let store = invocation.store
     let key = TextFolding.fold(name)
     let matches: (String) -> Bool = { TextFolding.fold($0) == key }
     let result: ResponseStore.ForgetResult
-    do { result = try store.forget(questionnaireID: q.id, matching: matches) } catch { throw .failed("\(error)") }
+    do { result = try store.forget(questionnaireID: q.id, matching: matches) } catch { throw .from(error) }
     let removed = result.removed
     let byKey = SessionJournal.forgetAll(store: store, questionnaireID: q.id, respondent: name, stages: q.stages.map(\.id))
     // Every other file the folder keeps: journals by the name inside them, spools left by a crash, and a
     // search of the rest for the names as stored or typed.
     // The person's stored route (marks, reflections) goes too, before the sweep looks for the name anywhere.
     let routeLines: Int
-    do { routeLines = try RouteJournal(store: store, questionnaireID: q.id).forget(name) } catch { throw .failed("\(error)") }
+    do { routeLines = try RouteJournal(store: store, questionnaireID: q.id).forget(name) } catch { throw .from(error) }
     let sweep = store.sweep(questionnaireID: q.id, matching: matches, names: result.names + [name, name.trimmingCharacters(in: .whitespaces)])
     let sessions = byKey.count + sweep.journals.count
-    let t = invocation.language.t
+    let l = invocation.language
     for path in sweep.leftovers {
-        invocation.console.err(t("warning: \(path) всё ещё содержит это имя (открытый сеанс или идущий импорт?); повторите forget, когда он закончится\n",
-                                 "warning: \(path) still holds the name (a session open in a terminal, or an import running?); run forget again when it ends\n"))
+        invocation.console.err("warning: " + Messages.stillHoldsName(path).text(l) + "\n")
     }
     guard removed > 0 || sessions > 0 || routeLines > 0 || !sweep.spools.isEmpty else {
         var stored = Set<String>()
         let snapshot = try invocation.snapshot(q.id)
-        do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { stored.insert(n) } } } catch { throw .failed("\(error)") }
-        throw .failed(t("в '\(q.id)' нет ответов «\(name)»", "no answers of «\(name)» in '\(q.id)'"), hint: TextFolding.nearest(name, among: stored.sorted()).map { t("возможно, имелось в виду «\($0)»?", "did you mean «\($0)»?") })
+        do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { stored.insert(n) } } } catch { throw .from(error) }
+        throw .message(Messages.noAnswersOf(name, questionnaire: q.id), hint: TextFolding.nearest(name, among: stored.sorted()).map(Messages.didYouMeanName))
     }
-    var report = t("Удалено ответов: \(removed)", "Responses deleted: \(removed)") + (sessions > 0 ? t(", незавершённых сессий: \(sessions)", ", unfinished sessions: \(sessions)") : "")
-    if routeLines > 0 { report += t(", записей маршрута: \(routeLines)", ", route records: \(routeLines)") }
-    if !sweep.spools.isEmpty { report += t(", черновиков прерванного импорта: \(sweep.spools.count)", ", spools of interrupted imports: \(sweep.spools.count)") }
-    report += ".\n"
+    var report = Messages.forgotten(responses: removed, sessions: sessions, routeLines: routeLines, spools: sweep.spools.count).text(l) + "\n"
     if removed > 0 {
-        report += t("Переписаны без этого человека: ", "Rewritten without the person: ")
-            + [store.logPath(for: q.id), store.indexPath(for: q.id), (store.folder(for: q.id) as NSString).appendingPathComponent("identities")].joined(separator: ", ") + "\n"
+        report += Messages.rewrittenWithout([store.logPath(for: q.id), store.indexPath(for: q.id),
+                                             (store.folder(for: q.id) as NSString).appendingPathComponent("identities")]).text(l) + "\n"
     }
-    for path in byKey + sweep.journals + sweep.spools { report += t("Удалён файл: ", "File deleted: ") + path + "\n" }
+    for path in byKey + sweep.journals + sweep.spools { report += Messages.fileDeleted(path).text(l) + "\n" }
     invocation.console.out(report)
     return 0
 }

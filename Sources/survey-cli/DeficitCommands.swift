@@ -21,7 +21,7 @@ struct Diagnoses {
     init(_ invocation: Invocation) throws(CLIError) {
         let q = try invocation.questionnaire(invocation.positionals[0])
         guard q.kind == .deficits else {
-            throw .usage(invocation.language.t("'\(invocation.command.name)' работает с самодиагностикой дефицитов; '\(q.id)' — \(Labels(q, invocation.language).kindName(q.kind))", "'\(invocation.command.name)' is for deficit self-diagnoses; '\(q.id)' is \(q.kind.rawValue)"))
+            throw .usage(Messages.commandIsForDeficits(invocation.command.name, questionnaire: q.id, kind: q.kind).text(invocation.language))
         }
         questionnaire = q
         language = invocation.language
@@ -39,14 +39,13 @@ struct Diagnoses {
             try snapshot.forEach { record throws(StoreError) in
                 if let respondent = record.respondent(), TextFolding.fold(respondent) == key { mine.append(try record.response()) }
             }
-        } catch { throw .failed("\(error)") }
+        } catch { throw .from(error) }
         guard !mine.isEmpty else {
             var names = Set<String>()
-            do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { names.insert(n) } } } catch { throw .failed("\(error)") }
+            do throws(StoreError) { try snapshot.forEachCurrent { record throws(StoreError) in if let n = record.respondent() { names.insert(n) } } } catch { throw .from(error) }
             let sorted = names.sorted()
-            let t = language.t
-            throw .failed(t("в '\(questionnaire.id)' нет диагностики «\(name)»", "no diagnosis of «\(name)» in '\(questionnaire.id)'"),
-                          hint: TextFolding.nearest(name, among: sorted).map { t("возможно, имелось в виду «\($0)»?", "did you mean «\($0)»?") } ?? (sorted.isEmpty ? t("пока ничего не сохранено: survey take \(questionnaire.id) --respondent ИМЯ", "nothing is stored yet: survey take \(questionnaire.id) --respondent NAME") : nil))
+            throw .message(Messages.noDiagnosisOf(name, questionnaire: questionnaire.id),
+                           hint: TextFolding.nearest(name, among: sorted).map(Messages.didYouMeanName) ?? (sorted.isEmpty ? Messages.nothingStoredYet(questionnaire.id) : nil))
         }
         return mine
     }
@@ -70,7 +69,7 @@ struct Diagnoses {
                     guard record.respondent() != nil else { return }
                     profiles.append(profile(try record.response()))
                 }
-            } catch { throw .failed("\(error)") }
+            } catch { throw .from(error) }
             // Natural order: «Учитель 3» before «Учитель 10».
             return NaturalOrder.sorted(profiles) { $0.respondent ?? "" }
         }
@@ -78,9 +77,9 @@ struct Diagnoses {
 
     func catalogue(_ invocation: Invocation) throws(CLIError) -> ActivityCatalogue {
         let path = CatalogueLoader.path(for: questionnaire.id, folder: invocation.library.folder)
-        guard FileIO.exists(path) else { throw .failed(language.t("нет каталога мероприятий для '\(questionnaire.id)': \(path)", "no activity catalogue for '\(questionnaire.id)' at \(path)"), hint: language.t("см. docs/DEFINITIONS.md, раздел «Activity catalogues»", "see docs/DEFINITIONS.md, «Activity catalogues»")) }
+        guard FileIO.exists(path) else { throw .message(Messages.noActivityCatalogue(questionnaire.id, path: path), hint: Messages.hintActivityCatalogues) }
         let outcome = CatalogueLoader.load(path: path, questionnaire: questionnaire)
-        guard let catalogue = outcome.catalogue else { throw .refused(outcome.problems, summary: language.t("в каталоге мероприятий есть ошибки", "the activity catalogue has problems")) }
+        guard let catalogue = outcome.catalogue else { throw .refused(outcome.problems, summary: Messages.catalogueHasProblems.text(language)) }
         return catalogue
     }
 }
@@ -90,7 +89,7 @@ let anonymizeOption = OptionSpec.flag("--anonymize", "Replace names with stable 
 /// The name a report prints: the person's own, or with --anonymize the store's stable pseudonym for it.
 func displayName(_ name: String, _ invocation: Invocation) throws(CLIError) -> String {
     guard invocation.has("--anonymize") else { return name }
-    do { return Pseudonym.make(name, key: try PseudonymKey.load(storeRoot: invocation.store.root)) } catch { throw .failed("\(error)") }
+    do { return Pseudonym.make(name, key: try PseudonymKey.load(storeRoot: invocation.store.root)) } catch { throw .from(error) }
 }
 
 func emit(_ text: String, _ invocation: Invocation) throws(CLIError) {
@@ -119,7 +118,7 @@ let profileCommand = Command(
     examples: ["survey profile teacher-deficits --respondent \"Иванова Анна Сергеевна\""]
 ) { invocation throws(CLIError) in
     let diagnoses = try Diagnoses(invocation)
-    guard let name = invocation.value("--respondent") else { throw .usage(invocation.language.t("profile: нужен --respondent ИМЯ", "profile needs --respondent NAME")) }
+    guard let name = invocation.value("--respondent") else { throw .usage(Messages.needsRespondent("profile").text(invocation.language)) }
     let history = try diagnoses.history(of: name)
     let latest = history[history.count - 1]
     let q = diagnoses.definition(of: latest)
@@ -164,7 +163,7 @@ let routeCommand = Command(
                "survey route teacher-deficits --respondent \"Иванова Анна Сергеевна\" --reflect ict \"Тесты с автопроверкой веду сама\""]
 ) { invocation throws(CLIError) in
     let diagnoses = try Diagnoses(invocation)
-    guard let name = invocation.value("--respondent") else { throw .usage(invocation.language.t("route: нужен --respondent ИМЯ", "route needs --respondent NAME")) }
+    guard let name = invocation.value("--respondent") else { throw .usage(Messages.needsRespondent("route").text(invocation.language)) }
     let history = try diagnoses.history(of: name)
     let q = diagnoses.questionnaire
     let catalogue = try diagnoses.catalogue(invocation)
@@ -172,16 +171,16 @@ let routeCommand = Command(
     let thisMonth = YearMonth(year: now.year ?? 2026, month: now.month ?? 9)
     func month(_ option: String) throws(CLIError) -> YearMonth? {
         guard let text = invocation.value(option) else { return nil }
-        guard let month = YearMonth(text) else { throw .usage(invocation.language.t("\(option) принимает месяц в виде ГГГГ-ММ; '\(text)' не подходит", "\(option) takes a month as YYYY-MM, not '\(text)'")) }
+        guard let month = YearMonth(text) else { throw .usage(Messages.monthFormat(option, given: text).text(invocation.language)) }
         return month
     }
     let today = try month("--today") ?? thisMonth
     let start = try month("--start") ?? today.adding(months: 1)
     let marks = ["--done", "--cancel", "--reflect"].filter { invocation.value($0) != nil }
-    guard marks.count <= 1 else { throw .usage(invocation.language.t("за один раз — только одно из --done, --cancel, --reflect", "one of --done, --cancel, --reflect at a time")) }
-    if invocation.value("--reflect") != nil && invocation.positionals.count < 2 { throw .usage(invocation.language.t("после --reflect ОБЛАСТЬ нужен ТЕКСТ", "--reflect AREA needs the TEXT after it")) }
-    if invocation.value("--reflect") == nil && invocation.positionals.count > 1 { throw .usage(invocation.language.t("лишнее '\(invocation.positionals[1])': ТЕКСТ принимает только --reflect ОБЛАСТЬ", "unexpected '\(invocation.positionals[1])': only --reflect AREA takes a TEXT")) }
-    if invocation.value("--note") != nil && invocation.value("--done") == nil && invocation.value("--cancel") == nil { throw .usage(invocation.language.t("--note указывают вместе с --done N или --cancel N", "--note goes with --done N or --cancel N")) }
+    guard marks.count <= 1 else { throw .usage(Messages.oneRouteMarkAtATime.text(invocation.language)) }
+    if invocation.value("--reflect") != nil && invocation.positionals.count < 2 { throw .usage(Messages.reflectNeedsText.text(invocation.language)) }
+    if invocation.value("--reflect") == nil && invocation.positionals.count > 1 { throw .usage(Messages.textOnlyWithReflect(invocation.positionals[1]).text(invocation.language)) }
+    if invocation.value("--note") != nil && invocation.value("--done") == nil && invocation.value("--cancel") == nil { throw .usage(Messages.noteGoesWithDoneOrCancel.text(invocation.language)) }
     let profile = diagnoses.profile(history[history.count - 1])
     let respondent = profile.respondent ?? name
     let group = GroupAnalysis(profiles: try diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
@@ -189,10 +188,10 @@ let routeCommand = Command(
     let planner = RoutePlanner(catalogue: catalogue)
     let journal = RouteJournal(store: invocation.store, questionnaireID: q.id)
     func events() throws(CLIError) -> [RouteEvent] {
-        do { return try journal.events(of: respondent, questionnaire: q) } catch { throw .failed("\(error)") }
+        do { return try journal.events(of: respondent, questionnaire: q) } catch { throw .from(error) }
     }
     func append(_ event: RouteEvent) throws(CLIError) {
-        do { try journal.append(event, respondent: respondent) } catch { throw .failed("\(error)") }
+        do { try journal.append(event, respondent: respondent) } catch { throw .from(error) }
     }
     var living = LivingRoute(try events(), today: today)
     if living == nil {
@@ -204,38 +203,37 @@ let routeCommand = Command(
     }
     living = LivingRoute(try events(), today: today)
     if let given = try month("--start"), let planned = living, planned.route.start != given {
-        invocation.console.err(invocation.language.t("Маршрут уже составлен с \(planned.route.start); --start его не меняет.",
-                                                     "The route was planned from \(planned.route.start); --start does not change it.") + "\n")
+        invocation.console.err(Messages.routeStartKept(planned.route.start.description).text(invocation.language) + "\n")
     }
-    guard let planned = living else { throw .failed(invocation.language.t("маршрут «\(respondent)» не удалось прочитать из \(journal.path)", "the route of «\(respondent)» could not be read back from \(journal.path)")) }
+    guard let planned = living else { throw .message(Messages.routeUnreadable(respondent, path: journal.path)) }
     func stepNumber(_ option: String) throws(CLIError) -> Int? {
         guard let text = invocation.value(option) else { return nil }
         guard let n = Int(text), planned.route.steps.indices.contains(n - 1) else {
-            throw .usage(invocation.language.t("\(option) принимает номер шага от 1 до \(planned.route.steps.count); '\(text)' не подходит", "\(option) takes a step number from 1 to \(planned.route.steps.count), not '\(text)'"))
+            throw .usage(Messages.stepNumber(option, steps: planned.route.steps.count, given: text).text(invocation.language))
         }
         return n
     }
-    let t = invocation.language.t
+    let l = invocation.language
     if let n = try stepNumber("--done") {
         try append(.done(step: n, note: invocation.value("--note")))
-        invocation.console.err(t("Шаг \(n) отмечен выполненным.", "Step \(n) marked done.") + "\n")
+        invocation.console.err(Messages.stepDone(n).text(l) + "\n")
     } else if let n = try stepNumber("--cancel") {
         try append(.cancel(step: n, note: invocation.value("--note")))
-        invocation.console.err(t("Шаг \(n) отменён.", "Step \(n) cancelled.") + "\n")
+        invocation.console.err(Messages.stepCancelled(n).text(l) + "\n")
     } else if let areaText = invocation.value("--reflect") {
         let key = TextFolding.fold(areaText)
         let areas = planned.route.steps.map(\.area)
         guard let area = areas.first(where: { TextFolding.fold($0.id) == key || TextFolding.fold($0.title) == key })
                 ?? areas.first(where: { TextFolding.fold($0.title).hasPrefix(key) }) else {
-            throw .usage(invocation.language.t("--reflect принимает область дефицита из маршрута (\(Array(Set(areas.map(\.id))).sorted().joined(separator: ", "))); '\(areaText)' не подходит", "--reflect takes a deficit area of the route (\(Array(Set(areas.map(\.id))).sorted().joined(separator: ", "))), not '\(areaText)'"))
+            throw .usage(Messages.reflectArea(Array(Set(areas.map(\.id))).sorted(), given: areaText).text(l))
         }
         try append(.reflect(area: area.id, text: invocation.positionals[1]))
-        invocation.console.err(t("Рефлексия по области «\(area.title)» записана.", "Reflection on «\(area.title)» recorded.") + "\n")
+        invocation.console.err(Messages.reflectionRecorded(area.title).text(l) + "\n")
     }
-    guard var route = LivingRoute(try events(), today: today)?.route else { throw .failed(invocation.language.t("маршрут «\(respondent)» не удалось прочитать", "the route of «\(respondent)» could not be read back")) }
+    guard var route = LivingRoute(try events(), today: today)?.route else { throw .message(Messages.routeUnreadable(respondent, path: nil)) }
     route.offers = profile.strengths
     for index in route.steps.indices where route.steps[index].closedByDiagnosis && route.steps[index].note == nil {
-        route.steps[index].note = t("дефицит закрыт по повторной диагностике", "the deficit closed at a later diagnosis")
+        route.steps[index].note = Messages.deficitClosedLater.text(l)
     }
     if invocation.has("--anonymize") {
         route.respondent = try route.respondent.map { name throws(CLIError) in try displayName(name, invocation) }
@@ -279,21 +277,21 @@ let groupCommand = Command(
     let q = diagnoses.questionnaire
     let catalogue = try diagnoses.catalogue(invocation)
     var profiles = try diagnoses.profiles
-    guard !profiles.isEmpty else { throw .failed(invocation.language.t("в \(invocation.store.root) нет диагностик '\(q.id)'", "no diagnoses of '\(q.id)' in \(invocation.store.root)")) }
+    guard !profiles.isEmpty else { throw .message(Messages.noDiagnoses(q.id, store: invocation.store.root)) }
     let progress = routeProgress(diagnoses, profiles: profiles, catalogue, invocation)
     var byField: ContextField?
     if let by = invocation.value("--by") {
         let key = TextFolding.fold(by)
         guard let field = q.context.first(where: { ([$0.id, $0.label] + $0.aliases).contains { TextFolding.fold($0) == key } }),
               ["school", "subject", "role"].contains(field.id) else {
-            throw .usage(invocation.language.t("--by принимает поле контекста: Школа, Предмет или Должность; '\(by)' не подходит", "--by takes a context field: Школа, Предмет or Должность, not '\(by)'"))
+            throw .usage(Messages.groupBy(by).text(invocation.language))
         }
         byField = field
     }
     var pseudonyms: [String: String] = [:]
     if invocation.has("--anonymize") {
         let key: [UInt8]
-        do { key = try PseudonymKey.load(storeRoot: invocation.store.root) } catch { throw .failed("\(error)") }
+        do { key = try PseudonymKey.load(storeRoot: invocation.store.root) } catch { throw .from(error) }
         profiles = profiles.map { var p = $0; p.respondent = p.respondent.map { name in let alias = Pseudonym.make(name, key: key); pseudonyms[name] = alias; return alias }; return p }
         // Ordered by pseudonym: the real names' (alphabetical) order would match the pseudonyms to the staff list.
         profiles.sort { ($0.respondent ?? "") < ($1.respondent ?? "") }
@@ -310,7 +308,7 @@ let groupCommand = Command(
     if let field = byField {
         func value(_ p: DeficitProfile) -> String {
             let stored: String? = field.id == "school" ? p.context.school : field.id == "subject" ? p.context.subject : p.context.role
-            return stored.map(field.display) ?? invocation.language.t("(не указано)", "(not given)")
+            return stored.map(field.display) ?? Messages.notGiven.text(invocation.language)
         }
         // Pairs are formed over everyone (within schools unless --across-schools), then shown in the mentee's block.
         let all = analysis(profiles)

@@ -13,11 +13,10 @@ let listCommand = Command(
 ) { invocation throws(CLIError) in
     let library = invocation.library
     let all: [(path: String, outcome: DefinitionLoader.Outcome)]
-    do throws(FileError) { all = try library.loadAll() } catch { throw .failed("\(error)") }
+    do throws(FileError) { all = try library.loadAll() } catch { throw .from(error) }
     let valid = all.flatMap(\.outcome.variants)
     for (path, outcome) in all where outcome.questionnaire == nil {
-        let problems = invocation.language.count(outcome.problems.count, ru: ("ошибка", "ошибки", "ошибок"), en: ("problem", "problems"))
-        invocation.console.err(invocation.language.t("warning: \(path): не показана, в ней \(problems); см. 'survey validate \(path)'\n", "warning: \(path): not listed, it has \(problems); see 'survey validate \(path)'\n"))
+        invocation.console.err("warning: " + Messages.notListed(path, problems: outcome.problems.count).text(invocation.language) + "\n")
     }
     if invocation.value("--format") == "json" {
         invocation.console.out(QuestionnaireRendering.listJSON(valid).rendered())
@@ -62,11 +61,11 @@ let validateCommand = Command(
     var files: [String] = []
     for path in paths {
         if FileIO.isDirectory(path) {
-            do throws(FileError) { files += try QuestionnaireLibrary(folder: path).files() } catch { throw .failed("\(error)") }
+            do throws(FileError) { files += try QuestionnaireLibrary(folder: path).files() } catch { throw .from(error) }
         } else if FileIO.exists(path) {
             files.append(path)
         } else {
-            throw .failed(invocation.language.t("\(path): нет такого файла или папки", "\(path): no such file or folder"))
+            throw .message(Messages.noSuchFileOrFolder(path))
         }
     }
     var problems: [Diagnostic] = []
@@ -79,7 +78,7 @@ let validateCommand = Command(
         guard let q = outcome.questionnaire else { continue }
         // Ids name questionnaires everywhere, so two files may not share one.
         if let other = firstFileOfID[q.id] {
-            problems.append(Diagnostic(file: file, path: "$.id", message: "id \"\(q.id)\" is already used by \(other)"))
+            problems.append(Diagnostic(file: file, path: "$.id", Messages.idUsedBy(q.id, other: other)))
             continue
         }
         firstFileOfID[q.id] = file
@@ -92,7 +91,7 @@ let validateCommand = Command(
                 let old = DefinitionLoader.load(path: path)
                 problems += old.problems
                 if let version = old.questionnaire, version.id != q.id || version.version == q.version {
-                    problems.append(Diagnostic(file: path, path: "$.version", message: "an earlier version of \"\(q.id)\" must have its id and another version than \"\(q.version)\""))
+                    problems.append(Diagnostic(file: path, path: "$.version", Messages.earlierVersion(q.id, version: q.version)))
                 }
                 checkedCatalogues += 1
             }
@@ -104,13 +103,12 @@ let validateCommand = Command(
             checkedCatalogues += 1
         }
     }
-    let t = invocation.language.t
+    let l = invocation.language
     if problems.isEmpty {
-        invocation.console.out(t("Проверено файлов: \(files.count + checkedCatalogues), ошибок нет.\n", "\(files.count + checkedCatalogues) file(s) checked, no problems.\n"))
+        invocation.console.out(Messages.validatedClean(files: files.count + checkedCatalogues).text(l) + "\n")
         return 0
     }
-    SurveyCLI.printDiagnostics(problems, console: invocation.console)
-    invocation.console.out(t("Проверено файлов: \(files.count), без ошибок: \(valid), ошибок: \(problems.count).\n",
-                             "\(files.count) file(s) checked, \(valid) valid, \(problems.count) problem(s).\n"))
+    SurveyCLI.printDiagnostics(problems, console: invocation.console, language: invocation.language)
+    invocation.console.out(Messages.validated(files: files.count, valid: valid, problems: problems.count).text(l) + "\n")
     return 1
 }

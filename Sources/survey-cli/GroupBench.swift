@@ -8,9 +8,9 @@ import SurveyFormats
 func benchGroup(_ invocation: Invocation) throws(CLIError) -> Int32 {
     let q = try invocation.questionnaire("teacher-deficits")
     let path = CatalogueLoader.path(for: q.id, folder: invocation.library.folder)
-    guard let catalogue = CatalogueLoader.load(path: path, questionnaire: q).catalogue else { throw .failed("no usable catalogue at \(path)") }
+    guard let catalogue = CatalogueLoader.load(path: path, questionnaire: q).catalogue else { throw .message(Messages.benchNoCatalogue(path)) }
     let sizes = try (invocation.value("--sizes") ?? "1000,10000,20000").split(separator: ",").map { text throws(CLIError) -> Int in
-        guard let n = Int(text), n > 0 else { throw .usage("--sizes takes teacher counts like 1000,10000, not '\(text)'") }
+        guard let n = Int(text), n > 0 else { throw .usage(Messages.benchSizes(String(text), teachers: true).text(invocation.language)) }
         return n
     }
     let runs = try invocation.integer("--runs", default: 3, range: 1...100) ?? 3

@@ -37,11 +37,11 @@ let importCommand = Command(
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
     let path = invocation.positionals[1]
-    let t = invocation.language.t
+    let l = invocation.language
     let stage = try stageArgument(invocation, q)
     let skipInvalid = invocation.has("--skip-invalid")
     let rejectsPath = invocation.value("--rejects")
-    if skipInvalid != (rejectsPath != nil) { throw .usage(t("--skip-invalid и --rejects ФАЙЛ указывают вместе", "--skip-invalid and --rejects FILE go together")) }
+    if skipInvalid != (rejectsPath != nil) { throw .usage(Messages.skipInvalidWithRejects.text(l)) }
     let maxErrors = try invocation.integer("--max-errors", default: 30, range: 1...100_000) ?? 30
 
     let file = try openAnswerFile(invocation, q, path: path, stage: stage)
@@ -50,10 +50,10 @@ let importCommand = Command(
     let batch: BatchWriter?
     do throws(StoreError) {
         batch = dryRun ? nil : try invocation.store.beginBatch(questionnaireID: q.id, source: (path as NSString).lastPathComponent, checksum: nil)
-    } catch { throw .failed("\(error)") }
+    } catch { throw .from(error) }
     defer { batch?.discard() }
     if let batch {
-        ImportInterrupt.arm(spool: batch.spoolPaths, message: "\n" + t("Импорт прерван, ничего не сохранено.\n", "Import interrupted, nothing stored.\n"))
+        ImportInterrupt.arm(spool: batch.spoolPaths, message: "\n" + Messages.importInterrupted.text(l) + "\n")
     }
     // The checksum (to recognise the same file imported twice) is computed on another core while the rows
     // are read: it reads every byte again, from the page cache. A pipe can be read only once, by the rows,
@@ -77,30 +77,27 @@ let importCommand = Command(
         }
     } catch let error as CSVError {
         progress.finish()
-        throw .refused([Diagnostic(file: path, line: error.line, path: error.column.map { "column \($0)" }, message: error.message, hint: error.hint)],
-                       summary: "\(path) cannot be read; nothing stored")
+        throw csvRefusal(error, path: path, invocation.language, nothingStored: true)
     } catch {
         progress.finish()
         throw .internal("\(error)")
     }
     progress.finish()
-    if let spoolError { throw .failed("\(spoolError)") }
+    if let spoolError { throw .from(spoolError) }
     if !file.headerProblems.isEmpty {
         printLimited(file.headerProblems, max: maxErrors, console: invocation.console, language: invocation.language)
-        throw .failed(t("заголовок \(path) не соответствует '\(q.id)'; ничего не сохранено", "the header of \(path) does not match '\(q.id)'; nothing stored"))
+        throw .message(Messages.headerDoesNotMatch(path, questionnaire: q.id, nothingStored: true))
     }
 
     let summary = ImportSummary(file: file, stored: 0, rejected: rejected.count, language: invocation.language)
     if !problems.isEmpty && !skipInvalid {
         printLimited(problems, max: maxErrors, console: invocation.console, language: invocation.language)
         invocation.console.out(summary.text(stored: 0))
-        let l = invocation.language
-        throw .failed(t("ошибки в \(rejected.count) из \(l.count(file.rowsRead, ru: ("строки", "строк", "строк"), en: ("row", "rows"))); ничего не сохранено", "\(rejected.count) of \(l.count(file.rowsRead, ru: ("", "", ""), en: ("row", "rows"))) have problems; nothing stored"),
-                      hint: t("исправьте их и импортируйте снова или сохраните верные строки: --skip-invalid --rejects ФАЙЛ", "fix them and import again, or use --skip-invalid --rejects FILE to store the valid rows"))
+        throw .message(Messages.rowsHaveProblems(rejected.count, of: file.rowsRead), hint: Messages.hintSkipInvalid)
     }
     if dryRun {
         printLimited(problems, max: maxErrors, console: invocation.console, language: invocation.language)
-        invocation.console.out(t("Проверка без сохранения.\n", "Dry run: nothing stored.\n") + summary.text(stored: 0))
+        invocation.console.out(Messages.dryRun.text(l) + "\n" + summary.text(stored: 0))
         return problems.isEmpty ? 0 : 1
     }
     if let rejectsPath, !rejected.isEmpty {
@@ -109,7 +106,7 @@ let importCommand = Command(
     }
     guard let batch else { return 0 }
     file.releaseDuplicateCheck()  // its memory is not needed for the commit
-    do throws(FileError) { batch.checksum = try checksum?.value() } catch { throw .failed("\(error)") }
+    do throws(FileError) { batch.checksum = try checksum?.value() } catch { throw .from(error) }
     ImportInterrupt.holdForCommit()
     do throws(StoreError) {
         let result = try invocation.store.commit(batch)
@@ -117,18 +114,17 @@ let importCommand = Command(
         if result.replacedCount > 0 {
             let names = result.replaced.joined(separator: ", ") + (result.replacedCount > result.replaced.count ? " …" : "")
             invocation.console.out(q.kind == .monitoring
-                ? t("Заменены прежние данные этапа для \(result.replacedCount): \(names)\n", "Replaced this stage's earlier data for \(result.replacedCount): \(names)\n")
-                : t("Уже были ответы у \(result.replacedCount) (новые стали текущими, прежние сохранены в истории): \(names)\n",
-                    "\(result.replacedCount) already had a response (the new one is current, the earlier kept as history): \(names)\n"))
+                ? Messages.replacedStageData(result.replacedCount, names: names).text(l) + "\n"
+                : Messages.alreadyHadResponse(result.replacedCount, names: names).text(l) + "\n")
         }
     } catch {
-        if case .alreadyImported = error {
-            invocation.console.out(t("Этот файл уже импортирован — повторно ничего не сохранено ", "Already imported: nothing stored twice ") + "(\(error.description))\n")
+        if case .alreadyImported(let source, let at, let count) = error {
+            invocation.console.out(Messages.alreadyImportedNote(source: source, at: at, count: count).text(l) + "\n")
             return 0
         }
-        throw .failed("\(error)")
+        throw .from(error)
     }
-    invocation.console.out(summary.text(stored: good) + (rejectsPath.map { rejected.isEmpty ? "" : t("Отклонённые строки: \($0)\n", "Rejected rows: \($0)\n") } ?? ""))
+    invocation.console.out(summary.text(stored: good) + (rejectsPath.map { rejected.isEmpty ? "" : Messages.rejectedRows($0).text(l) + "\n" } ?? ""))
     return 0
 }
 
@@ -136,13 +132,13 @@ let importCommand = Command(
 func stageArgument(_ invocation: Invocation, _ q: Questionnaire) throws(CLIError) -> String? {
     let stage = invocation.value("--stage")
     if q.kind == .monitoring {
-        guard let stage else { throw .usage(invocation.language.t("для листа мониторинга нужен --stage (\(q.stages.map(\.id).joined(separator: ", ")))", "a monitoring sheet needs --stage (\(q.stages.map(\.id).joined(separator: ", ")))")) }
+        guard let stage else { throw .usage(Messages.monitoringNeedsStage(q.stages.map(\.id)).text(invocation.language)) }
         guard q.stages.contains(where: { $0.id == stage }) else {
-            throw .usage(invocation.language.t("неизвестный этап '\(stage)'; этапы '\(q.id)': \(q.stages.map(\.id).joined(separator: ", "))", "unknown stage '\(stage)'; '\(q.id)' has \(q.stages.map(\.id).joined(separator: ", "))"))
+            throw .usage(Messages.unknownStage(stage, questionnaire: q.id, stages: q.stages.map(\.id)).text(invocation.language))
         }
         return stage
     }
-    if stage != nil { throw .usage(invocation.language.t("--stage — только для листов мониторинга; '\(q.id)' — \(Labels(q, invocation.language).kindName(q.kind))", "--stage is for monitoring sheets; '\(q.id)' is a \(q.kind.rawValue) questionnaire")) }
+    if stage != nil { throw .usage(Messages.stageOnlyForMonitoring(q.id, kind: q.kind).text(invocation.language)) }
     return nil
 }
 
@@ -155,17 +151,15 @@ func openAnswerFile(_ invocation: Invocation, _ q: Questionnaire, path: String, 
         return try AnswerFile(path: path, questionnaire: q, options: options, idColumn: invocation.value("--id-column"), stage: stage,
                               keep: invocation.values["--keep"] ?? [], language: invocation.language)
     } catch {
-        throw .refused([Diagnostic(file: path, line: error.line > 0 ? error.line : nil, message: error.message, hint: error.hint)],
-                       summary: "\(path) cannot be read")
+        throw csvRefusal(error, path: path, invocation.language, nothingStored: false)
     }
 }
 
 func printLimited(_ problems: [Diagnostic], max: Int, console: Console, canListMore: Bool = true, language: Language) {
-    SurveyCLI.printDiagnostics(Array(problems.prefix(max)), console: console)
+    SurveyCLI.printDiagnostics(Array(problems.prefix(max)), console: console, language: language)
     if problems.count > max {
         let more = problems.count - max
-        console.err(language.t("error: … и ещё \(language.count(more, ru: ("ошибка", "ошибки", "ошибок"), en: ("", "")))\(canListMore ? " (--max-errors N — показать больше)" : "")\n",
-                               "error: … and \(more) more \(more == 1 ? "problem" : "problems")\(canListMore ? " (--max-errors N to list more)" : "")\n"))
+        console.err("error: " + Messages.moreProblems(more, canListMore: canListMore).text(language) + "\n")
     }
 }
 
@@ -183,20 +177,20 @@ func writeRejects(_ rows: [AnswerRow], header: [String], to path: String) throws
         cells += Array(repeating: "", count: max(0, header.count - cells.count))
         writer.row(cells + [reasons], defuse: Set(0...cells.count))
     }
-    do { try writePrivateFile(path, Array(writer.text.utf8)) } catch { throw .failed("\(error)") }
+    do { try writePrivateFile(path, Array(writer.text.utf8)) } catch { throw .from(error) }
 }
 
 /// Writes a file that may hold names: created 0600, replaced atomically.
 func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws(FileError) {
     if isSpecialFile(path) {
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw FileError(path: path, reason: "cannot be written") }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw FileError(path: path, reason: Messages.cannotBeWritten) }
         defer { try? handle.close() }
         do { try handle.write(contentsOf: bytes) } catch { throw FileError(path: path, reason: error.localizedDescription) }
         return
     }
     let temporary = path + ".tmp-\(getpid())"
     guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-        throw FileError(path: path, reason: "cannot be written")
+        throw FileError(path: path, reason: Messages.cannotBeWritten)
     }
     guard rename(temporary, path) == 0 else {
         unlink(temporary)
@@ -207,7 +201,7 @@ func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws(FileError) {
 /// `fileChecksum` on a thread of its own, started at once; `value()` waits for it.
 final class BackgroundChecksum: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
-    private var result: Result<String, FileError> = .failure(FileError(path: "", reason: "not computed"))
+    private var result: Result<String, FileError> = .failure(FileError(path: "", reason: Message(verbatim: "—")))
 
     init(path: String, salt: String) {
         DispatchQueue.global().async {
@@ -224,7 +218,7 @@ final class BackgroundChecksum: @unchecked Sendable {
 
 /// SHA-256 of a file's bytes (and the stage it is imported as), streamed in chunks.
 func fileChecksum(_ path: String, salt: String) throws(FileError) -> String {
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path: path, reason: "cannot be opened") }
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path: path, reason: Messages.cannotBeOpened) }
     defer { try? handle.close() }
     var hasher = SHA256()
     while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
@@ -240,24 +234,22 @@ struct ImportSummary {
     let language: Language
 
     func text(stored: Int) -> String {
-        let t = language.t
+        let l = language
         let delimiter = file.reader.delimiter == 0x09 ? "tab" : String(UnicodeScalar(file.reader.delimiter))
-        var out = t("Файл: \(file.fileName) (\(file.reader.encoding.rawValue), разделитель «\(delimiter)»)\n",
-                    "File: \(file.fileName) (\(file.reader.encoding.rawValue), delimiter '\(delimiter)')\n")
-        out += t("Строк прочитано: \(file.rowsRead), сохранено: \(stored), отклонено: \(rejected)\n",
-                 "Rows read: \(file.rowsRead), stored: \(stored), rejected: \(rejected)\n")
+        var out = Messages.importFile(file.fileName, encoding: file.reader.encoding.rawValue, delimiter: delimiter).text(l) + "\n"
+        out += Messages.rowsRead(file.rowsRead, stored: stored, rejected: rejected).text(l) + "\n"
         // A monitoring sheet's «Мероприятия» columns are optional notes, not answers: never reported as missing.
         let items = file.questionnaire.items.filter { !(file.questionnaire.kind == .monitoring && $0.isFreeText) }
         let present = Set(file.roles.compactMap { role -> String? in if case .item(let index) = role { return file.questionnaire.items[index].id }; return nil })
         let absent = items.filter { !present.contains($0.id) }.map(\.number)
         if !absent.isEmpty && !file.roles.isEmpty {
-            out += t("Нет столбца (без ответа у всех): ", "No column (blank for everyone): ") + numberRanges(absent) + "\n"
+            out += Messages.noColumnBlankForEveryone.text(l) + numberRanges(absent) + "\n"
         }
         // Monitoring criteria are known by their codes (5-Ф.6), other items by their numbers.
         let byCode = file.questionnaire.kind == .monitoring
         let blanks = items.filter { present.contains($0.id) }.compactMap { item in file.blanks[item.id].map { (byCode ? item.id : String(item.number), $0) } }.filter { $0.1 > 0 }
         if !blanks.isEmpty {
-            out += (byCode ? t("Пропуски (код — сколько): ", "Blanks (code — count): ") : t("Пропуски (№ — сколько): ", "Blanks (item — count): "))
+            out += Messages.blanks(byCode: byCode).text(l)
                 + blanks.map { "\($0.0) — \($0.1)" }.joined(separator: ", ") + "\n"
         }
         let context = file.questionnaire.context
@@ -265,15 +257,13 @@ struct ImportSummary {
             let given = Set(file.roles.compactMap { role -> Int? in if case .context(let index) = role { return index }; return nil })
             let missing = context.indices.filter { !given.contains($0) && !context[$0].optional }.map { context[$0].label }
             if !missing.isEmpty {
-                out += t("Нет столбцов о педагоге: \(missing.joined(separator: ", ")) — все утверждения считаются относящимися к работе\n",
-                         "No columns about the teacher: \(missing.joined(separator: ", ")): every statement is taken to apply\n")
+                out += Messages.noTeacherColumns(missing).text(l) + "\n"
             }
         }
         if !file.notApplicable.isEmpty {
             let numbers = items.filter { file.notApplicable[$0.id] != nil }.map(\.number)
             let count = file.notApplicable.values.reduce(0, +)
-            out += t("Не учтены ответы на утверждения, которые не относятся к должности или предмету педагога: \(count) (утверждения \(numberRanges(numbers)))\n",
-                     "Answers to statements that do not concern the teacher's role or subject were left out: \(count) (items \(numberRanges(numbers)))\n")
+            out += Messages.notApplicableLeftOut(count, items: numberRanges(numbers)).text(l) + "\n"
         }
         return out
     }
@@ -301,7 +291,7 @@ final class Progress {
         guard now.timeIntervalSince(last) > 0.2 else { return }
         last = now
         let percent = total.map { $0 > 0 ? " \(done * 100 / $0) %" : "" } ?? ""
-        console.err("\r\u{1B}[K…\(percent) — " + language.count(rows, ru: ("строка", "строки", "строк"), en: ("row", "rows")))
+        console.err("\r\u{1B}[K…\(percent) — " + Messages.progressRows(rows).text(language))
         shown = true
     }
 

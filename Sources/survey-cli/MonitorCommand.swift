@@ -39,19 +39,19 @@ let monitorCommand = Command(
                "survey monitor preschool-monitoring --all-children --format html --out cards.html"]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
-    guard q.kind == .monitoring else { throw .usage(invocation.language.t("monitor работает с мониторингом; '\(q.id)' — \(Labels(q, invocation.language).kindName(q.kind))", "monitor is for monitoring questionnaires; '\(q.id)' is \(q.kind.rawValue)")) }
+    guard q.kind == .monitoring else { throw .usage(Messages.commandIsFor("monitor", kind: Messages.monitoringPlural, questionnaire: q.id, kindName: Messages.kindName(q.kind)).text(invocation.language)) }
     let format = invocation.value("--format") ?? "text"
     if invocation.has("--sheet") { return try monitorSheet(q, invocation: invocation, format: format) }
-    if format == "csv" { throw .usage(invocation.language.t("--format csv — для листа наблюдения: добавьте --sheet --stage ЭТАП", "--format csv is for the observation sheet: add --sheet --stage S")) }
-    if invocation.value("--blank") != nil { throw .usage(invocation.language.t("--blank — для листа наблюдения: добавьте --sheet --stage ЭТАП", "--blank is for the observation sheet: add --sheet --stage S")) }
+    if format == "csv" { throw .usage(Messages.sheetOnlyCSV.text(invocation.language)) }
+    if invocation.value("--blank") != nil { throw .usage(Messages.sheetOnlyBlank.text(invocation.language)) }
     var responses = try invocation.currentResponses(q.id)
     // The class summary names children only in its movement line; with --anonymize those are pseudonyms.
     if invocation.has("--anonymize") && invocation.value("--child") == nil && !invocation.has("--all-children") {
         responses = try pseudonymised(responses, invocation)
     }
-    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .failed(invocation.language.t("в '\(q.id)' нет шкалы уровней", "'\(q.id)' has no level scale")) }
+    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .message(Messages.noLevelScale(q.id)) }
     guard !responses.isEmpty else {
-        throw .failed(invocation.language.t("в \(invocation.store.root) нет листов '\(q.id)'", "no sheets of '\(q.id)' in \(invocation.store.root)"), hint: invocation.language.t("импортируйте лист: survey import \(q.id) ФАЙЛ --stage start", "import one: survey import \(q.id) FILE --stage start"))
+        throw .message(Messages.noSheets(q.id, store: invocation.store.root), hint: Messages.hintImportSheet(q.id))
     }
     let rendering = MonitoringRendering(analysis, language: invocation.language)
     if invocation.has("--report") {
@@ -71,7 +71,7 @@ let monitorCommand = Command(
         var cards: [DevelopmentCard] = []
         for name in names {
             guard let card = analysis.card(for: name) else {
-                throw .failed(invocation.language.t("в '\(q.id)' нет ребёнка «\(name)»", "no child «\(name)» in '\(q.id)'"), hint: TextFolding.nearest(name, among: analysis.children).map { invocation.language.t("возможно, имелось в виду «\($0)»?", "did you mean «\($0)»?") })
+                throw .message(Messages.noChild(name, questionnaire: q.id), hint: TextFolding.nearest(name, among: analysis.children).map(Messages.didYouMeanName))
             }
             var shown = card
             shown.child = try displayName(card.child, invocation)
@@ -89,7 +89,7 @@ let monitorCommand = Command(
     }
     var stages = q.stages
     if let stage = invocation.value("--stage") {
-        guard let chosen = q.stages.first(where: { $0.id == stage }) else { throw .usage(invocation.language.t("неизвестный этап '\(stage)'; этапы: \(q.stages.map(\.id).joined(separator: ", "))", "unknown stage '\(stage)'; one of \(q.stages.map(\.id).joined(separator: ", "))")) }
+        guard let chosen = q.stages.first(where: { $0.id == stage }) else { throw .usage(Messages.unknownStage(stage, questionnaire: q.id, stages: q.stages.map(\.id)).text(invocation.language)) }
         stages = [chosen]
     }
     let summaries = stages.map(analysis.summary(of:)).filter { $0.children > 0 || stages.count == 1 }
@@ -105,10 +105,10 @@ let monitorCommand = Command(
 /// `--sheet --stage S [--blank N]`: one stage's observation sheet, or an empty one to print.
 private func monitorSheet(_ q: Questionnaire, invocation: Invocation, format: String) throws(CLIError) -> Int32 {
     guard let stageID = invocation.value("--stage") else {
-        throw .usage("--sheet needs --stage (\(q.stages.map(\.id).joined(separator: ", "))): a sheet is one stage's")
+        throw .usage(Messages.sheetNeedsStage(q.stages.map(\.id)).text(invocation.language))
     }
     guard let stage = q.stages.first(where: { $0.id == stageID }) else {
-        throw .usage("unknown stage '\(stageID)'; one of \(q.stages.map(\.id).joined(separator: ", "))")
+        throw .usage(Messages.unknownStage(stageID, questionnaire: q.id, stages: q.stages.map(\.id)).text(invocation.language))
     }
     let blank = try invocation.integer("--blank", range: 1...500)
     var responses: [Response] = []
@@ -116,20 +116,20 @@ private func monitorSheet(_ q: Questionnaire, invocation: Invocation, format: St
         responses = try invocation.currentResponses(q.id)
         if invocation.has("--anonymize") { responses = try pseudonymised(responses, invocation) }
     }
-    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .failed(invocation.language.t("в '\(q.id)' нет шкалы уровней", "'\(q.id)' has no level scale")) }
+    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .message(Messages.noLevelScale(q.id)) }
     let sheets = ObservationSheetRendering(MonitoringRendering(analysis, language: invocation.language))
     if let blank {
         switch format {
         case "csv": try emit(sheets.blankCSV(rows: blank, excel: invocation.has("--excel")), invocation)
         case "html": try emit(sheets.blankHTML(stage: stage, rows: blank), invocation)
         case "text", "md": try emit(sheets.blankText(stage: stage, rows: blank), invocation)
-        default: throw .usage("a blank sheet is printed as text, md, csv or html")
+        default: throw .usage(Messages.blankSheetFormats.text(invocation.language))
         }
         return 0
     }
     guard !(analysis.byStage[stage.id] ?? []).isEmpty else {
-        throw .failed("no sheet of stage '\(stage.id)' in '\(q.id)' (\(invocation.store.root))",
-                      hint: "import one: survey import \(q.id) FILE --stage \(stage.id); or print an empty one: survey monitor \(q.id) --sheet --stage \(stage.id) --blank 25")
+        throw .message(Messages.noSheetOfStage(stage.id, questionnaire: q.id, store: invocation.store.root),
+                       hint: Messages.hintImportOrBlankSheet(q.id, stage: stage.id))
     }
     let sheet = analysis.sheet(of: stage)
     let movement = analysis.movement

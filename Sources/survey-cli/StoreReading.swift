@@ -7,7 +7,7 @@ extension Invocation {
     /// converted, a crash's spool removed).
     func snapshot(_ questionnaireID: String) throws(CLIError) -> StoreSnapshot {
         let snapshot: StoreSnapshot
-        do { snapshot = try store.snapshot(questionnaireID) } catch { throw .failed("\(error)") }
+        do { snapshot = try store.snapshot(questionnaireID) } catch { throw .from(error) }
         report(snapshot.notes)
         return snapshot
     }
@@ -23,7 +23,7 @@ extension Invocation {
         var responses: [Response] = []
         do throws(StoreError) {
             try snapshot.forEachCurrent { record throws(StoreError) in responses.append(try record.response()) }
-        } catch { throw .failed("\(error)") }
+        } catch { throw .from(error) }
         return responses
     }
 }
@@ -87,12 +87,12 @@ func tabulateStore(_ q: Questionnaire, _ invocation: Invocation, by: String?) th
                 }
             }
         }
-    } catch { throw .failed("\(error)") }
+    } catch { throw .from(error) }
     if accumulator.respondents == 0 {
-        throw .failed(invocation.language.t("в \(invocation.store.root) нет ответов '\(q.id)'", "no responses of '\(q.id)' in \(invocation.store.root)"), hint: invocation.language.t("импортируйте их: 'survey import \(q.id) ФАЙЛ' — или укажите --from-csv ФАЙЛ", "import some with 'survey import \(q.id) FILE', or use --from-csv FILE"))
+        throw .message(Messages.noResponses(q.id, store: invocation.store.root), hint: Messages.hintImportOrFromCSV(q.id))
     }
     if let by, !sawGroup {
-        throw .failed("no stored response has a «\(by)» column", hint: "import the file again with --keep \"\(by)\", or tabulate it with --from-csv FILE --by \"\(by)\"")
+        throw .message(Messages.noStoredColumn(by), hint: Messages.hintKeepColumn(by))
     }
     return (accumulator, groups)
 }

@@ -34,22 +34,22 @@ enum SurveyCLI {
             console.err("error: \(message)\n" + (hint.map { "hint: \($0)\n" } ?? ""))
         case .failed(let message, let hint):
             console.err("error: \(message)\n" + (hint.map { "hint: \($0)\n" } ?? ""))
+        case .message(let message, let hint):
+            console.err("error: \(message.text(language))\n" + (hint.map { "hint: \($0.text(language))\n" } ?? ""))
         case .refused(let diagnostics, let summary):
-            printDiagnostics(diagnostics, console: console)
+            printDiagnostics(diagnostics, console: console, language: language)
             if let summary { console.err("error: \(summary)\n") }
         case .internal(let message):
-            console.err("error: internal: \(message)\nhint: " + language.t(
-                "это ошибка в программе; сообщите о ней разработчикам и приложите команду, которую вы запускали.",
-                "this is a bug; please report it with the command you ran.") + "\n")
+            console.err("error: internal: \(message)\nhint: " + Messages.internalErrorHint.text(language) + "\n")
         }
     }
 
     /// Diagnostics as `error: file:line:col: path: message`, one per line, hints indented below.
-    static func printDiagnostics(_ diagnostics: [Diagnostic], console: Console) {
+    static func printDiagnostics(_ diagnostics: [Diagnostic], console: Console, language: Language) {
         var text = ""
         for d in diagnostics {
-            text += "error: \(d.location): \(d.message)\n"
-            if let hint = d.hint { text += "  hint: \(hint)\n" }
+            text += "error: \(d.location): \(d.text.text(language))\n"
+            if let hint = d.hintText { text += "  hint: \(hint.text(language))\n" }
         }
         console.err(text)
     }

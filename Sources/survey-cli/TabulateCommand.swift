@@ -27,7 +27,9 @@ let tabulateCommand = Command(
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
     guard q.kind == .likert else {
-        throw .usage(invocation.language.t("tabulate работает с опросами; '\(q.id)' — \(Labels(q, invocation.language).kindName(q.kind))", "tabulate is for surveys; '\(q.id)' is \(q.kind.rawValue)"), hint: q.kind == .deficits ? invocation.language.t("см. 'survey profile' и 'survey group'", "see 'survey profile' and 'survey group'") : invocation.language.t("см. 'survey monitor'", "see 'survey monitor'"))
+        let l = invocation.language
+        throw .usage(Messages.commandIsFor("tabulate", kind: Messages.surveysPlural, questionnaire: q.id, kindName: Messages.kindName(q.kind)).text(l),
+                     hint: (q.kind == .deficits ? Messages.seeProfileAndGroup : Messages.seeMonitor).text(l))
     }
     let population = try invocation.integer("--population", range: 1...100_000_000)
     let by = invocation.value("--by")
@@ -42,11 +44,8 @@ let tabulateCommand = Command(
     let tabulation = accumulator.result(population: population)
     // More answers than people asked cannot be a participation share: «30 — 1000 %» is refused, not printed.
     if let population, tabulation.respondents > population {
-        let t = invocation.language.t
-        throw .usage(t("--population \(population) меньше числа ответивших (\(tabulation.respondents))",
-                       "--population \(population) is smaller than the number of respondents (\(tabulation.respondents))"),
-                     hint: t("укажите, сколько человек опрашивали всего (не меньше \(tabulation.respondents)), или уберите --population",
-                             "give how many people were asked in all (at least \(tabulation.respondents)), or leave --population out"))
+        throw .usage(Messages.populationTooSmall(population, respondents: tabulation.respondents).text(invocation.language),
+                     hint: Messages.hintPopulation(tabulation.respondents).text(invocation.language))
     }
     var rendering = TabulationRendering(tabulation, language: invocation.language)
     if let by { rendering.setGroups(groups, by: by, minimum: minimumGroup) }
@@ -79,17 +78,14 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
     var options = CSVOptions()
     if let encoding = invocation.value("--encoding") { options.encoding = CSVEncoding(rawValue: encoding) ?? .auto }
     if let delimiter = invocation.value("--delimiter") { options.delimiter = CSVDelimiter.parse(delimiter) ?? nil }
-    func refused(_ error: CSVError) -> CLIError {
-        .refused([Diagnostic(file: path, line: error.line > 0 ? error.line : nil, path: error.column.map { "column \($0)" },
-                             message: error.message, hint: error.hint)], summary: "\(path) cannot be read")
-    }
+    func refused(_ error: CSVError) -> CLIError { csvRefusal(error, path: path, invocation.language, nothingStored: false) }
     let idColumn = invocation.value("--id-column"), by = invocation.value("--by")
     func start(_ header: [String], line: Int) throws(CLIError) -> [TabulationPart.Role] {
         let (roles, problems) = TabulationPart.roles(header: header, questionnaire: q, idColumn: idColumn, by: by, language: invocation.language)
         if !problems.isEmpty {
-            printLimited(problems.map { Diagnostic(file: path, line: line, path: $0.column > 0 ? invocation.language.t("столбец \($0.column)", "column \($0.column)") : nil, message: $0.message, hint: $0.hint) },
+            printLimited(problems.map { Diagnostic(file: path, line: line, path: $0.column > 0 ? Messages.column($0.column).text(invocation.language) : nil, message: $0.message, hint: $0.hint) },
                          max: 30, console: invocation.console, canListMore: false, language: invocation.language)
-            throw .failed(invocation.language.t("заголовок \(path) не соответствует '\(q.id)'", "the header of \(path) does not match '\(q.id)'"))
+            throw .message(Messages.headerDoesNotMatch(path, questionnaire: q.id, nothingStored: false))
         }
         return roles
     }
@@ -97,7 +93,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
     if !isSpecialFile(path) {
         let layout: CSVReader.Layout, header: [String]
         do { (layout, header) = try CSVReader.layout(path: path, options: options) } catch { throw refused(error) }
-        guard !header.isEmpty else { throw .failed(invocation.language.t("\(path) пуст: нужна строка заголовка с кодами утверждений", "\(path) is empty: a header row naming the items is expected")) }
+        guard !header.isEmpty else { throw .message(Messages.emptyAnswerFile(path)) }
         let roles = try start(header, line: max(1, layout.dataStartLine - 1))
         // The parts check UTF-8 cell by cell as they decode (TabulationPart), so the reader need not.
         var partOptions = options
@@ -135,15 +131,14 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
             }
         } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
         if let headerError { throw headerError }
-        guard var part else { throw .failed(invocation.language.t("\(path) пуст: нужна строка заголовка с кодами утверждений", "\(path) is empty: a header row naming the items is expected")) }
+        guard var part else { throw .message(Messages.emptyAnswerFile(path)) }
         // A pipe cannot be read twice: repeated names are counted, not named.
         part.reportDuplicatesUnnamed()
         result = part
     }
     if result.problemCount > 0 {
         printLimited(result.problems, max: 30, console: invocation.console, canListMore: false, language: invocation.language)
-        let l = invocation.language
-        throw .failed(l.t("в \(path) \(l.count(result.problemCount, ru: ("ошибка", "ошибки", "ошибок"), en: ("problem", "problems"))); ничего не посчитано", "\(path) has \(l.count(result.problemCount, ru: ("", "", ""), en: ("problem", "problems"))); nothing tabulated"), hint: l.t("исправьте их или импортируйте с --skip-invalid и считайте по хранилищу", "fix them, or import with --skip-invalid and tabulate the store"))
+        throw .message(Messages.fileProblemsNothingTabulated(path, problems: result.problemCount), hint: Messages.hintFixOrSkipInvalid)
     }
     return (result.accumulator, result.groups)
 }

@@ -138,7 +138,7 @@ private final class TakeSession {
     func record(_ answer: SessionJournal.Answer) throws(CLIError) {
         let id = step.key
         do throws(StoreError) { try journal.record(item: id, answer) } catch {
-            throw .failed("\(error)", hint: labels.language.t("ответы до этого сохранены; чтобы продолжить, повторите ту же команду", "the answers given before this one are kept; run the same command again to continue"))
+            throw .message(error.problem, hint: Messages.answersKeptSoFar)
         }
         answers[id] = answer
         index += 1
@@ -178,7 +178,7 @@ private final class TakeSession {
 /// What a line typed for a context question means: the stored form, or why it is refused.
 private struct ContextRefusal: Error { var reason: String }
 
-private func readContext(_ line: String, _ field: ContextField, t: (String, String) -> String) -> Result<String, ContextRefusal> {
+private func readContext(_ line: String, _ field: ContextField, language: Language) -> Result<String, ContextRefusal> {
     let entry = line.trimmingCharacters(in: .whitespaces)
     if field.kind == .choice, let number = Int(entry), (1...field.options.count).contains(number) { return .success(field.options[number - 1].id) }
     if field.kind == .yesno, let number = Int(entry), (1...2).contains(number) { return .success(number == 1 ? "yes" : "no") }
@@ -186,12 +186,11 @@ private func readContext(_ line: String, _ field: ContextField, t: (String, Stri
     case .success(let stored): return .success(stored)
     case .failure(let problem):
         switch problem {
-        case .notYesNo: return .failure(ContextRefusal(reason: t("ответьте «да» или «нет» (1 или 2)", "answer «да» or «нет» (1 or 2)")))
-        case .notNumber: return .failure(ContextRefusal(reason: t("нужно число полных лет", "a whole number of years is needed")))
-        case .outOfRange(let min, let max): return .failure(ContextRefusal(reason: t("число от \(min ?? 0) до \(max ?? 100)", "a number from \(min ?? 0) to \(max ?? 100)")))
+        case .notYesNo: return .failure(ContextRefusal(reason: Messages.answerYesNo.text(language)))
+        case .notNumber: return .failure(ContextRefusal(reason: Messages.wholeYearsNeeded.text(language)))
+        case .outOfRange(let min, let max): return .failure(ContextRefusal(reason: Messages.numberFromTo(min ?? 0, max ?? 100).text(language)))
         case .unknownChoice(let suggestion):
-            return .failure(ContextRefusal(reason: t("выберите номер 1–\(field.options.count)", "choose a number 1–\(field.options.count)")
-                            + (suggestion.map { t(" (возможно, «\($0)»?)", " (did you mean «\($0)»?)") } ?? "")))
+            return .failure(ContextRefusal(reason: Messages.chooseNumber(field.options.count, suggestion: suggestion).text(language)))
         }
     }
 }
@@ -203,41 +202,41 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
     let t = language.t
     let labels = Labels(q, language)
     let console = invocation.console
-    guard !q.items.isEmpty else { throw .failed(invocation.language.t("в '\(q.id)' нет утверждений для ответа", "'\(q.id)' has no items to answer")) }
+    guard !q.items.isEmpty else { throw .message(Messages.noItemsToAnswer(q.id)) }
 
     var respondent = invocation.value("--respondent").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-    if respondent == "" { throw .usage(invocation.language.t("после --respondent нужно имя", "--respondent needs a name")) }
+    if respondent == "" { throw .usage(Messages.respondentNeedsName.text(language)) }
     let givenSession = invocation.value("--session")
     if let givenSession {
         guard q.kind == .likert else {
-            throw .usage(invocation.language.t("--session — для анонимных опросов; '\(q.id)' продолжают по --respondent ИМЯ\(stage.map { " --stage \($0)" } ?? "")", "--session is for anonymous surveys; '\(q.id)' continues by --respondent NAME\(stage.map { " --stage \($0)" } ?? "")"))
+            throw .usage(Messages.sessionOnlyAnonymous(q.id, stage: stage).text(language))
         }
-        guard respondent == nil else { throw .usage(invocation.language.t("--session и --respondent вместе не указывают: именной сеанс находят по имени", "--session and --respondent do not go together: a named session is found by its name")) }
+        guard respondent == nil else { throw .usage(Messages.sessionWithRespondent.text(language)) }
         guard SessionJournal.isValidKey(givenSession) else {
-            throw .usage(invocation.language.t("'\(givenSession)' — не номер сеанса", "'\(givenSession)' is not a session id"), hint: invocation.language.t("номер сеанса — шестнадцатеричные цифры, выведенные в начале сеанса", "a session id is the hex digits printed when the session started"))
+            throw .usage(Messages.notASessionID(givenSession).text(language), hint: Messages.hintSessionID.text(language))
         }
     }
 
     let interactive = Console.isTerminal(0) && Console.isTerminal(1)
     let needsName = q.kind != .likert
     if needsName && respondent == nil && !interactive {
-        throw .usage(invocation.language.t("для '\(q.id)' нужен --respondent ИМЯ (\(q.kind == .monitoring ? "ребёнок" : "кто отвечает")), когда ответы приходят не с терминала", "'\(q.id)' needs --respondent NAME (\(q.kind == .monitoring ? "the child" : "who answers")) when answers come from piped input"),
+        throw .usage(Messages.takeNeedsRespondent(q.id, child: q.kind == .monitoring).text(language),
                      hint: "survey take \(invocation.positionals[0]) --respondent \"Иванова А.А.\"\(stage.map { " --stage \($0)" } ?? "")")
     }
 
     var terminal: Terminal?
     if interactive {
-        guard let opened = Terminal(environment: invocation.environment) else { throw .failed(invocation.language.t("терминал не удаётся перевести в посимвольный режим", "the terminal cannot be switched to raw mode")) }
+        guard let opened = Terminal(environment: invocation.environment) else { throw .message(Messages.noRawMode) }
         terminal = opened
     }
     defer { terminal?.restore() }
 
     if needsName && respondent == nil, let terminal {
-        terminal.setLeaveMessage(t("Ничего не сохранено.\n", "Nothing saved.\n"))
+        terminal.setLeaveMessage(Messages.nothingSaved.text(language) + "\n")
         guard let name = askName(terminal, q: q, labels: labels, stage: stage, t: t) else {
             terminal.clear()
             terminal.restore()
-            console.out(t("Ничего не сохранено.\n", "Nothing saved.\n"))
+            console.out(Messages.nothingSaved.text(language) + "\n")
             return 0
         }
         respondent = name
@@ -259,11 +258,10 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
     do throws(StoreError) {
         (journal, contents) = try SessionJournal.open(store: store, header: header, key: key, create: givenSession == nil)
     } catch {
-        if let givenSession, case .file(let problem) = error, problem.reason == "no such session" {
-            throw .failed(invocation.language.t("в \(store.root) нет незаконченного сеанса '\(givenSession)' анкеты '\(q.id)'", "no unfinished session '\(givenSession)' of '\(q.id)' in \(store.root)"),
-                          hint: invocation.language.t("возможно, он уже закончен и сохранён; без --session начнётся новый сеанс", "it may be finished and stored already; without --session a new session starts"))
+        if let givenSession, case .file(let problem) = error, problem.reasonText == Messages.noSuchSession {
+            throw .message(Messages.noUnfinishedSession(givenSession, questionnaire: q.id, store: store.root), hint: Messages.hintSessionFinished)
         }
-        throw .failed("\(error)")
+        throw .from(error)
     }
 
     // What the journal holds, checked against the definition as it is now.
@@ -290,16 +288,13 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
     }
     var notes: [String] = []
     if let version = contents.header?.version, version != q.version {
-        notes.append(t("определение изменилось с начала сеанса (версия \(version) → \(q.version))",
-                       "the definition changed since the session started (version \(version) → \(q.version))"))
+        notes.append(Messages.definitionChanged(from: version, to: q.version).text(language))
     }
     if dropped > 0 {
-        notes.append(t("\(dropped) прежн. ответ(ов) не подходят к определению и будут спрошены снова",
-                       "\(dropped) earlier answer(s) no longer fit the definition and will be asked again"))
+        notes.append(Messages.earlierAnswersDropped(dropped).text(language))
     }
     if contents.unreadableLines > 0 {
-        notes.append(t("в журнале сеанса пропущено нечитаемых строк: \(contents.unreadableLines)",
-                       "\(contents.unreadableLines) unreadable line(s) in the session journal were left out"))
+        notes.append(Messages.unreadableJournalLines(contents.unreadableLines).text(language))
     }
 
     let session = TakeSession(q: q, labels: labels, respondent: respondent, stage: stage, sessionID: sessionID,
@@ -315,15 +310,14 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
     if session.isComplete {
         outcome = .completed
     } else if let terminal {
-        terminal.setLeaveMessage(t("Ответы сохранены. Продолжить: \(resume)\n", "Answers saved. To continue: \(resume)\n"))
+        terminal.setLeaveMessage(Messages.answersSavedResume(resume).text(language) + "\n")
         var screen = TakeScreen(terminal: terminal, session: session, t: t, noun: noun)
         screen.status = (opening.map { [$0] } ?? []) + notes
         outcome = try screen.run()
     } else {
         for note in notes { console.err("warning: \(note)\n") }
         if sessionID != nil && givenSession == nil {
-            console.err(t("Анонимный сеанс \(sessionID ?? ""). Продолжить позже: \(resume)\n",
-                          "Anonymous session \(sessionID ?? ""). To continue later: \(resume)\n"))
+            console.err(Messages.anonymousSession(sessionID ?? "", resume: resume).text(language) + "\n")
         }
         if let opening { console.out(opening + "\n\n") }
         outcome = try LineTake(session: session, console: console, t: t, noun: noun).run()
@@ -333,15 +327,12 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
     case .left:
         session.close()
         let total = session.steps.count
-        let progress = "\(session.answeredCount) из \(total)"
         if let terminal {
             terminal.clear()
             terminal.restore()
-            console.out(t("Ответы сохранены (\(progress)). Продолжить: \(resume)\n",
-                          "Answers saved (\(session.answeredCount) of \(total)). To continue: \(resume)\n"))
+            console.out(Messages.answersSavedProgress(session.answeredCount, of: total, resume: resume).text(language) + "\n")
         } else {
-            console.err(t("Ввод закончился до конца анкеты: ответы сохранены (\(progress)). Продолжить: \(resume)\n",
-                          "The input ended before the last question: answers saved (\(session.answeredCount) of \(total)). To continue: \(resume)\n"))
+            console.err(Messages.inputEnded(session.answeredCount, of: total, resume: resume).text(language) + "\n")
         }
         return 0
     case .completed:
@@ -365,12 +356,12 @@ private func runTake(_ invocation: Invocation) throws(CLIError) -> Int32 {
         invocation.report(result.notes)
         if result.replacedCount > 0 {
             console.out(q.kind == .monitoring
-                ? t("Прежние данные этого этапа заменены новыми.\n", "This stage's earlier data is replaced by the new answers.\n")
-                : t("Прежние ответы заменены новыми (прежние сохранены в истории).\n", "The earlier answers are replaced (and kept as history).\n"))
+                ? Messages.earlierReplaced(monitoring: true).text(language) + "\n"
+                : Messages.earlierReplaced(monitoring: false).text(language) + "\n")
         }
     } catch {
         session.close()
-        throw .failed("\(error)", hint: invocation.language.t("ответы сохранены в журнале сеанса; чтобы записать их, повторите ту же команду: \(resume)", "the answers are kept in the session journal; run the same command again to store them: \(resume)"))
+        throw .message(error.problem, hint: Messages.hintAnswersInJournal(resume))
     }
     session.finish()
     console.out(afterTakeSummary(q, response: response, invocation: invocation))
@@ -528,7 +519,7 @@ private struct TakeScreen {
                 switch terminal.readLine(initial: initial, allowBack: session.index > 0) {
                 case .line(let line):
                     if case .context(let field) = step, !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                        switch readContext(line, field, t: t) {
+                        switch readContext(line, field, language: session.labels.language) {
                         case .success(let stored): try session.record(.text(stored))
                         case .failure(let refusal): status = [refusal.reason]
                         }
@@ -737,7 +728,7 @@ private struct LineTake {
             var entry = line.trimmingCharacters(in: .whitespaces)
             if entry.isEmpty && !takesLine(step) || (entry.isEmpty && step.required && { if case .context = step { return true }; return false }()) {
                 if step.required {
-                    console.err(t("error: \(name) обязателен: пустой ответ не принимается.\n", "error: \(name) is required: an empty answer is not accepted.\n"))
+                    console.err("error: " + Messages.answerRequired(name).text(language) + "\n")
                 } else {
                     try session.record(.skip)
                 }
@@ -747,7 +738,7 @@ private struct LineTake {
             switch step {
             case .context(let field):
                 if entry.isEmpty { try session.record(.skip); continue }
-                switch readContext(entry, field, t: t) {
+                switch readContext(entry, field, language: language) {
                 case .success(let stored): try session.record(.text(stored))
                 case .failure(let refusal): console.err("error: \(name): «\(entry)» — \(refusal.reason)\n")
                 }
@@ -759,14 +750,14 @@ private struct LineTake {
                 if let value = task.read(entry) {
                     try session.record(.value(value))
                 } else {
-                    console.err(t("error: \(name): «\(entry)» — не ответ. Буквы вариантов: \(TestTask.letters.prefix(task.options.count).map(String.init).joined(separator: ", "))\(task.choice == .multiple ? " (несколько — через запятую)" : "").\n",
-                                  "error: \(name): «\(entry)» is not an answer. Option letters: \(TestTask.letters.prefix(task.options.count).map(String.init).joined(separator: ", "))\(task.choice == .multiple ? " (several separated by commas)" : "").\n"))
+                    console.err("error: " + Messages.notATestAnswerLetters(name, entry: entry, letters: TestTask.letters.prefix(task.options.count).map(String.init),
+                                                                          multiple: task.choice == .multiple).text(language) + "\n")
                 }
                 continue
             }
             guard let scale = session.q.scale(of: item) else {
                 if try !session.recordFreeText(line, required: item.required) {
-                    console.err(t("error: \(name): ответ обязателен — напишите его строкой\n", "error: \(name) is required: type the answer on one line\n"))
+                    console.err("error: " + Messages.freeTextRequired(name).text(language) + "\n")
                 }
                 continue
             }
@@ -775,8 +766,7 @@ private struct LineTake {
                 if (1...scale.options.count).contains(number) {
                     try session.record(.value(scale.options[number - 1].value))
                 } else {
-                    console.err(t("error: \(name): нет варианта с номером \(number). \(accepted(scale))\n",
-                                  "error: \(name): there is no option numbered \(number). \(accepted(scale))\n"))
+                    console.err("error: " + Messages.noOptionNumbered(name, number: number, accepted: accepted(scale)).text(language) + "\n")
                 }
                 continue
             }
@@ -786,19 +776,19 @@ private struct LineTake {
             case .value(let value):
                 try session.record(.value(value))
             case .invalid(let suggestion):
-                let guess = suggestion.map { t(" Возможно, «\($0)»?", " Did you mean «\($0)»?") } ?? ""
-                console.err(t("error: \(name): «\(entry)» — не вариант ответа.\(guess) \(accepted(scale))\n",
-                              "error: \(name): «\(entry)» is not an answer.\(guess) \(accepted(scale))\n"))
+                console.err("error: " + Messages.notAnOption(name, entry: entry, suggestion: suggestion, accepted: accepted(scale)).text(language) + "\n")
             case .blank, .text:
-                console.err(t("error: \(name): ответ не распознан. \(accepted(scale))\n", "error: \(name): not an answer. \(accepted(scale))\n"))
+                console.err("error: " + Messages.notRecognised(name, accepted: accepted(scale)).text(language) + "\n")
             }
         }
         return .completed
     }
 
-    private func accepted(_ scale: ResponseScale) -> String {
+    private var language: Language { session.labels.language }
+
+    private func accepted(_ scale: ResponseScale) -> Message {
         let options = scale.options.map { session.labels.option($0, of: scale) }.joined(separator: ", ")
-        return t("Ответ — номер 1–\(scale.options.count) или вариант: \(options).", "Answer with a number 1–\(scale.options.count) or an option: \(options).")
+        return Messages.acceptedAnswers(scale.options.count, options: options)
     }
 
     private func prompt(_ step: TakeStep) -> String {

@@ -111,8 +111,11 @@ struct CLIDefinitionTests {
         let result = try survey(["validate", folder + "/broken.json"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("broken.json:"))
-        #expect(result.stderr.contains("$.items[4].id: duplicate item id \"s4\""))
-        #expect(result.stderr.contains("$.items[5].scale: unknown scale \"agree5\" (did you mean \"agree4\"?)"))
+        #expect(result.stderr.contains("$.items[4].id: id пункта \"s4\" повторяется"), "\(result.stderr)")
+        #expect(result.stderr.contains("$.items[5].scale: неизвестный id шкалы \"agree5\" (может быть, \"agree4\"?)"), "\(result.stderr)")
+        let english = try survey(["validate", folder + "/broken.json", "--lang", "en"])
+        #expect(english.stderr.contains("$.items[4].id: duplicate item id \"s4\""), "\(english.stderr)")
+        #expect(english.stderr.contains("$.items[5].scale: unknown scale \"agree5\" (did you mean \"agree4\"?)"), "\(english.stderr)")
     }
 
     @Test func validateRefusesTwoFilesWithOneID() throws {
@@ -123,7 +126,8 @@ struct CLIDefinitionTests {
         }
         let result = try survey(["validate", folder])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("already used by"))
+        #expect(result.stderr.contains("уже занят файлом"), "\(result.stderr)")
+        #expect(try survey(["validate", folder, "--lang", "en"]).stderr.contains("already used by"))
     }
 
     @Test(arguments: [

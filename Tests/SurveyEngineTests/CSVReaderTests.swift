@@ -473,9 +473,9 @@ struct CSVReaderErrorTests {
     }
 
     @Test func descriptions() {
-        #expect(CSVError(line: 14, column: 3, message: "m").description == "line 14, column 3: m")
-        #expect(CSVError(line: 2, message: "m").description == "line 2: m")
-        #expect(CSVError(line: 0, message: "cannot open").description == "cannot open")
+        #expect(CSVError(line: 14, column: 3, Message(verbatim: "m")).description == "line 14, column 3: m")
+        #expect(CSVError(line: 2, Message(verbatim: "m")).description == "line 2: m")
+        #expect(CSVError(line: 0, Message(verbatim: "cannot open")).description == "cannot open")
     }
 }
 

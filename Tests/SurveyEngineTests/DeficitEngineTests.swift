@@ -300,7 +300,7 @@ struct DeficitEngineTests {
         broken.activities.removeAll { $0.area == "health" && $0.bands.contains("partial") }
         broken.activities[1].addresses = ["psy3", "nope"]
         broken.activities[2].hours = 200
-        let problems = broken.problems(against: Self.q).map(\.description)
+        let problems = broken.problems(against: Self.q).map { Messages.definition($0.issue).en }
         #expect(problems.contains { $0.contains("\"psy3\" is not in area") })
         #expect(problems.contains { $0.contains("unknown statement or task \"nope\"") })
         #expect(problems.contains { $0.contains("exceed maxHoursPerMonth") })

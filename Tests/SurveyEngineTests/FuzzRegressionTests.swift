@@ -469,7 +469,7 @@ struct FuzzRegressionInputLimitTests {
         } catch let error as CSVError {
             return (error, records)
         } catch {
-            return (CSVError(line: -1, message: "not a CSVError: \(error)"), records)
+            return (CSVError(line: -1, Message(verbatim: "not a CSVError: \(error)")), records)
         }
     }
 
@@ -563,7 +563,7 @@ struct FuzzRegressionInputLimitTests {
         // Through the command: a clear error and exit status 1, no crash.
         let result = try survey(["validate", path])
         #expect(result.status == 1, "\(result.status) \(result.stderr)")
-        #expect(result.stderr.contains("files of this kind are at most"), "\(result.stderr)")
+        #expect(result.stderr.contains("файлы такого рода не больше"), "\(result.stderr)")
     }
 
     /// Fixes/002: a list longer than `DefinitionLoader.maxListLength` is one clear problem, found before its
@@ -654,7 +654,7 @@ struct FuzzRegressionDamagedStoreTests {
             defer { try? FileManager.default.removeItem(atPath: data) }
             let result = try survey(["tabulate", "preschool-staff-survey", "--data", data])
             #expect(result.status == 1, "count \(count): status \(result.status) \(result.stderr)")
-            #expect(result.stderr.contains("responses.jsonl:2: the store is damaged: commit of b1 does not match its 1 response line(s)"), "\(result.stderr)")
+            #expect(result.stderr.contains("responses.jsonl:2: хранилище повреждено: фиксация b1 не совпадает с её строками ответов (1)"), "\(result.stderr)")
         }
     }
 

@@ -156,8 +156,11 @@ struct TabulationTests {
         tabulation.items[0].options[1].count = 1_234_567
         tabulation.items[0].answered = 9_876_543
         let text = TabulationRendering(tabulation, language: .ru).text(width: 100)
-        #expect(text.contains(" 1234567 "), "\(text)")
-        #expect(text.contains(" 9876543 "), "\(text)")
+        // Russian groups the digits with a no-break space (one column each), never cut.
+        #expect(text.contains(" 1\u{A0}234\u{A0}567 "), "\(text)")
+        #expect(text.contains(" 9\u{A0}876\u{A0}543 "), "\(text)")
+        let english = TabulationRendering(tabulation, language: .en).text(width: 100)
+        #expect(english.contains(" 1234567 ") && english.contains(" 9876543 "), "\(english)")
         for line in text.split(separator: "\n") where line.contains("│") { #expect(TextLayout.width(String(line)) <= 100, "\(line)") }
     }
 

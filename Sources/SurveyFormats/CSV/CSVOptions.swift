@@ -43,27 +43,35 @@ public enum CSVDelimiter {
 
 /// A malformed answer file, with the physical line (1-based; 0 when the problem is with the file as a
 /// whole, such as a failed open) and, when it is known, the field number in the record.
-public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CSVError: MessageError, Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     /// The 1-based field number within the record.
     public var column: Int?
-    public var message: String
+    /// What is wrong, in both languages (from `Messages`).
+    public var text: Message
     /// What to do about it (`give --encoding cp1251`), printed on its own line.
-    public var hint: String?
+    public var hintText: Message?
 
-    public init(line: Int, column: Int? = nil, message: String, hint: String? = nil) {
+    public init(line: Int, column: Int? = nil, _ text: Message, hint: Message? = nil) {
         self.line = line
         self.column = column
-        self.message = message
-        self.hint = hint
+        self.text = text
+        self.hintText = hint
     }
 
-    /// `line 14, column 3: unexpected text after a closing quote`.
-    public var description: String {
-        var text = line > 0 ? "line \(line)" : ""
-        if let column { text += text.isEmpty ? "column \(column)" : ", column \(column)" }
-        return text.isEmpty ? message : "\(text): \(message)"
+    /// The English text (for logs and tests); people get `text.text(language)`.
+    public var message: String { text.en }
+    public var hint: String? { hintText?.en }
+    public var hintMessage: Message? { hintText }
+
+    /// `строка 14, поле 3: текст после закрывающей кавычки` / `line 14, column 3: unexpected text after a closing quote`.
+    public var problem: Message { message(withPlace: true) }
+    public func message(withPlace: Bool) -> Message {
+        let place = Messages.place(line: line, column: column)
+        return place.en.isEmpty || !withPlace ? text : place + Message(verbatim: ": ") + text
     }
+
+    public var description: String { message(withPlace: true).en }
 }
 
 /// How to read an answer file.

@@ -57,7 +57,7 @@ extension CSVReader {
     public static func layout(path: String, options: CSVOptions = .init()) throws(CSVError) -> (layout: Layout, header: [String]) {
         let reader = try CSVReader(path: path, options: options)
         guard let size = reader.totalBytes else {
-            throw CSVError(line: 0, message: "not a regular file: it cannot be read in parts")
+            throw CSVError(line: 0, Messages.notRegularFileForParts)
         }
         var header: [String] = []
         do {
@@ -137,7 +137,7 @@ extension CSVReader {
         while true {
             let n = pread(fd, destination, count, off_t(offset))
             if n >= 0 { return n }
-            if errno != EINTR { throw CSVError(line: 0, message: "read failed: \(String(cString: strerror(errno)))") }
+            if errno != EINTR { throw CSVError(line: 0, Messages.readFailed(Messages.system(errno))) }
         }
     }
 

@@ -141,9 +141,9 @@ public final class CSVReader {
         var head = [UInt8](repeating: 0, count: 3)
         let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 3, 0) }
         if got < 0 || lseek(fd, off_t(range.lowerBound), SEEK_SET) < 0 {
-            let reason = String(cString: strerror(errno))
+            let reason = Messages.system(errno)
             close(fd)
-            throw CSVError(line: 0, message: "cannot read: \(reason)")
+            throw CSVError(line: 0, Messages.cannotRead(reason))
         }
         let start = RangeStart(layout: layout, range: range, firstLine: firstLine, firstIndex: firstIndex,
                                head: Array(head.prefix(max(0, got))))
@@ -153,16 +153,16 @@ public final class CSVReader {
     /// Opens `path` for reading: the descriptor and, for a regular file, its size.
     static func openFile(_ path: String) throws(CSVError) -> (fd: Int32, size: Int?) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CSVError(line: 0, message: "cannot open: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CSVError(line: 0, Messages.cannotOpen(Messages.system(errno))) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = Messages.system(errno)
             close(fd)
-            throw CSVError(line: 0, message: "cannot read: \(reason)")
+            throw CSVError(line: 0, Messages.cannotRead(reason))
         }
         if (info.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw CSVError(line: 0, message: "is a folder, not a file")
+            throw CSVError(line: 0, Messages.isFolder)
         }
         return (fd, (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil)
     }
@@ -293,8 +293,8 @@ public final class CSVReader {
     private func readMore() throws(CSVError) {
         let pending = end - start
         if pending > options.maxRecordBytes {
-            throw CSVError(line: line, message: "a record is longer than \(options.maxRecordBytes) bytes",
-                           hint: "check for a missing closing quote")
+            throw CSVError(line: line, Messages.recordTooLong(options.maxRecordBytes),
+                           hint: Messages.hintMissingClosingQuote)
         }
         repeat { try fill() } while !atEOF && end - start < 2 * pending
     }
@@ -332,7 +332,7 @@ public final class CSVReader {
         fields: while true {
             if count == spanCapacity {
                 if count >= maxColumns {
-                    throw located(CSVError(line: line, column: count + 1, message: "a record has more than \(maxColumns) fields"),
+                    throw located(CSVError(line: line, column: count + 1, Messages.tooManyFields(maxColumns)),
                                   at: i, recordStart: recordStart, fields: count)
                 }
                 growSpans()
@@ -358,8 +358,8 @@ public final class CSVReader {
                         }
                         if !eof { return .needMore }
                         throw located(CSVError(line: openLine, column: count + 1,
-                                               message: "a quoted field opened on line \(openLine) is never closed",
-                                               hint: "a quote inside a quoted field is written twice (\"\"); check for a missing closing quote"),
+                                               Messages.unclosedQuote(line: openLine),
+                                               hint: Messages.hintUnclosedQuote),
                                       at: openAt, recordStart: recordStart, fields: count)
                     }
                     let b = p[i]
@@ -405,8 +405,8 @@ public final class CSVReader {
                 // UTF-8 (reported first) is known only with the bytes after it, so read them, or the error
                 // would depend on where a chunk happens to end.
                 if mode == .utf8 && options.validatesUTF8 && !eof && invalidAt == Int.max && i >= validatedEnd { return .needMore }
-                throw located(CSVError(line: line, column: count, message: "unexpected text after a closing quote",
-                                       hint: "a quote inside a quoted field is written twice (\"\")"),
+                throw located(CSVError(line: line, column: count, Messages.textAfterClosingQuote,
+                                       hint: Messages.hintDoubledQuote),
                               at: i, recordStart: recordStart, fields: count)
             } else {
                 let fieldStart = i
@@ -535,13 +535,13 @@ public final class CSVReader {
     // MARK: Errors
 
     private func fieldTooLong(line: Int, column: Int) -> CSVError {
-        CSVError(line: line, column: column, message: "a field is longer than \(options.maxFieldBytes) bytes",
-                 hint: "check for a missing closing quote")
+        CSVError(line: line, column: column, Messages.fieldTooLong(options.maxFieldBytes),
+                 hint: Messages.hintMissingClosingQuote)
     }
 
     private func nulByte(line: Int, column: Int) -> CSVError {
-        CSVError(line: line, column: column, message: "NUL byte: this is not a text file",
-                 hint: mode == .utf8 && !hadBOM ? "if it is UTF-16 text without a byte-order mark, give --encoding utf-16" : nil)
+        CSVError(line: line, column: column, Messages.nulByte,
+                 hint: mode == .utf8 && !hadBOM ? Messages.hintUTF16WithoutBOM : nil)
     }
 
     /// `error`, unless an encoding problem comes before `offset` in the record: that one is reported first.
@@ -560,17 +560,17 @@ public final class CSVReader {
         }
         switch invalidProblem {
         case .invalidUTF8(let byte):
-            return CSVError(line: errorLine, column: column, message: "invalid UTF-8 (byte 0x\(hex(byte)))",
-                            hint: "if the file is in Windows-1251, give --encoding cp1251")
+            return CSVError(line: errorLine, column: column, Messages.invalidUTF8(byte: hex(byte)),
+                            hint: Messages.hintCP1251)
         case .undefinedCP1251(let byte):
-            return CSVError(line: errorLine, column: column, message: "byte 0x\(hex(byte)) is not a character in Windows-1251",
-                            hint: "check the file's encoding: --encoding utf-8|cp1251|utf-16")
+            return CSVError(line: errorLine, column: column, Messages.notCP1251(byte: hex(byte)),
+                            hint: Messages.hintCheckEncoding)
         case .unpairedSurrogate(let unit):
-            return CSVError(line: errorLine, column: column, message: "invalid UTF-16 (unpaired surrogate 0x\(hex(unit)))",
-                            hint: "check the file's encoding: --encoding utf-8|cp1251|utf-16")
+            return CSVError(line: errorLine, column: column, Messages.invalidUTF16(unit: hex(unit)),
+                            hint: Messages.hintCheckEncoding)
         case .oddUTF16Length:
-            return CSVError(line: errorLine, column: column, message: "the UTF-16 text ends in the middle of a character",
-                            hint: "the file may be cut short")
+            return CSVError(line: errorLine, column: column, Messages.utf16Truncated,
+                            hint: Messages.hintCutShort)
         }
     }
 
@@ -629,7 +629,7 @@ public final class CSVReader {
                     return n
                 }
                 if errno != EINTR {
-                    throw CSVError(line: 0, message: "read failed: \(String(cString: strerror(errno)))")
+                    throw CSVError(line: 0, Messages.readFailed(Messages.system(errno)))
                 }
             }
         case .memory(let bytes):
@@ -767,8 +767,8 @@ public final class CSVReader {
 
     private func checkDelimiter(_ byte: UInt8) throws(CSVError) {
         if byte == 0 || byte == Self.quote || byte == Self.cr || byte == Self.lf || byte >= 0x80 {
-            throw CSVError(line: 0, message: "a delimiter must be an ASCII character other than a quote or a line break",
-                           hint: "give --delimiter auto|,|;|tab")
+            throw CSVError(line: 0, Messages.badDelimiter,
+                           hint: Messages.hintDelimiter)
         }
     }
 
@@ -811,8 +811,8 @@ public final class CSVReader {
         case (let given, let bom?):
             guard given == bom else {
                 let name = bom == .utf8 ? "UTF-8" : "UTF-16"
-                throw CSVError(line: 1, message: "the file starts with a \(name) byte-order mark, but --encoding \(given.rawValue) was given",
-                               hint: "give --encoding \(bom.rawValue) or auto")
+                throw CSVError(line: 1, Messages.byteOrderMarkMismatch(bom: name, given: given.rawValue),
+                               hint: Messages.hintEncoding(bom.rawValue))
             }
             chosen = given
         }
@@ -842,8 +842,8 @@ public final class CSVReader {
         if sample.withUnsafeBufferPointer(CSVText.looksLikeCP1251) { return .cp1251 }
         var errorLine = 1
         for k in 0..<invalid where sample[k] == Self.lf || (sample[k] == Self.cr && sample[k + 1] != Self.lf) { errorLine += 1 }
-        throw CSVError(line: errorLine, message: "cannot tell the encoding (byte 0x\(hex(sample[invalid])) is not UTF-8, and the text does not read as Windows-1251)",
-                       hint: "give --encoding utf-8|cp1251|utf-16")
+        throw CSVError(line: errorLine, Messages.cannotTellEncoding(byte: hex(sample[invalid])),
+                       hint: Messages.hintGiveEncoding)
     }
 
     /// An Excel `sep=X` first line: the delimiter and the line's length with its line break.
@@ -878,8 +878,8 @@ public final class CSVReader {
                 return best
             }
             if end - start > options.maxRecordBytes {
-                throw CSVError(line: line, message: "the first record is longer than \(options.maxRecordBytes) bytes",
-                               hint: "check for a missing closing quote")
+                throw CSVError(line: line, Messages.firstRecordTooLong(options.maxRecordBytes),
+                               hint: Messages.hintMissingClosingQuote)
             }
             let pending = end - start
             repeat { try fill() } while !atEOF && end - start < 2 * pending

@@ -36,9 +36,12 @@ public enum OutputEncoding: String, Sendable {
     }
 }
 
-public struct UnencodableCharacter: Error, Sendable, CustomStringConvertible {
+public struct UnencodableCharacter: MessageError, Sendable, CustomStringConvertible {
     public var character: Character
-    public var description: String { "«\(character)» (U+\(String(character.unicodeScalars.first!.value, radix: 16, uppercase: true))) cannot be written in cp1251; use utf-8" }
+    public var problem: Message {
+        Messages.unwritableInCP1251(String(character), code: String(character.unicodeScalars.first!.value, radix: 16, uppercase: true))
+    }
+    public var description: String { problem.en }
 }
 
 /// Item codes in files that pass through cp1251: a code whose letter cp1251 cannot hold (the Kazakh «Ә» of

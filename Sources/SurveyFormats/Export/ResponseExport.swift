@@ -10,10 +10,10 @@ public enum ResponseExport {
     /// column per item by id. Test answers are written as the letters of the options chosen. `codes` gives an
     /// item's header where it is not its id (for cp1251, a code's recoverable form).
     public static func csv(_ responses: [Response], questionnaire q: Questionnaire, values: Bool, excel: Bool,
-                           codes: [String: String] = [:], delimiter: Character? = nil) -> String {
+                           codes: [String: String] = [:], delimiter: Character? = nil, language: Language = .ru) -> String {
         var writer = CSVWriter(delimiter: delimiter ?? (excel ? ";" : ","), bom: excel)
         let named = responses.contains { $0.respondent != nil }
-        let idHeader = q.kind == .monitoring ? "ребёнок" : "respondent"
+        let idHeader = Messages.exportRespondentHeader(child: q.kind == .monitoring).text(language)
         let items = exported(q)
         let context = q.context
         let lead = (named ? 1 : 0) + context.count
@@ -73,7 +73,7 @@ public enum PseudonymKey {
         var generator = SystemRandomNumberGenerator()
         let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         guard FileManager.default.createFile(atPath: path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {
-            throw FileError(path: path, reason: "cannot be created")
+            throw FileError(path: path, reason: Messages.cannotBeCreated)
         }
         return key
     }

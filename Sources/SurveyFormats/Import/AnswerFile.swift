@@ -90,7 +90,7 @@ public final class AnswerFile {
             try body(matchRow(record))
         }
         if !headerDone {
-            headerProblems.append(Diagnostic(file: fileName, line: 1, message: language.t("файл пуст: нужна строка заголовка с кодами утверждений", "the file is empty: a header row naming the items is expected")))
+            headerProblems.append(Diagnostic(file: fileName, line: 1, message: Messages.emptyFileNeedsHeader.text(language)))
         }
     }
 
@@ -99,10 +99,10 @@ public final class AnswerFile {
         let plan = HeaderMatcher(questionnaire: questionnaire, idColumn: idColumn, keep: keep, language: language).plan(header)
         roles = plan.roles
         headerProblems = plan.problems.map {
-            Diagnostic(file: fileName, line: line, path: $0.column > 0 ? language.t("столбец \($0.column)", "column \($0.column)") : nil, message: $0.message, hint: $0.hint)
+            Diagnostic(file: fileName, line: line, path: $0.column > 0 ? Messages.column($0.column).text(language) : nil, message: $0.message, hint: $0.hint)
         }
         if questionnaire.kind != .likert && !roles.contains(.respondent) {
-            headerProblems.append(Diagnostic(file: fileName, line: line, message: language.t("нет столбца респондента: для листа «\(Labels(questionnaire, language).kindName(questionnaire.kind))» он нужен (id, ФИО, ребёнок, № … или --id-column)", "no respondent column: a \(questionnaire.kind.rawValue) sheet needs one (id, ФИО, ребёнок, № … or --id-column)")))
+            headerProblems.append(Diagnostic(file: fileName, line: line, message: Messages.noRespondentColumn(questionnaire.kind).text(language)))
         }
         matchers = roles.map { role in
             if case .item(let index) = role, let scale = questionnaire.scale(of: questionnaire.items[index]) { return CellMatcher(scale: scale) }
@@ -111,13 +111,11 @@ public final class AnswerFile {
     }
 
     static func explain(_ problem: ContextProblem, _ field: ContextField, _ language: Language) -> String {
-        let t = language.t
         switch problem {
-        case .notYesNo: return t("— не «да» и не «нет»", "is not «да» or «нет»")
-        case .notNumber: return t("— не число лет", "is not a number of years")
-        case .outOfRange(let min, let max): return t("— вне пределов \(min ?? 0)–\(max ?? 100)", "is outside \(min ?? 0)–\(max ?? 100)")
-        case .unknownChoice(let suggestion):
-            return t("— не из списка: ", "is not one of: ") + field.options.map(\.label).joined(separator: ", ") + (suggestion.map { t(" — возможно, имелось в виду «\($0)»?", " — did you mean «\($0)»?") } ?? "")
+        case .notYesNo: return Messages.notYesNo.text(language)
+        case .notNumber: return Messages.notYears.text(language)
+        case .outOfRange(let min, let max): return Messages.outsideRange(min ?? 0, max ?? 100).text(language)
+        case .unknownChoice(let suggestion): return Messages.notOneOf(field.options.map(\.label), suggestion: suggestion).text(language)
         }
     }
 
@@ -140,7 +138,7 @@ public final class AnswerFile {
             switch field.read(raw) {
             case .success(let stored): response.attributes[field.id] = stored
             case .failure(let problem):
-                problems.append(Diagnostic(file: fileName, line: record.lineOfField(column), path: language.t("столбец \(column + 1), «\(field.label)»", "column \(column + 1), «\(field.label)»"),
+                problems.append(Diagnostic(file: fileName, line: record.lineOfField(column), path: Messages.columnField(column + 1, field: field.label).text(language),
                                            message: "«\(raw)» " + Self.explain(problem, field, language)))
             }
         }
@@ -158,7 +156,7 @@ public final class AnswerFile {
                 continue
             case .unnamed:
                 if !record.isEmpty(column) && !record.string(column).allSatisfy(\.isWhitespace) {
-                    problems.append(Diagnostic(file: fileName, line: line, path: language.t("столбец \(column + 1)", "column \(column + 1)"), message: language.t("значение в столбце без заголовка", "a value in a column with no header")))
+                    problems.append(Diagnostic(file: fileName, line: line, path: Messages.column(column + 1).text(language), message: Messages.valueWithoutHeader.text(language)))
                 }
             case .item(let index):
                 let item = questionnaire.items[index]
@@ -175,10 +173,9 @@ public final class AnswerFile {
                         answeredNow[index] = true
                     } else {
                         problems.append(Diagnostic(
-                            file: fileName, line: line, path: language.t("столбец \(column + 1), утверждение \(item.number)", "column \(column + 1), item \(item.number)"),
-                            message: language.t("«\(raw)» — не ответ на это тестовое задание", "«\(raw)» is not an answer of this test task"),
-                            hint: language.t("буквы выбранных вариантов (", "letters of the chosen options (") + TestTask.letters.prefix(task.options.count).map(String.init).joined(separator: ", ") + ")"
-                                + (task.choice == .multiple ? language.t(", несколько — через запятую", ", several separated by commas") : language.t(", одна буква", ", one letter"))))
+                            file: fileName, line: line, path: Messages.columnItem(column + 1, item: item.number).text(language),
+                            message: Messages.notATestAnswer(raw).text(language),
+                            hint: Messages.hintTestLetters(TestTask.letters.prefix(task.options.count).map(String.init), multiple: task.choice == .multiple).text(language)))
                     }
                     continue
                 }
@@ -193,23 +190,23 @@ public final class AnswerFile {
                 case .blank, .text: break
                 case .invalid(let suggestion):
                     let raw = record.string(column)
-                    let hint = suggestion.map { language.t("возможно, имелось в виду «\($0)»?", "did you mean «\($0)»?") }
+                    let hint = suggestion.map { Messages.didYouMeanName($0).text(language) }
                     problems.append(Diagnostic(
-                        file: fileName, line: line, path: language.t("столбец \(column + 1), утверждение \(item.number)", "column \(column + 1), item \(item.number)"),
-                        message: language.t("«\(raw)» — не вариант ответа на это утверждение", "«\(raw)» is not an answer of this item") + (hint.map { " — \($0)" } ?? "")
+                        file: fileName, line: line, path: Messages.columnItem(column + 1, item: item.number).text(language),
+                        message: Messages.notAnAnswer(raw, suggestion: nil).text(language) + (hint.map { " — \($0)" } ?? "")
                             + (strayLetterNote(raw, language: language).map { " (\($0))" } ?? ""),
-                        hint: language.t("варианты: ", "answers: ") + (questionnaire.scale(of: item)?.options.map { "«\($0.label)» (\(formatNumber($0.value)))" }.joined(separator: ", ") ?? "")))
+                        hint: Messages.hintAnswers(questionnaire.scale(of: item)?.options.map { "«\($0.label)» (\(formatNumber($0.value)))" } ?? []).text(language)))
                 }
             }
         }
         for index in answeredNow.indices where !answeredNow[index] { blankCounts[index] += 1 }
         if questionnaire.kind != .likert && response.respondent == nil && roles.contains(.respondent) {
-            problems.append(Diagnostic(file: fileName, line: record.line, message: language.t("ячейка респондента пуста", "the respondent cell is empty")))
+            problems.append(Diagnostic(file: fileName, line: record.line, message: Messages.emptyRespondentCell.text(language)))
         }
         if var identity = response.identity {
             let fingerprint = identity.withUTF8 { TabulationPart.fingerprint($0.baseAddress!, $0.count) }
             if let earlier = seen.insert(fingerprint, line: record.line) {
-                problems.append(Diagnostic(file: fileName, line: record.line, message: language.t("«\(response.respondent ?? "")» уже ответил(а) в строке \(earlier) этого файла", "«\(response.respondent ?? "")» already answered on line \(earlier) of this file")))
+                problems.append(Diagnostic(file: fileName, line: record.line, message: Messages.alreadyAnswered(response.respondent ?? "", line: earlier).text(language)))
             }
         }
         // The cells as read are kept only for a refused row (its line in a rejects file).
@@ -228,12 +225,5 @@ public final class AnswerFile {
 
 /// «в строке 18 ячеек, а в заголовке 19 …»: the same words for import and tabulate --from-csv.
 public func cellCountMessage(cells: Int, header: Int, language: Language) -> String {
-    let t = language.t
-    let row = language.count(cells, ru: ("ячейка", "ячейки", "ячеек"), en: ("cell", "cells"))
-    let head = language.count(header, ru: ("столбец", "столбца", "столбцов"), en: ("column", "columns"))
-    return cells < header
-        ? t("в строке \(row), а в заголовке \(head): где-то пропущена ячейка, и ответы после неё попали бы под чужие пункты; добавьте недостающие (пустая ячейка — без ответа)",
-            "the row has \(row) but the header \(head): a cell is missing, and the answers after it would fall under other items; add the missing ones (an empty cell is no answer)")
-        : t("в строке \(row), а в заголовке \(head): лишние ячейки не относятся ни к одному столбцу",
-            "the row has \(row) but the header \(head): the extra cells belong to no column")
+    Messages.cellCount(cells: cells, header: header).text(language)
 }

@@ -30,7 +30,7 @@ public struct HeaderProblem: Sendable, Equatable {
 /// `анкета`, `ФИО`, `ребенок`/`ребёнок`, or `--id-column`). A row-number column («№ п/п») beside a name
 /// column, and the reason column of a rejects file («Ошибка»), are ignored. Any other column is an error.
 public struct HeaderMatcher: Sendable {
-    public static let respondentHeaders = ["id", "respondent", "№", "номер", "анкета", "фио", "ребенок", "ребёнок", "child", "name", "имя"]
+    public static let respondentHeaders = ["id", "respondent", "респондент", "№", "номер", "анкета", "фио", "ребенок", "ребёнок", "child", "name", "имя"]
     /// Headers of a row-number column as forms print them: the respondent only when no column names a
     /// person, otherwise ignored.
     public static let rowNumberHeaders = ["№", "номер", "№ п/п", "№п/п", "п/п", "№ п.п.", "номер п/п"]
@@ -100,13 +100,13 @@ public struct HeaderMatcher: Sendable {
                         let ascii = item.aliases.first { $0.allSatisfy(\.isASCII) }
                         return "«\(item.id)»" + (ascii.map { " (\($0))" } ?? "")
                     }
-                    problems.append(HeaderProblem(column: column + 1, message: language.t("«\(raw)» может быть \(names.joined(separator: " или ")): при сохранении файла в cp1251 пропала буква", "«\(raw)» could be \(names.joined(separator: " or ")): a letter was lost when the file was saved in cp1251"),
-                                                  hint: language.t("запишите код его ASCII-псевдонимом или сохраните файл в UTF-8 (Excel: «CSV UTF-8»)", "write the code as its ASCII alias, or save the file as UTF-8 (Excel: «CSV UTF-8»)")))
+                    problems.append(HeaderProblem(column: column + 1, message: Messages.lostLetterCouldBe(raw, names: names).text(language),
+                                                  hint: Messages.hintASCIIAliasOrUTF8.text(language)))
                     roles.append(.unnamed)
                     continue
                 } else {
-                    problems.append(HeaderProblem(column: column + 1, message: language.t("неизвестный столбец «\(raw)»: «?» — буква, пропавшая при сохранении файла в cp1251, и ни одно утверждение '\(questionnaire.id)' так не читается", "unknown column «\(raw)»: «?» stands for a letter lost when the file was saved in cp1251, and no item of '\(questionnaire.id)' reads so"),
-                                                  hint: language.t("сохраните файл в UTF-8 (Excel: «CSV UTF-8») или запишите код ASCII-псевдонимом из 'survey show \(questionnaire.id)'", "save the file as UTF-8 (Excel: «CSV UTF-8») or write the code with the ASCII alias from 'survey show \(questionnaire.id)'")))
+                    problems.append(HeaderProblem(column: column + 1, message: Messages.lostLetterUnknown(raw, questionnaire: questionnaire.id).text(language),
+                                                  hint: Messages.hintUTF8OrAlias(questionnaire.id).text(language)))
                     roles.append(.unnamed)
                     continue
                 }
@@ -118,17 +118,17 @@ public struct HeaderMatcher: Sendable {
             }
             if case .item(let index) = role {
                 if let earlier = itemColumn[index] {
-                    problems.append(HeaderProblem(column: column + 1, message: language.t("утверждение \(questionnaire.items[index].number) уже есть в столбце \(earlier + 1)", "item \(questionnaire.items[index].number) is already in column \(earlier + 1)"), hint: nil))
+                    problems.append(HeaderProblem(column: column + 1, message: Messages.itemAlreadyInColumn(questionnaire.items[index].number, column: earlier + 1).text(language), hint: nil))
                 }
                 itemColumn[index] = column
             }
             roles.append(role)
         }
         for name in keep where !roles.contains(.kept(name)) {
-            problems.append(HeaderProblem(column: 0, message: language.t("нет столбца «\(name)»", "no column named «\(name)»"), hint: nil))
+            problems.append(HeaderProblem(column: 0, message: Messages.noColumnNamed(name, idColumn: false).text(language), hint: nil))
         }
         if let idColumn, respondentColumn == nil {
-            problems.append(HeaderProblem(column: 0, message: language.t("нет столбца «\(idColumn)» (--id-column)", "no column named «\(idColumn)» (--id-column)"), hint: nil))
+            problems.append(HeaderProblem(column: 0, message: Messages.noColumnNamed(idColumn, idColumn: true).text(language), hint: nil))
         }
         return (roles, problems)
     }
@@ -182,7 +182,7 @@ public struct HeaderMatcher: Sendable {
     }
 
     func unknownColumn(_ raw: String, column: Int, folded: String, candidates: [String], suggest: Bool) -> HeaderProblem {
-        let t = language.t
+        let l = language
         // A suggestion compares the header with every item; past the first few unknown columns (a file of
         // another questionnaire, a header of thousands of columns) the general hint will do.
         let suggestion = suggest ? TextFolding.nearest(raw, among: candidates) : nil
@@ -191,18 +191,15 @@ public struct HeaderMatcher: Sendable {
             let name = raw.trimmingCharacters(in: .whitespaces)
             switch keepOption {
             case .keep:
-                hint = t("похоже на сведения о респонденте: чтобы сохранить столбец (для tabulate --by), добавьте --keep \"\(name)\"",
-                         "looks like information about the respondent: to keep the column (for tabulate --by), add --keep \"\(name)\"")
+                hint = Messages.hintKeep(name).text(l)
             case .by:
-                hint = t("похоже на сведения о респонденте: чтобы разбить результаты по этому столбцу, добавьте --by \"\(name)\"",
-                         "looks like information about the respondent: to break the results down by it, add --by \"\(name)\"")
+                hint = Messages.hintBy(name).text(l)
             }
         } else {
-            hint = suggestion.map { t("возможно, имелось в виду «\($0)»?", "did you mean «\($0)»?") }
-                ?? t("столбец называет утверждение кодом, номером или текстом либо респондента (\(idColumn ?? "id, ФИО, №…"))", "a column names an item by id, number or text, or the respondent (\(idColumn ?? "id, ФИО, №…"))")
+            hint = (suggestion.map(Messages.didYouMeanName) ?? Messages.hintWhatAColumnNames(idColumn)).text(l)
         }
         if let note = strayLetterNote(raw, language: language) { hint += "; " + note }
-        return HeaderProblem(column: column + 1, message: t("неизвестный столбец «\(raw)»", "unknown column «\(raw)»"), hint: hint)
+        return HeaderProblem(column: column + 1, message: Messages.unknownColumn(raw).text(l), hint: hint)
     }
 
     /// «5», «5.», «№5», «Вопрос 5», «5. Текст…» → 5.
@@ -300,9 +297,5 @@ public func cleanFreeText(_ text: String) -> String {
 public func strayLetterNote(_ text: String, language: Language) -> String? {
     guard let stray = LookAlikeLetters.stray(in: text) else { return nil }
     let code = String(format: "U+%04X", stray.letter.unicodeScalars.first?.value ?? 0)
-    return stray.script == .latin
-        ? language.t("буква «\(stray.letter)» (\(code)) на месте \(stray.position) — латинская среди русских букв",
-                     "the letter «\(stray.letter)» (\(code)) at position \(stray.position) is Latin among Cyrillic letters")
-        : language.t("буква «\(stray.letter)» (\(code)) на месте \(stray.position) — русская среди латинских букв",
-                     "the letter «\(stray.letter)» (\(code)) at position \(stray.position) is Cyrillic among Latin letters")
+    return Messages.strayLetter(String(stray.letter), code: code, position: stray.position, latinAmongCyrillic: stray.script == .latin).text(language)
 }

@@ -540,7 +540,7 @@ public struct TabulationPart: Sendable {
             guard position >= 0 || isUTF8(bytes) else {
                 anything = true
                 bad = true
-                problem(record.lineOfField(column), language.t("столбец \(column + 1)", "column \(column + 1)"), language.t("ячейка — не UTF-8", "the cell is not valid UTF-8"), hint: language.t("если файл из Excel под Windows, укажите --encoding cp1251", "give --encoding cp1251 if the file is from Excel on Windows"), column: column)
+                problem(record.lineOfField(column), Messages.column(column + 1).text(language), Messages.cellNotUTF8.text(language), hint: Messages.hintExcelCP1251.text(language), column: column)
                 continue
             }
             switch roles[column] {
@@ -549,7 +549,7 @@ public struct TabulationPart: Sendable {
                 if index == -3 {
                     anything = true
                     bad = true
-                    problem(record.lineOfField(column), language.t("столбец \(column + 1)", "column \(column + 1)"), language.t("ячейка — не UTF-8", "the cell is not valid UTF-8"), hint: language.t("если файл из Excel под Windows, укажите --encoding cp1251", "give --encoding cp1251 if the file is from Excel on Windows"), column: column)
+                    problem(record.lineOfField(column), Messages.column(column + 1).text(language), Messages.cellNotUTF8.text(language), hint: Messages.hintExcelCP1251.text(language), column: column)
                 } else if index == -2 {
                     anything = true
                     bad = true
@@ -557,8 +557,8 @@ public struct TabulationPart: Sendable {
                     let item = accumulator.questionnaire.scoredItems[position]
                     let suggestion: String?
                     if case .invalid(let s) = matchers[column]?.match(raw) ?? .blank { suggestion = s } else { suggestion = nil }
-                    problem(record.lineOfField(column), language.t("столбец \(column + 1), утверждение \(item.number)", "column \(column + 1), item \(item.number)"),
-                            language.t("«\(raw)» — не вариант ответа на это утверждение", "«\(raw)» is not an answer of this item") + (suggestion.map { language.t(" — возможно, имелось в виду «\($0)»?", " — did you mean «\($0)»?") } ?? "")
+                    problem(record.lineOfField(column), Messages.columnItem(column + 1, item: item.number).text(language),
+                            Messages.notAnAnswer(raw, suggestion: suggestion).text(language)
                                 + (strayLetterNote(raw, language: language).map { " (\($0))" } ?? ""), column: column)
                 }
             case .freeText(let id):
@@ -579,7 +579,7 @@ public struct TabulationPart: Sendable {
                 if !isBlank(bytes) {
                     anything = true
                     bad = true
-                    problem(record.lineOfField(column), language.t("столбец \(column + 1)", "column \(column + 1)"), language.t("значение в столбце без заголовка", "a value in a column with no header"), column: column)
+                    problem(record.lineOfField(column), Messages.column(column + 1).text(language), Messages.valueWithoutHeader.text(language), column: column)
                 }
             case .group:
                 let value = cleanFreeText(String(decoding: bytes, as: UTF8.self))
@@ -727,7 +727,7 @@ public struct TabulationPart: Sendable {
             guard let name = names[line] else { continue }
             let key = TextFolding.fold(name)
             if let earlier = first[key] {
-                problem(line, nil, language.t("«\(name)» уже ответил(а) в строке \(earlier) этого файла", "«\(name)» already answered on line \(earlier) of this file"), column: column)
+                problem(line, nil, Messages.alreadyAnswered(name, line: earlier).text(language), column: column)
             } else {
                 first[key] = line
             }
@@ -750,7 +750,7 @@ public struct TabulationPart: Sendable {
             k += 1
         }
         if repeated > 0 {
-            problem(0, nil, language.t("в \(language.count(repeated, ru: ("строке", "строках", "строках"), en: ("", ""))) назван респондент из более ранней строки (данные пришли из канала, строки не назвать: сохраните их в файл, чтобы увидеть)", "\(language.count(repeated, ru: ("", "", ""), en: ("row names", "rows name"))) a respondent named on an earlier row (read from a pipe, the rows cannot be named: save the input to a file to see them)"))
+            problem(0, nil, Messages.repeatedFromPipe(repeated).text(language))
         }
     }
 

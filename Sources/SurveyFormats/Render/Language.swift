@@ -18,12 +18,30 @@ public enum Language: String, Sendable, CaseIterable {
         return self == .ru ? text.replacingOccurrences(of: ".", with: ",") : text
     }
 
-    /// "84 критерия", "5 критериев", "21 критерий"; English takes one or other.
+    /// "84 критерия", "5 критериев", "21 критерий", «12 345 строк»; English takes one or other.
     public func count(_ n: Int, ru forms: (one: String, few: String, many: String), en: (one: String, other: String)) -> String {
-        guard self == .ru else { return "\(n) \(n == 1 ? en.one : en.other)" }
-        let tens = n % 100, units = n % 10
-        let word = (11...14).contains(tens) ? forms.many : units == 1 ? forms.one : (2...4).contains(units) ? forms.few : forms.many
-        return "\(n) \(word)"
+        guard self == .ru else { return "\(integer(n)) \(n == 1 ? en.one : en.other)" }
+        return "\(integer(n)) \(Language.russianForm(n, forms))"
+    }
+
+    /// The Russian noun form for a count: 1 педагог, 2 педагога, 5 педагогов, 11 педагогов, 21 педагог.
+    public static func russianForm(_ n: Int, _ forms: (one: String, few: String, many: String)) -> String {
+        let tens = abs(n) % 100, units = abs(n) % 10
+        return (11...14).contains(tens) ? forms.many : units == 1 ? forms.one : (2...4).contains(units) ? forms.few : forms.many
+    }
+
+    /// A whole number for people. Russian groups the digits of 10 000 and more in threes with a no-break
+    /// space («12 345», «1 000 000»), as Russian typesetting does (4-digit numbers stay whole: «2026», «9999»);
+    /// English keeps plain digits. JSON and CSV never go through this: they keep plain digits.
+    public func integer(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        guard self == .ru, digits.count > 4 else { return String(n) }
+        var grouped = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { grouped.append("\u{00A0}") }
+            grouped.append(digit)
+        }
+        return (n < 0 ? "-" : "") + grouped
     }
 }
 
@@ -56,11 +74,5 @@ public struct Labels: Sendable {
         }
     }
 
-    public func kindName(_ kind: QuestionnaireKind) -> String {
-        switch kind {
-        case .likert: language.t("опрос", "survey")
-        case .deficits: language.t("самодиагностика", "self-diagnosis")
-        case .monitoring: language.t("мониторинг", "monitoring")
-        }
-    }
+    public func kindName(_ kind: QuestionnaireKind) -> String { Messages.kindName(kind).text(language) }
 }

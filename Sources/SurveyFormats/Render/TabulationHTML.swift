@@ -80,7 +80,7 @@ extension TabulationRendering {
         var body = "<h1>\(htmlEscape(labels.title))</h1>\n"
         body += "<p class=\"meta\">\(htmlEscape(participationLine))</p>\n"
         body += "<div class=\"kpi\">"
-        body += "<div>\(t("Респондентов", "Respondents"))<b>\(tabulation.respondents)</b></div>"
+        body += "<div>\(t("Респондентов", "Respondents"))<b>\(integer(tabulation.respondents))</b></div>"
         if let share = tabulation.participation { body += "<div>\(t("Участие", "Participation"))<b>\(percent(share))</b></div>" }
         if let positive = tabulation.positive { body += "<div>\(t("Положительных ответов", "Positive answers"))<b>\(percent(positive))</b></div>" }
         for c in tabulation.composites {
@@ -125,8 +125,8 @@ extension TabulationRendering {
             out += "<tr><td class=\"n\">\(item.item.number)</td><td>\(htmlEscape(labels.text(item.item)))"
             if item.item.reverse { out += " <span class=\"rev\">↺ \(t("обратное", "reversed"))</span>" }
             out += "</td>"
-            for option in item.options { out += "<td class=\"n\">\(option.count) <span class=\"pct\">\(option.percent) %</span></td>" }
-            out += "<td class=\"n\">\(item.answered)</td><td class=\"n\">\(item.missing)</td><td class=\"n\">\(number(item.keyedMean))\(item.item.reverse ? " ↺" : "")</td>"
+            for option in item.options { out += "<td class=\"n\">\(integer(option.count)) <span class=\"pct\">\(option.percent) %</span></td>" }
+            out += "<td class=\"n\">\(integer(item.answered))</td><td class=\"n\">\(integer(item.missing))</td><td class=\"n\">\(number(item.keyedMean))\(item.item.reverse ? " ↺" : "")</td>"
             out += "<td class=\"n\">\(item.positive.map(percent) ?? "—")</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"

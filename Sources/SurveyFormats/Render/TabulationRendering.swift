@@ -79,10 +79,10 @@ public struct TabulationRendering {
         groups.map { g in
             guard let tab = g.tabulation else {
                 // A small group's size stays vague; a group hidden to protect it is of ordinary size.
-                let size = g.suppressed == .complementary ? String(g.respondents) : "< \(minimumGroup)"
+                let size = g.suppressed == .complementary ? integer(g.respondents) : "< \(minimumGroup)"
                 return [g.name, size, t("скрыто", "hidden"), ""]
             }
-            return [g.name, String(g.respondents), tab.positive.map(percent) ?? "—", tab.composites.first.flatMap { $0.complete >= Self.alphaMinimumComplete ? $0.alpha : nil }.map { number($0) } ?? "—"]
+            return [g.name, integer(g.respondents), tab.positive.map(percent) ?? "—", tab.composites.first.flatMap { $0.complete >= Self.alphaMinimumComplete ? $0.alpha : nil }.map { number($0) } ?? "—"]
         }
     }
 
@@ -114,8 +114,8 @@ public struct TabulationRendering {
 
     /// «Всего: 4, приняли участие: 4 — 100 %» or, without a population, the number of respondents.
     public var participationLine: String {
-        let n = tabulation.respondents
-        guard let population = tabulation.population, let share = tabulation.participation else {
+        let n = integer(tabulation.respondents)
+        guard let population = tabulation.population.map(integer), let share = tabulation.participation else {
             return t("Приняли участие: \(n)", "Respondents: \(n)")
         }
         return t("Всего: \(population), приняли участие: \(n) — \(percent(share))",
@@ -125,7 +125,7 @@ public struct TabulationRendering {
     public var positiveLine: String? {
         tabulation.positive.map {
             // One method everywhere: favourable answers over all answers to all statements (not a mean of the items' shares).
-            t("Положительных ответов в среднем: \(percent($0)) (\(tabulation.favourableAnswers) из \(tabulation.scoredAnswers) ответов на все утверждения)",
+            t("Положительных ответов в среднем: \(percent($0)) (\(integer(tabulation.favourableAnswers)) из \(integer(tabulation.scoredAnswers)) ответов на все утверждения)",
               "Positive answers on average: \(percent($0)) (\(tabulation.favourableAnswers) of \(tabulation.scoredAnswers) answers to all statements)")
         }
     }
@@ -135,7 +135,7 @@ public struct TabulationRendering {
             let name = labels.name(c.composite.id, fallback: c.composite.title)
             var line = t("Надёжность «\(name)»: ", "Reliability «\(name)»: ") + alphaText(c)
             if c.complete >= Self.alphaMinimumComplete {
-                line += t(" (полных анкет: \(c.complete) из \(tabulation.respondents))", " (complete: \(c.complete) of \(tabulation.respondents))")
+                line += t(" (полных анкет: \(integer(c.complete)) из \(integer(tabulation.respondents)))", " (complete: \(c.complete) of \(tabulation.respondents))")
             }
             if let mean = c.mean {
                 line += t(", средний балл \(number(mean))", ", mean score \(number(mean))")
@@ -162,6 +162,9 @@ public struct TabulationRendering {
         guard words.count > 1 else { return String(label.prefix(4)) }
         return words.compactMap { $0.first.map { String($0).uppercased() } }.joined()
     }
+
+    /// A count for people: «12 345» in Russian (see `Language.integer`); CSV and JSON keep plain digits.
+    func integer(_ n: Int) -> String { labels.language.integer(n) }
 
     func percent(_ share: Double) -> String { "\(Int((share * 100).rounded())) %" }
     /// A number for the reader: decimal comma in Russian.
@@ -237,9 +240,9 @@ public struct TabulationRendering {
         // Counts are never cut: a column is as wide as its largest count (a national file has six-digit ones);
         // the statement text gives way instead.
         let countWidths = heads.indices.map { o in
-            max(TextLayout.width(heads[o]), 3, tabulation.items.map { o < $0.options.count ? String($0.options[o].count).count : 0 }.max() ?? 0)
+            max(TextLayout.width(heads[o]), 3, tabulation.items.map { o < $0.options.count ? integer($0.options[o].count).count : 0 }.max() ?? 0)
         }
-        let answeredWidth = max(4, String(tabulation.items.map(\.answered).max() ?? 0).count)
+        let answeredWidth = max(4, integer(tabulation.items.map(\.answered).max() ?? 0).count)
         let barHalf = 8
         let fixed = numberWidth + 2 + countWidths.reduce(0) { $0 + $1 + 2 } + answeredWidth + 2 + 6 + 7 + 2 * barHalf + 3
         let textWidth = max(16, width - fixed)
@@ -253,8 +256,8 @@ public struct TabulationRendering {
         for item in tabulation.items {
             let text = (item.item.reverse ? "↺ " : "") + labels.text(item.item)
             var line = TextLayout.pad(String(item.item.number), to: numberWidth, alignRight: true) + "  " + TextLayout.pad(text, to: textWidth)
-            for (option, w) in zip(item.options, countWidths) { line += "  " + TextLayout.pad(String(option.count), to: w, alignRight: true) }
-            line += "  " + TextLayout.pad(String(item.answered), to: answeredWidth, alignRight: true)
+            for (option, w) in zip(item.options, countWidths) { line += "  " + TextLayout.pad(integer(option.count), to: w, alignRight: true) }
+            line += "  " + TextLayout.pad(integer(item.answered), to: answeredWidth, alignRight: true)
             // The mean is keyed: for a ↺ statement, higher is better too, as its positive share says.
             line += "  " + TextLayout.pad(number(item.keyedMean, digits: 1), to: 4, alignRight: true)
             line += "  " + TextLayout.pad(item.positive.map(percent) ?? "—", to: 6, alignRight: true)
@@ -315,8 +318,8 @@ public struct TabulationRendering {
         out += "|---:|---|" + options.map { _ in "---:" }.joined(separator: "|") + "|---:|---:|---:|---:|\n"
         for item in tabulation.items {
             let text = markdownEscape(labels.text(item.item)) + (item.item.reverse ? t(" *(обратное)*", " *(reversed)*") : "")
-            out += "| \(item.item.number) | \(text) | " + item.options.map { "\($0.count) (\($0.percent) %)" }.joined(separator: " | ")
-            out += " | \(item.answered) | \(item.missing) | \(number(item.keyedMean)) | \(item.positive.map(percent) ?? "—") |\n"
+            out += "| \(item.item.number) | \(text) | " + item.options.map { "\(integer($0.count)) (\($0.percent) %)" }.joined(separator: " | ")
+            out += " | \(integer(item.answered)) | \(integer(item.missing)) | \(number(item.keyedMean)) | \(item.positive.map(percent) ?? "—") |\n"
         }
         out += "\n"
         if let positiveLine { out += "**\(positiveLine)**\n\n" }

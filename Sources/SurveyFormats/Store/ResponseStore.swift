@@ -560,7 +560,7 @@ final class LogFile {
         let created = length == 0
         if length == 0 { try write(ResponseStore.magic) }
         guard length == offset else {
-            throw .damaged(path: path, offset: length, reason: "the log ends at byte \(length), its index at \(offset)")
+            throw .damaged(path: path, offset: length, reason: Messages.storeLogEnds(length: Int(length), index: Int(offset)))
         }
         let input = open(spool, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw .file(FileError(path: spool, errno: errno)) }
@@ -714,7 +714,7 @@ public final class BatchWriter {
             }
             return done
         }
-        guard got == bytes else { throw .file(FileError(path: identitiesPath, reason: "the batch's identities cannot be read back")) }
+        guard got == bytes else { throw .file(FileError(path: identitiesPath, reason: Messages.storeIdentitiesUnreadable)) }
         // Each tuple is two words, written little-endian.
         for k in pairs.indices {
             pairs[k].fingerprint = UInt64(littleEndian: pairs[k].fingerprint)
@@ -756,22 +756,24 @@ public final class BatchWriter {
 }
 
 /// Why the store refused or failed.
-public enum StoreError: Error, Sendable, CustomStringConvertible {
+public enum StoreError: MessageError, Sendable, CustomStringConvertible {
     case file(FileError)
-    case corrupt(path: String, line: Int, reason: String)
+    case corrupt(path: String, line: Int, reason: Message)
     case alreadyImported(source: String, at: String, count: Int)
     case unsafeName(String)
-    case damaged(path: String, offset: Int, reason: String)
+    case damaged(path: String, offset: Int, reason: Message)
 
-    public var description: String {
+    public var problem: Message {
         switch self {
-        case .file(let error): error.description
-        case .corrupt(let path, let line, let reason): "\(path):\(line): the store is damaged: \(reason)"
-        case .alreadyImported(let source, let at, let count): "this file was already imported (as \(source), \(at), \(count) response(s)); nothing stored twice"
-        case .unsafeName(let name): "'\(name)' cannot name a store folder"
-        case .damaged(let path, let offset, let reason): "\(path): byte \(offset): the store is damaged: \(reason)"
+        case .file(let error): error.problem
+        case .corrupt(let path, let line, let reason): Messages.storeCorrupt(path: path, line: line, reason)
+        case .alreadyImported(let source, let at, let count): Messages.alreadyImported(source: source, at: at, count: count)
+        case .unsafeName(let name): Messages.unsafeStoreName(name)
+        case .damaged(let path, let offset, let reason): Messages.storeDamaged(path: path, offset: offset, reason)
         }
     }
+
+    public var description: String { problem.en }
 }
 
 extension JSONValue {

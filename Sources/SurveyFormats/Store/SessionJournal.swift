@@ -106,7 +106,7 @@ public final class SessionJournal {
         }
         let path = Self.path(store: store, questionnaireID: header.questionnaireID, key: key)
         let existed = FileIO.exists(path)
-        if !existed && !create { throw .file(FileError(path: path, reason: "no such session")) }
+        if !existed && !create { throw .file(FileError(path: path, reason: Messages.noSuchSession)) }
         let fd = Glibc.open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .file(FileError(path: path, errno: errno)) }
         fchmod(fd, 0o600)
@@ -114,7 +114,7 @@ public final class SessionJournal {
             if errno == EINTR { continue }
             let code = errno
             Glibc.close(fd)
-            if code == EWOULDBLOCK { throw .file(FileError(path: path, reason: "this session is open in another terminal")) }
+            if code == EWOULDBLOCK { throw .file(FileError(path: path, reason: Messages.sessionOpenElsewhere)) }
             throw .file(FileError(path: path, errno: code))
         }
         let journal = SessionJournal(path: path, fd: fd)

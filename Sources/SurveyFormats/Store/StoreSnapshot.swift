@@ -59,7 +59,7 @@ public final class StoreSnapshot {
         public var hasAttributes: Bool { view.flags & StoreRecord.Flag.attributes != 0 }
 
         public func response() throws(StoreError) -> Response {
-            guard let response = view.response(tables) else { throw .damaged(path: path, offset: offset, reason: "a record's fields run past its end") }
+            guard let response = view.response(tables) else { throw .damaged(path: path, offset: offset, reason: Messages.storeRecordFieldsOverrun) }
             return response
         }
 
@@ -101,7 +101,7 @@ public final class StoreSnapshot {
         var magic = [UInt8](repeating: 0, count: 8)
         let got = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 8, 0) }
         guard got == 8, magic == ResponseStore.magic else {
-            throw .damaged(path: path, offset: 0, reason: "not a survey store of format \(ResponseStore.formatVersion) (the first bytes are not SVSTORE2)")
+            throw .damaged(path: path, offset: 0, reason: Messages.storeNotFormat(ResponseStore.formatVersion))
         }
         var position = ResponseStore.magic.count
         while position < committedLength {
@@ -122,10 +122,10 @@ public final class StoreSnapshot {
                 }
                 while filled < need {
                     let want = min(buffer.count - filled, committedLength - (fileOffset + filled))
-                    guard want > 0 else { throw .damaged(path: path, offset: position, reason: "a record runs past the committed end") }
+                    guard want > 0 else { throw .damaged(path: path, offset: position, reason: Messages.storeRecordPastEnd) }
                     let n = pread(fd, buffer.baseAddress! + filled, want, off_t(fileOffset + filled))
                     if n < 0 { if errno == EINTR { continue }; throw .file(FileError(path: path, errno: errno)) }
-                    if n == 0 { throw .damaged(path: path, offset: position, reason: "the log is shorter than its index says") }
+                    if n == 0 { throw .damaged(path: path, offset: position, reason: Messages.storeLogShorter) }
                     filled += n
                 }
             }
@@ -134,15 +134,15 @@ public final class StoreSnapshot {
             let length = Int(p.load(fromByteOffset: 0, as: UInt8.self)) | Int(p.load(fromByteOffset: 1, as: UInt8.self)) << 8
                 | Int(p.load(fromByteOffset: 2, as: UInt8.self)) << 16 | Int(p.load(fromByteOffset: 3, as: UInt8.self)) << 24
             guard length >= 3, position + 4 + length <= committedLength else {
-                throw .damaged(path: path, offset: position, reason: "a record length of \(length) byte(s) does not fit")
+                throw .damaged(path: path, offset: position, reason: Messages.storeRecordLength(Int(length)))
             }
             if available() < 4 + length { try refill(need: 4 + length) }
             let body = UnsafeRawBufferPointer(start: buffer.baseAddress! + start + 4, count: length)
             let view = StoreRecord.View(body: body)
-            guard 3 + view.codeCount <= length else { throw .damaged(path: path, offset: position, reason: "a record's codes run past its end") }
+            guard 3 + view.codeCount <= length else { throw .damaged(path: path, offset: position, reason: Messages.storeRecordCodesOverrun) }
             while batchIndex < batches.count && position >= batches[batchIndex].offset + batches[batchIndex].length { batchIndex += 1 }
             guard batchIndex < batches.count, position >= batches[batchIndex].offset else {
-                throw .damaged(path: path, offset: position, reason: "a record outside every batch of the index")
+                throw .damaged(path: path, offset: position, reason: Messages.storeRecordOutsideBatches)
             }
             while nextSuperseded < superseded.count && superseded[nextSuperseded] < position { nextSuperseded += 1 }
             let current = !(nextSuperseded < superseded.count && superseded[nextSuperseded] == position)
@@ -165,13 +165,13 @@ enum StoreIndex {
             lineNumber += 1
             let line = Array(bytes[lineStart..<newline])
             guard let node = try? JSONTreeParser.parse(line), case .object(let members) = node.value else {
-                throw .corrupt(path: path, line: lineNumber, reason: "not a JSON object")
+                throw .corrupt(path: path, line: lineNumber, reason: Messages.storeNotJSONObject)
             }
             let fields = Dictionary(members.map { ($0.key, $0.value.value) }, uniquingKeysWith: { a, _ in a })
             if lineNumber == 1 {
-                guard case .number(let version) = fields["store"] else { throw .corrupt(path: path, line: 1, reason: "not a store index (no \"store\" version)") }
+                guard case .number(let version) = fields["store"] else { throw .corrupt(path: path, line: 1, reason: Messages.storeNotIndex) }
                 guard version == Double(ResponseStore.formatVersion) else {
-                    throw .corrupt(path: path, line: 1, reason: "store format \(JSONOutput.format(version)) is not known to this version of survey (it reads \(ResponseStore.formatVersion))")
+                    throw .corrupt(path: path, line: 1, reason: Messages.storeUnknownFormat(JSONOutput.format(version), reads: ResponseStore.formatVersion))
                 }
             } else {
                 index.batches.append(try batch(fields, path: path, line: lineNumber))
@@ -185,29 +185,29 @@ enum StoreIndex {
 
     private static func batch(_ fields: [String: JSONValue], path: String, line: Int) throws(StoreError) -> ResponseStore.BatchInfo {
         func int(_ key: String) throws(StoreError) -> Int {
-            guard case .number(let n) = fields[key], let value = Int(exactly: n), value >= 0 else { throw .corrupt(path: path, line: line, reason: "\"\(key)\" is not a count") }
+            guard case .number(let n) = fields[key], let value = Int(exactly: n), value >= 0 else { throw .corrupt(path: path, line: line, reason: Messages.storeNotCount(key)) }
             return value
         }
         func strings(_ key: String) throws(StoreError) -> [String] {
-            guard case .array(let nodes) = fields[key] else { throw .corrupt(path: path, line: line, reason: "\"\(key)\" is not a list") }
+            guard case .array(let nodes) = fields[key] else { throw .corrupt(path: path, line: line, reason: Messages.storeNotList(key)) }
             var out: [String] = []
             for node in nodes {
-                guard case .string(let text) = node.value else { throw .corrupt(path: path, line: line, reason: "\"\(key)\" holds a non-string") }
+                guard case .string(let text) = node.value else { throw .corrupt(path: path, line: line, reason: Messages.storeNonString(key)) }
                 out.append(text)
             }
             return out
         }
-        guard case .string(let id) = fields["batch"] else { throw .corrupt(path: path, line: line, reason: "a batch without an id") }
+        guard case .string(let id) = fields["batch"] else { throw .corrupt(path: path, line: line, reason: Messages.storeBatchWithoutID) }
         let columns = try strings("columns")
         guard case .array(let valueLists) = fields["values"], valueLists.count == columns.count else {
-            throw .corrupt(path: path, line: line, reason: "\"values\" does not have one list per column")
+            throw .corrupt(path: path, line: line, reason: Messages.storeValuesPerColumn)
         }
         var values: [[Double]] = []
         for list in valueLists {
-            guard case .array(let nodes) = list.value, nodes.count <= StoreRecord.maxCodes else { throw .corrupt(path: path, line: line, reason: "\"values\" holds a non-list or too long a list") }
+            guard case .array(let nodes) = list.value, nodes.count <= StoreRecord.maxCodes else { throw .corrupt(path: path, line: line, reason: Messages.storeValuesNonList) }
             var row: [Double] = []
             for node in nodes {
-                guard case .number(let value) = node.value else { throw .corrupt(path: path, line: line, reason: "\"values\" holds a non-number") }
+                guard case .number(let value) = node.value else { throw .corrupt(path: path, line: line, reason: Messages.storeValuesNonNumber) }
                 row.append(value)
             }
             values.append(row)
@@ -215,7 +215,7 @@ enum StoreIndex {
         var superseded: [Int] = []
         if case .array(let nodes) = fields["superseded"] {
             for node in nodes {
-                guard case .number(let n) = node.value, let offset = Int(exactly: n) else { throw .corrupt(path: path, line: line, reason: "\"superseded\" holds a non-offset") }
+                guard case .number(let n) = node.value, let offset = Int(exactly: n) else { throw .corrupt(path: path, line: line, reason: Messages.storeSupersededNonOffset) }
                 superseded.append(offset)
             }
         }
@@ -356,7 +356,7 @@ struct IdentityRuns {
                         reader.advance()
                     }
                 }
-                if reader.failed { throw .file(FileError(path: path(name), reason: "an identity run cannot be read")) }
+                if reader.failed { throw .file(FileError(path: path(name), reason: Messages.storeIdentityRun)) }
                 reader.finish()
             }
         }
@@ -419,7 +419,7 @@ struct IdentityRuns {
             withUnsafeBytes(of: next.0.littleEndian) { buffer.append(contentsOf: $0) }
             withUnsafeBytes(of: next.1.littleEndian) { buffer.append(contentsOf: $0) }
             if buffer.count >= 1 << 20 { try out.write(buffer); buffer.removeAll(keepingCapacity: true) }
-            if left.failed || right.failed { throw .file(FileError(path: outPath, reason: "an identity run cannot be read")) }
+            if left.failed || right.failed { throw .file(FileError(path: outPath, reason: Messages.storeIdentityRun)) }
         }
     }
 

@@ -29,22 +29,22 @@ enum StoreV1 {
             let line = Array(bytes[lineStart..<newline])
             lineStart = newline + 1
             guard let node = try? JSONTreeParser.parse(line), case .object(let members) = node.value else {
-                throw .corrupt(path: path, line: lineNumber, reason: "not a JSON object")
+                throw .corrupt(path: path, line: lineNumber, reason: Messages.storeNotJSONObject)
             }
             let fields = Dictionary(members.map { ($0.key, $0.value.value) }, uniquingKeysWith: { a, _ in a })
             switch fields["type"] {
             case .string("response"):
-                guard case .string(let batch) = fields["batch"] else { throw .corrupt(path: path, line: lineNumber, reason: "response without batch") }
-                if pendingBatch != nil && pendingBatch != batch { throw .corrupt(path: path, line: lineNumber, reason: "batches interleave") }
+                guard case .string(let batch) = fields["batch"] else { throw .corrupt(path: path, line: lineNumber, reason: Messages.storeResponseWithoutBatch) }
+                if pendingBatch != nil && pendingBatch != batch { throw .corrupt(path: path, line: lineNumber, reason: Messages.storeBatchesInterleave) }
                 pendingBatch = batch
                 pending.append((decodeResponse(fields), batch))
             case .string("commit"):
                 guard case .string(let batch) = fields["batch"], case .number(let count) = fields["count"] else {
-                    throw .corrupt(path: path, line: lineNumber, reason: "commit without batch or count")
+                    throw .corrupt(path: path, line: lineNumber, reason: Messages.storeCommitWithoutBatch)
                 }
                 // Int(exactly:): a count such as 1e300 or 2.5 in a damaged log is a mismatch, not a trap.
                 guard pendingBatch == nil || pendingBatch == batch, Int(exactly: count) == pending.count else {
-                    throw .corrupt(path: path, line: lineNumber, reason: "commit of \(batch) does not match its \(pending.count) response line(s)")
+                    throw .corrupt(path: path, line: lineNumber, reason: Messages.storeCommitMismatch(batch: batch, lines: pending.count))
                 }
                 contents.entries += pending
                 contents.batches.append((id: batch, count: pending.count, source: fields["source"]?.stringValue ?? "",
@@ -53,11 +53,11 @@ enum StoreV1 {
                 pendingBatch = nil
                 contents.committedLength = lineStart
             case .string("forget"):
-                guard case .string(let respondent) = fields["respondent"] else { throw .corrupt(path: path, line: lineNumber, reason: "forget without respondent") }
+                guard case .string(let respondent) = fields["respondent"] else { throw .corrupt(path: path, line: lineNumber, reason: Messages.storeForgetWithoutRespondent) }
                 contents.entries.removeAll { $0.response.respondent == respondent }
                 contents.committedLength = lineStart
             default:
-                throw .corrupt(path: path, line: lineNumber, reason: "unknown record type")
+                throw .corrupt(path: path, line: lineNumber, reason: Messages.storeUnknownRecordType)
             }
         }
         contents.uncommittedLines = pending.count
