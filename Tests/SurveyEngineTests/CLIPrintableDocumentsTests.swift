@@ -49,8 +49,15 @@ struct CLIPrintableDocumentsTests {
         let html = try route(["--format", "html"])
         #expect(html.contains("@page { size: A4"))
         #expect(!html.contains("<pre"))
-        for line in ["Педагог ____", "Наставник ____", "Заместитель директора по УВР ____", "Дата «____»"] { #expect(html.contains(line), "signature: \(line)") }
-        #expect(html.contains("(подпись / ФИО)"))
+        // The signatures: a table, one row per role, with the name, signature and date columns aligned.
+        #expect(html.contains("<table class=\"signatures\"><thead><tr><th></th><th>ФИО</th><th>Подпись</th><th>Дата</th></tr></thead>"), "\(html)")
+        for role in ["Педагог", "Наставник", "Заместитель директора по УВР"] {
+            #expect(html.contains("<tr><th scope=\"row\">\(role)</th><td></td><td></td><td class=\"date\">«____» ____________ 20____</td></tr>"), "signature: \(role)")
+        }
+        // Page 1 holds the header and the start of the plan: rows are kept whole, the table is not.
+        #expect(html.contains("table.route tr { break-inside: avoid; }"))
+        #expect(html.contains("table.route { font-size: .72rem; table-layout: fixed; break-inside: auto;"))
+        #expect(html.contains("table.route td { overflow-wrap: break-word;"))
         #expect(html.contains("Программа наставничества: декабрь\u{00A0}2026 – август\u{00A0}2027"), "\(html.prefix(3000))")
         #expect(!html.contains("2026-12"))
         #expect(html.contains("<p class=\"meta\">Дата: "))

@@ -536,7 +536,7 @@ public struct DeficitRendering {
         let sections = routeSections(route)
         if !route.steps.isEmpty {
             body += "<p class=\"meta\">\(htmlEscape(progressText(route)))</p>"
-            body += "<h2>\(t("Самоопределение", "Self-determination"))</h2><ul>" + sections.selfDetermination.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>"
+            body += "<h2>\(t("Самоопределение", "Self-determination"))</h2><ul class=\"self\">" + sections.selfDetermination.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>"
         }
         body += "<h2>\(t("План мероприятий", "Plan of activities"))</h2>"
         if route.steps.isEmpty { body += "<p>\(t("Дефицитов нет — маршрут не нужен.", "No deficits: no route needed."))</p>" }
@@ -561,16 +561,48 @@ public struct DeficitRendering {
         }
         if !route.steps.isEmpty { body += signaturesHTML() }
         return htmlPage(title: routeHeading(route)[0], language: labels.language, body: body,
-                        extraStyle: "@page { size: A4 landscape; } body { max-width: 80rem; } table.route { font-size: .72rem; table-layout: fixed; } table.route th:nth-child(1) { width: 3%; } table.route th:nth-child(2) { width: 11%; } table.route th:nth-child(3) { width: 15%; } table.route th:nth-child(4) { width: 20%; } table.route th:nth-child(5) { width: 8%; } table.route th:nth-child(6) { width: 10%; } table.route th:nth-child(7) { width: 12%; } table.route th:nth-child(8) { width: 12%; } table.route th:nth-child(9) { width: 9%; } tr.phase { break-after: avoid; } tr.phase th { text-align: left; background: #e8ecf0; } tr.done td { background: #e6f2e6; } tr.overdue td { background: #fbe3e0; } tr.cancelled td { color: #888; text-decoration: line-through; } dd { border-bottom: 1px solid #999; min-height: 1.5rem; }")
+                        extraStyle: Self.routeStyle)
     }
 
-    /// The ИОМ is agreed by the teacher, the mentor and the deputy head, as on the seeds' forms.
+    /// The ИОМ's print layout. Landscape for the nine columns; a compact header so that page 1 holds the
+    /// header and the start of the plan; a row is kept whole (`break-inside: avoid` on rows, never on the
+    /// table: a row taller than a page is still split by the browser, and the table flows across pages with
+    /// its header repeated); long words wrap inside their column.
+    static let routeStyle = """
+    @page { size: A4 landscape; margin: 10mm 10mm 12mm 12mm; }
+    body { max-width: 80rem; }
+    header h1 { font-size: 1.25rem; margin: 0 0 .15rem; } header .meta { display: inline-block; margin: 0 1.4rem .1rem 0; font-size: .85rem; }
+    h2 { font-size: 1rem; margin: .9rem 0 .3rem; }
+    body > .meta { font-size: .85rem; }
+    ul.self { margin: .2rem 0 .4rem; padding-left: 1.2rem; font-size: .85rem; } ul.self li { margin: .05rem 0; }
+    table.route { font-size: .72rem; table-layout: fixed; break-inside: auto; margin-top: .2rem; }
+    table.route td, table.route th { padding: .2rem .3rem; } table.route td { overflow-wrap: break-word; hyphens: auto; }
+    table.route tr { break-inside: avoid; }
+    table.route th:nth-child(1) { width: 3%; } table.route th:nth-child(2) { width: 12%; } table.route th:nth-child(3) { width: 15%; }
+    table.route th:nth-child(4) { width: 22%; } table.route th:nth-child(5) { width: 8.5%; } table.route th:nth-child(6) { width: 9.5%; }
+    table.route th:nth-child(7) { width: 11%; } table.route th:nth-child(8) { width: 11%; } table.route th:nth-child(9) { width: 8%; }
+    tr.phase { break-after: avoid; } tr.phase th { text-align: left; background: #e8ecf0; }
+    tr.done td { background: #e6f2e6; } tr.overdue td { background: #fbe3e0; } tr.cancelled td { color: #888; text-decoration: line-through; }
+    dd { border-bottom: 1px solid #999; min-height: 1.5rem; }
+    table.signatures { width: 100%; table-layout: fixed; font-size: .9rem; margin-top: .4rem; }
+    table.signatures th, table.signatures td { border: none; background: none; text-align: left; font-weight: normal; padding: .2rem .6rem .2rem 0; }
+    table.signatures thead th { font-size: .75rem; color: #555; }
+    table.signatures th:nth-child(1) { width: 27%; } table.signatures th:nth-child(2) { width: 33%; }
+    table.signatures th:nth-child(3) { width: 18%; } table.signatures th:nth-child(4) { width: 22%; }
+    table.signatures tbody th, table.signatures tbody td { height: 2rem; vertical-align: bottom; }
+    table.signatures tbody td { border-bottom: 1px solid #333; } table.signatures tbody td + td { border-left: .8rem solid #fff; }
+    table.signatures tbody td.date { border-bottom: none; white-space: nowrap; }
+    """
+
+    /// The ИОМ is agreed by the teacher, the mentor and the deputy head, as on the seeds' forms: one row each,
+    /// with lines for the name, the signature and the date in aligned columns.
     func signaturesHTML() -> String {
-        let line = "______________________ / ______________________"
         let roles = [t("Педагог", "Teacher"), t("Наставник", "Mentor"), t("Заместитель директора по УВР", "Deputy head for teaching")]
-        return "<section class=\"signatures\"><h2>\(t("Согласовано", "Agreed"))</h2>"
-            + roles.map { "<p>\(htmlEscape($0)) \(line) <small>(\(t("подпись / ФИО", "signature / name")))</small></p>" }.joined()
-            + "<p>\(t("Дата", "Date")) «____» ________________ 20____</p></section>"
+        let date = "«____» ____________ 20____"
+        return "<section class=\"signatures\"><h2>\(t("Согласовано", "Agreed"))</h2><table class=\"signatures\"><thead><tr><th></th>"
+            + "<th>\(t("ФИО", "Name"))</th><th>\(t("Подпись", "Signature"))</th><th>\(t("Дата", "Date"))</th></tr></thead><tbody>"
+            + roles.map { "<tr><th scope=\"row\">\(htmlEscape($0))</th><td></td><td></td><td class=\"date\">\(date)</td></tr>" }.joined()
+            + "</tbody></table></section>"
     }
 
     // MARK: - Group
