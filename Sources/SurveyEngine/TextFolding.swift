@@ -31,41 +31,46 @@ public enum TextFolding {
     /// The result is the same as the general path's (a test compares them).
     static func foldRussianOrASCII(_ text: String) -> String? {
         var text = text
-        return text.withUTF8 { bytes -> String? in
-            var out = [UInt8]()
-            out.reserveCapacity(bytes.count)
-            var pendingSpace = false
-            var i = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                if b < 0x80 {
-                    if b == 0x20 || (0x09...0x0D).contains(b) {
-                        pendingSpace = !out.isEmpty
-                        i += 1
-                        continue
-                    }
-                    if pendingSpace { out.append(0x20); pendingSpace = false }
-                    out.append((0x41...0x5A).contains(b) ? b | 0x20 : b)
+        var out = [UInt8]()
+        guard text.withUTF8({ foldRussianOrASCII($0, into: &out) }) else { return nil }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same on bytes, into `out` (emptied first, its capacity reused): false for text with any letter
+    /// outside ASCII and the Russian alphabet. For the import's shortcut, which folds a name per row.
+    public static func foldRussianOrASCII(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        var pendingSpace = false
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b == 0x20 || (0x09...0x0D).contains(b) {
+                    pendingSpace = !out.isEmpty
                     i += 1
                     continue
                 }
-                guard i + 1 < bytes.count else { return nil }
-                let c = bytes[i + 1]
-                var pair: (UInt8, UInt8)
-                switch (b, c) {
-                case (0xD0, 0x90...0x9F): pair = (0xD0, c + 0x20)        // А–П → а–п
-                case (0xD0, 0xA0...0xAF): pair = (0xD1, c - 0x20)        // Р–Я → р–я
-                case (0xD0, 0xB0...0xBF), (0xD1, 0x80...0x8F): pair = (b, c)  // а–я
-                case (0xD0, 0x81), (0xD1, 0x91): pair = (0xD0, 0xB5)     // Ё, ё → е
-                default: return nil
-                }
                 if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(pair.0)
-                out.append(pair.1)
-                i += 2
+                out.append((0x41...0x5A).contains(b) ? b | 0x20 : b)
+                i += 1
+                continue
             }
-            return String(decoding: out, as: UTF8.self)
+            guard i + 1 < bytes.count else { return false }
+            let c = bytes[i + 1]
+            var pair: (UInt8, UInt8)
+            switch (b, c) {
+            case (0xD0, 0x90...0x9F): pair = (0xD0, c + 0x20)        // А–П → а–п
+            case (0xD0, 0xA0...0xAF): pair = (0xD1, c - 0x20)        // Р–Я → р–я
+            case (0xD0, 0xB0...0xBF), (0xD1, 0x80...0x8F): pair = (b, c)  // а–я
+            case (0xD0, 0x81), (0xD1, 0x91): pair = (0xD0, 0xB5)     // Ё, ё → е
+            default: return false
+            }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            out.append(pair.0)
+            out.append(pair.1)
+            i += 2
         }
+        return true
     }
 
     /// Roman numerals for levels, as typed: Latin I/V or Cyrillic І (U+0406) and Ⅰ-style ligatures.

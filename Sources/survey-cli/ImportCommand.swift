@@ -58,14 +58,18 @@ let importCommand = Command(
     // The checksum (to recognise the same file imported twice) is computed on another core while the rows
     // are read: it reads every byte again, from the page cache. A pipe can be read only once, by the rows,
     // so piped input has no checksum and is never taken for an earlier import.
-    let checksum = dryRun || isSpecialFile(path) ? nil : BackgroundChecksum(path: path, salt: stage ?? "")
+    let checksum = dryRun || isSpecialFile(path) ? nil
+        : BackgroundChecksum(path: path, salt: stage ?? "", sha256: invocation.store.holdsSHA256Checksums(q.id))
     var good = 0
     var spoolError: StoreError?
     var rejected: [AnswerRow] = []
     var problems: [Diagnostic] = []
     let progress = Progress(console: invocation.console, total: file.reader.totalBytes, language: invocation.language)
     do {
-        try file.forEachRow { row in
+        // Common rows go straight into the batch (`ImportShortcut`); SURVEY_NO_SHORTCUT=1 reads every row
+        // the general way (the equivalence tests compare the two stores).
+        let shortcut = ProcessInfo.processInfo.environment["SURVEY_NO_SHORTCUT"] == nil
+        try file.forEachRow(into: batch, shortcut: shortcut, progress: { progress.update(done: file.reader.bytesRead, rows: file.rowsRead) }) { row in
             if row.isValid {
                 good += 1
                 do throws(StoreError) { try batch?.append(row.response) } catch { spoolError = error }
@@ -83,7 +87,8 @@ let importCommand = Command(
         throw .internal("\(error)")
     }
     progress.finish()
-    if let spoolError { throw .from(spoolError) }
+    good += file.rowsTaken
+    if let spoolError = spoolError ?? file.shortcutError { throw .from(spoolError) }
     if !file.headerProblems.isEmpty {
         printLimited(file.headerProblems, max: maxErrors, console: invocation.console, language: invocation.language)
         throw .message(Messages.headerDoesNotMatch(path, questionnaire: q.id, nothingStored: true))
@@ -106,7 +111,11 @@ let importCommand = Command(
     }
     guard let batch else { return 0 }
     file.releaseDuplicateCheck()  // its memory is not needed for the commit
-    do throws(FileError) { batch.checksum = try checksum?.value() } catch { throw .from(error) }
+    do throws(FileError) {
+        let checksums = try checksum?.value()
+        batch.checksum = checksums?.xxh64
+        batch.sha256Checksum = checksums?.sha256
+    } catch { throw .from(error) }
     ImportInterrupt.holdForCommit()
     do throws(StoreError) {
         let result = try invocation.store.commit(batch)
@@ -198,32 +207,48 @@ func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws(FileError) {
     }
 }
 
-/// `fileChecksum` on a thread of its own, started at once; `value()` waits for it.
+/// `fileChecksums` on a thread of its own, started at once; `value()` waits for it.
 final class BackgroundChecksum: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
-    private var result: Result<String, FileError> = .failure(FileError(path: "", reason: Message(verbatim: "—")))
+    private var result: Result<FileChecksums, FileError> = .failure(FileError(path: "", reason: Message(verbatim: "—")))
 
-    init(path: String, salt: String) {
+    init(path: String, salt: String, sha256: Bool) {
         DispatchQueue.global().async {
-            self.result = Result { () throws(FileError) in try fileChecksum(path, salt: salt) }
+            self.result = Result { () throws(FileError) in try fileChecksums(path, salt: salt, sha256: sha256) }
             self.finished.signal()
         }
     }
 
-    func value() throws(FileError) -> String {
+    func value() throws(FileError) -> FileChecksums {
         finished.wait()
         return try result.get()
     }
 }
 
-/// SHA-256 of a file's bytes (and the stage it is imported as), streamed in chunks.
-func fileChecksum(_ path: String, salt: String) throws(FileError) -> String {
+/// A file's checksum as the store keeps it (`xxh64:`), and its SHA-256 (`sha256:`) when the store holds
+/// checksums of that kind from earlier versions.
+struct FileChecksums {
+    var xxh64: String
+    var sha256: String?
+}
+
+/// XXH64 of a file's bytes followed by `|` and the stage it is imported as (docs/STORE.md), streamed in
+/// chunks; SHA-256 of the same bytes too when asked.
+func fileChecksums(_ path: String, salt: String, sha256 wantsSHA256: Bool) throws(FileError) -> FileChecksums {
     guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path: path, reason: Messages.cannotBeOpened) }
     defer { try? handle.close() }
-    var hasher = SHA256()
-    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
-    hasher.update(Array("|\(salt)".utf8))
-    return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    var fast = XXH64()
+    var sha = wantsSHA256 ? SHA256() : nil
+    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        chunk.withUnsafeBytes { fast.update($0) }
+        sha?.update(chunk)
+    }
+    let tail = Array("|\(salt)".utf8)
+    fast.update(tail)
+    sha?.update(tail)
+    var sha256: String?
+    if var sha { sha256 = "sha256:" + sha.finalize().map { String(format: "%02x", $0) }.joined() }
+    return FileChecksums(xxh64: "xxh64:" + fast.hex(), sha256: sha256)
 }
 
 /// The end-of-import report: rows read, stored, rejected, blanks per item.

@@ -197,6 +197,35 @@ final class CellTokens: @unchecked Sendable {
         used[column] = count + 1
     }
 
+    /// Where a cell not yet remembered ends, found as the reader would find it: its length (quotes included)
+    /// and its content. Nil when the reader must handle it: a quote inside quotes, a line break or NUL
+    /// inside, text after a closing quote, a cell longer than `longest`, cut by `count`.
+    @inline(__always)
+    func cell(_ p: UnsafePointer<UInt8>, count: Int) -> (length: Int, content: UnsafeBufferPointer<UInt8>)? {
+        let quote = UInt8(ascii: "\""), limit = min(count, Self.longest + 2)
+        if count > 0 && p[0] == quote {
+            var k = 1
+            while k < limit && p[k] != quote && p[k] != 0x0A && p[k] != 0x0D && p[k] != 0 { k += 1 }
+            guard k < limit, p[k] == quote, k + 1 < count, isStop(p[k + 1]) else { return nil }
+            return (k + 1, UnsafeBufferPointer(start: p + 1, count: k - 1))
+        }
+        var k = 0
+        while k < limit && !isStop(p[k]) && p[k] != 0 { k += 1 }
+        guard k < limit, p[k] != 0 else { return nil }
+        return (k, UnsafeBufferPointer(start: p, count: k))
+    }
+
+    /// Where reading goes after the cell that ends at `i` in column `column` of `columns`: past the separator,
+    /// or past the line break after the last cell; nil for anything else (the reader's to handle).
+    @inline(__always)
+    func next(after i: Int, column: Int, of columns: Int, _ bytes: UnsafePointer<UInt8>, count: Int) -> Int? {
+        let b = bytes[i]
+        if column &+ 1 < columns { return b == delimiter ? i &+ 1 : nil }
+        if b == 0x0A { return i &+ 1 }
+        guard b == 0x0D, i &+ 1 < count else { return nil }
+        return i &+ (bytes[i &+ 1] == 0x0A ? 2 : 1)
+    }
+
     /// Whether the `n` bytes at `a` and `b` are equal; up to 32 in four masked words, branch-free.
     @inline(__always)
     private func equalRest(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
@@ -224,6 +253,40 @@ final class CellTokens: @unchecked Sendable {
         let mask: UInt64 = (1 &<< UInt64(truncatingIfNeeded: rest &* 8)) &- 1
         difference |= (x.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ y.loadUnaligned(fromByteOffset: k, as: UInt64.self)) & mask
         return difference == 0
+    }
+}
+
+/// The stops (separator, CR, LF) of a buffer one 64-byte block at a time, for the shortcuts that cut
+/// records into cells without the reader: `next(i)` is the first stop at or after `i`, or `count`.
+/// The reader's buffer has slack past `count`, so a block may be read whole; stops past `count` are not trusted.
+struct StopScanner {
+    let tokens: CellTokens
+    let bytes: UnsafePointer<UInt8>
+    let count: Int
+    private var blockBase = -128
+    private var blockStops: UInt64 = 0
+
+    init(_ tokens: CellTokens, _ bytes: UnsafePointer<UInt8>, count: Int) {
+        self.tokens = tokens
+        self.bytes = bytes
+        self.count = count
+    }
+
+    @inline(__always)
+    mutating func next(_ i: Int) -> Int {
+        let shift = i &- blockBase
+        if shift >= 64 || shift < 0 {
+            blockBase = i
+            blockStops = tokens.stops(bytes + i)
+        } else {
+            blockStops &= ~0 &<< UInt64(truncatingIfNeeded: shift)
+        }
+        while blockStops == 0 {
+            blockBase &+= 64
+            if blockBase >= count { return count }
+            blockStops = tokens.stops(bytes + blockBase)
+        }
+        return blockBase &+ blockStops.trailingZeroBitCount
     }
 }
 
@@ -375,26 +438,8 @@ public struct TabulationPart: Sendable {
         let hasGroup = roles.contains(.group)
         let row = tokens.row, width = tokens.rowCount
         let columns = codes.count
-        let delimiter = tokens.delimiter
         var at = 0, records = 0
-        // The stops of bytes[blockBase..<blockBase + 64] not yet passed. The reader's buffer has slack past
-        // `count`, so a block may be read whole; stops found past `count` are not trusted.
-        var blockBase = -128, blockStops: UInt64 = 0
-        @inline(__always) func nextStop(_ i: Int) -> Int {
-            let shift = i &- blockBase
-            if shift >= 64 || shift < 0 {
-                blockBase = i
-                blockStops = tokens.stops(bytes + i)
-            } else {
-                blockStops &= ~0 &<< UInt64(truncatingIfNeeded: shift)
-            }
-            while blockStops == 0 {
-                blockBase &+= 64
-                if blockBase >= count { return count }
-                blockStops = tokens.stops(bytes + blockBase)
-            }
-            return blockBase &+ blockStops.trailingZeroBitCount
-        }
+        var scanner = StopScanner(tokens, bytes, count: count)
         let kinds = self.kinds
         return kinds.withUnsafeBufferPointer { codes in
             record: while at < count && at < limit {
@@ -404,7 +449,7 @@ public struct TabulationPart: Sendable {
                 var name: (UnsafePointer<UInt8>, Int)?
                 var group = -1
                 for column in 0..<columns {
-                    let stop = nextStop(i)
+                    let stop = scanner.next(i)
                     guard stop < count else { break record }
                     let position = codes[column]
                     if position == -2 || position == -3 {
@@ -452,18 +497,8 @@ public struct TabulationPart: Sendable {
                         break record  // a comment or a stray value: `consume` deals with it
                     }
                     // After the cell: a separator, or the line break after the last.
-                    let b = bytes[i]
-                    if column &+ 1 < columns {
-                        guard b == delimiter else { break record }
-                        i &+= 1
-                    } else if b == 0x0A {
-                        i &+= 1
-                    } else if b == 0x0D {
-                        guard i &+ 1 < count else { break record }
-                        i &+= bytes[i &+ 1] == 0x0A ? 2 : 1
-                    } else {
-                        break record
-                    }
+                    guard let next = tokens.next(after: i, column: column, of: columns, bytes, count: count) else { break record }
+                    i = next
                 }
                 // Rows with nothing in them are not respondents, as in `consume`.
                 if answered {
@@ -498,21 +533,7 @@ public struct TabulationPart: Sendable {
     /// inside quotes, a line break or NUL inside, text after a closing quote, cut by the end of the buffer.
     private mutating func learn(_ tokens: CellTokens, _ column: Int, _ position: Int, _ p: UnsafePointer<UInt8>,
                                 count: Int) -> (length: Int, result: Int)? {
-        let quote = UInt8(ascii: "\""), limit = min(count, CellTokens.longest + 2)
-        let length: Int, content: UnsafeBufferPointer<UInt8>
-        if count > 0 && p[0] == quote {
-            var k = 1
-            while k < limit && p[k] != quote && p[k] != 0x0A && p[k] != 0x0D && p[k] != 0 { k += 1 }
-            guard k < limit, p[k] == quote, k + 1 < count, tokens.isStop(p[k + 1]) else { return nil }
-            length = k + 1
-            content = UnsafeBufferPointer(start: p + 1, count: k - 1)
-        } else {
-            var k = 0
-            while k < limit && !tokens.isStop(p[k]) && p[k] != 0 { k += 1 }
-            guard k < limit, p[k] != 0 else { return nil }
-            length = k
-            content = UnsafeBufferPointer(start: p, count: k)
-        }
+        guard let (length, content) = tokens.cell(p, count: count) else { return nil }
         let result = optionIndex(column: column, position: position, content)
         if result >= -1 { tokens.insert(column, p, length: length, result: result) }
         return (length, result)

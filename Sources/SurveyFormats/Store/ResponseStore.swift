@@ -33,6 +33,14 @@ public struct ResponseStore: Sendable {
     public func indexPath(for questionnaireID: String) -> String { path(questionnaireID, "index.jsonl") }
     /// The format-1 log, converted at the first opening.
     func legacyLogPath(for questionnaireID: String) -> String { path(questionnaireID, "responses.jsonl") }
+
+    /// Whether files were imported into this questionnaire's store under SHA-256 checksums (before XXH64):
+    /// an import then computes that checksum too, so that a file imported before is still recognised.
+    public func holdsSHA256Checksums(_ questionnaireID: String) -> Bool {
+        if FileManager.default.fileExists(atPath: legacyLogPath(for: questionnaireID)) { return true }
+        guard let index = FileManager.default.contents(atPath: indexPath(for: questionnaireID)) else { return false }
+        return index.range(of: Data("\"checksum\":\"sha256:".utf8)) != nil
+    }
     func runsFolder(for questionnaireID: String) -> String { path(questionnaireID, "identities") }
 
     static let magic: [UInt8] = Array("SVSTORE2".utf8)
@@ -176,7 +184,8 @@ public struct ResponseStore: Sendable {
             let (index, repaired) = try repairTail(id)
             if let repaired { notes.append(repaired) }
             notes += removeStaleSpools(id)
-            if let checksum = writer.checksum, let earlier = index.batches.first(where: { $0.checksum == checksum }) {
+            let checksums = Set([writer.checksum, writer.sha256Checksum].compactMap { $0 })
+            if let earlier = index.batches.first(where: { $0.checksum.map(checksums.contains) ?? false }) {
                 throw .alreadyImported(source: earlier.source, at: earlier.at, count: earlier.count)
             }
             let offset = index.committedLength
@@ -604,6 +613,8 @@ public final class BatchWriter {
     public let source: String
     /// The source file's checksum, set before the commit so that the same file is not stored twice.
     public var checksum: String?
+    /// The file's SHA-256 checksum, as earlier versions stored it: compared at the commit, not stored.
+    public var sha256Checksum: String?
     let path: String
     /// The spool file and its side file, deleted by `discard()` (and by an interrupted import's signal handler).
     public var spoolPaths: [String] { [path, identitiesPath] }
@@ -676,6 +687,29 @@ public final class BatchWriter {
         count += 1
         if let identity = response.identity {
             withUnsafeBytes(of: StoreRecord.fingerprint(identity).littleEndian) { identityBuffer.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt64(offset).littleEndian) { identityBuffer.append(contentsOf: $0) }
+            identityCount += 1
+            if identityBuffer.count >= 1 << 16 { try flushIdentities() }
+        }
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// The batch column of an item id and the code of a value in it, for callers that encode records
+    /// themselves (`ImportShortcut`): registered as `append` would register them.
+    func column(_ id: String) -> Int { tables.column(id) }
+    func code(column: Int, value: Double) -> UInt8 { tables.code(column: column, value: value) }
+    func key(_ name: String) -> Int { tables.key(name) }
+
+    /// Appends a record whose codes are already the batch's (column 0…n−1, no escapes), with the name, stage
+    /// and kept columns as bytes (`kept`: key index and bytes, in key-name order) — the record `append`
+    /// would write for the same response, built without a `Response`. `fingerprint`: the identity's.
+    func appendCoded(_ codes: UnsafeBufferPointer<UInt8>, respondent: UnsafeBufferPointer<UInt8>?, stage: [UInt8]?,
+                     kept: ArraySlice<(key: Int, bytes: UnsafeBufferPointer<UInt8>)>, fingerprint: UInt64?) throws(StoreError) {
+        let offset = written + buffer.count
+        StoreRecord.encodeCoded(codes, respondent: respondent, stage: stage, kept: kept, into: &buffer)
+        count += 1
+        if let fingerprint {
+            withUnsafeBytes(of: fingerprint.littleEndian) { identityBuffer.append(contentsOf: $0) }
             withUnsafeBytes(of: UInt64(offset).littleEndian) { identityBuffer.append(contentsOf: $0) }
             identityCount += 1
             if identityBuffer.count >= 1 << 16 { try flushIdentities() }

@@ -72,6 +72,38 @@ enum StoreRecord {
         out[start + 4] = flags
     }
 
+    /// `encode` for a record whose codes are known (no escapes) and whose strings are bytes already: the
+    /// same bytes `encode` writes for the response they make (a test compares the two).
+    static func encodeCoded(_ codes: UnsafeBufferPointer<UInt8>, respondent: UnsafeBufferPointer<UInt8>?, stage: [UInt8]?,
+                            kept: ArraySlice<(key: Int, bytes: UnsafeBufferPointer<UInt8>)>, into out: inout [UInt8]) {
+        let start = out.count
+        // As `encode`: the codes up to the last answered column.
+        var width = codes.count
+        while width > 0 && codes[width - 1] == blank { width -= 1 }
+        var flags: UInt8 = 0
+        if respondent != nil { flags |= Flag.respondent }
+        if stage != nil { flags |= Flag.stage }
+        if !kept.isEmpty { flags |= Flag.attributes }
+        out.append(contentsOf: [0, 0, 0, 0, flags, UInt8(truncatingIfNeeded: width), UInt8(truncatingIfNeeded: width >> 8)])
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: codes[0..<width]))
+        if let respondent { appendBytes32(respondent, &out) }
+        if let stage { appendU16(stage.count, &out); out.append(contentsOf: stage) }
+        if !kept.isEmpty {
+            appendU16(kept.count, &out)
+            for (key, bytes) in kept {
+                appendU16(key, &out)
+                appendBytes32(bytes, &out)
+            }
+        }
+        let length = UInt32(out.count - start - 4)
+        for k in 0..<4 { out[start + k] = UInt8(truncatingIfNeeded: length >> (8 * k)) }
+    }
+
+    static func appendBytes32(_ bytes: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8]) {
+        for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: bytes.count >> (8 * k))) }
+        out.append(contentsOf: bytes)
+    }
+
     /// A decoded record's parts, read from its body (the bytes after the length field).
     struct View {
         let body: UnsafeRawBufferPointer
