@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds libFuzzer targets straight from the package's sources with swiftc (Package.swift is not involved).
 #
-#   Fuzz/build.sh [TARGET...]        TARGET: csv, matcher, tabulation, definition (default: all four)
+#   Fuzz/build.sh [TARGET...]        TARGET: csv, matcher, tabulation, definition, import (default: all five)
 #
 # Each target is ONE executable and ONE module: Sources/SurveyEngine/*.swift, Sources/SurveyFormats/**/*.swift,
 # the shared harness (Tests/SurveyEngineTests/FuzzRegressionTests.swift, compiled with -D FUZZING, which
@@ -16,7 +16,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${FUZZ_BUILD:-$ROOT/.build-fuzz/fuzz}"
 SANITIZERS="${FUZZ_SANITIZERS:-fuzzer,address}"
 OPT="${FUZZ_OPT:--O}"
-if [ "$#" -eq 0 ]; then set -- csv matcher tabulation definition; fi
+if [ "$#" -eq 0 ]; then set -- csv matcher tabulation definition import; fi
 
 # The sources, as one module.
 SRC="$OUT/src"

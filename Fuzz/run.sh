@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs one fuzz target for a while.
 #
-#   Fuzz/run.sh TARGET SECONDS [libFuzzer flags...]      TARGET: csv, matcher, tabulation, definition
+#   Fuzz/run.sh TARGET SECONDS [libFuzzer flags...]      TARGET: csv, matcher, tabulation, definition, import
 #
 # The corpus grows in .build-fuzz/corpus/TARGET (git-ignored) and starts from the seeds in Fuzz/corpus/TARGET,
 # which it never writes to. Crashes, timeouts and out-of-memory inputs go to Fuzz/artifacts/TARGET/. The
@@ -9,7 +9,7 @@
 # FUZZ_NO_BUILD=1 skips the build. Run one fuzzer at a time on a shared machine (each uses one core).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TARGET="${1:?usage: Fuzz/run.sh csv|matcher|tabulation|definition SECONDS [libFuzzer flags...]}"
+TARGET="${1:?usage: Fuzz/run.sh csv|matcher|tabulation|definition|import SECONDS [libFuzzer flags...]}"
 SECONDS_TO_RUN="${2:?usage: Fuzz/run.sh TARGET SECONDS}"
 shift 2
 OUT="${FUZZ_BUILD:-$ROOT/.build-fuzz/fuzz}"

@@ -78,6 +78,30 @@ public enum FileIO {
         }
     }
 
+    /// Appends `count` bytes of `input` from `offset` at `output`'s position: in the kernel (`sendfile`, no
+    /// copy through this process) where it can, else through a buffer. `from`, `to`: the paths, for messages.
+    static func copy(_ input: Int32, offset: Int, count: Int, to output: Int32, from: String, to: String) throws(FileError) {
+        var position = off_t(offset)
+        var left = count
+        while left > 0 {
+            let n = sendfile(output, input, &position, left)
+            if n > 0 { left -= n; continue }
+            if n < 0 && errno == EINTR { continue }
+            if n == 0 { throw FileError(path: from, reason: Messages.fileEndedBefore(byte: offset + count)) }
+            guard [EXDEV, ENOSYS, EINVAL, EOPNOTSUPP, EBADF].contains(errno) else { throw FileError(path: to, errno: errno) }
+            break  // not here: copy through a buffer
+        }
+        var buffer = [UInt8](repeating: 0, count: min(max(left, 1), 1 << 20))
+        while left > 0 {
+            let n = buffer.withUnsafeMutableBytes { pread(input, $0.baseAddress, min($0.count, left), position) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw n == 0 ? FileError(path: from, reason: Messages.fileEndedBefore(byte: offset + count)) : FileError(path: from, errno: errno) }
+            try writeAll(output, buffer[0..<n], path: to)
+            position += off_t(n)
+            left -= n
+        }
+    }
+
     public static func isDirectory(_ path: String) -> Bool {
         var isDir: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue

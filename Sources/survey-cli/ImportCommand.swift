@@ -52,8 +52,10 @@ let importCommand = Command(
         batch = dryRun ? nil : try invocation.store.beginBatch(questionnaireID: q.id, source: (path as NSString).lastPathComponent, checksum: nil)
     } catch { throw .from(error) }
     defer { batch?.discard() }
+    // A regular file is read on every core when its rows allow it (`AnswerFile.readInParallel`).
+    let parts = ProcessInfo.processInfo.activeProcessorCount
     if let batch {
-        ImportInterrupt.arm(spool: batch.spoolPaths, message: "\n" + Messages.importInterrupted.text(l) + "\n")
+        ImportInterrupt.arm(spool: batch.spoolPaths + batch.partSpoolPaths(2 * parts), message: "\n" + Messages.importInterrupted.text(l) + "\n")
     }
     // The checksum (to recognise the same file imported twice) is computed on another core while the rows
     // are read: it reads every byte again, from the page cache. A pipe can be read only once, by the rows,
@@ -69,7 +71,8 @@ let importCommand = Command(
         // Common rows go straight into the batch (`ImportShortcut`); SURVEY_NO_SHORTCUT=1 reads every row
         // the general way (the equivalence tests compare the two stores).
         let shortcut = ProcessInfo.processInfo.environment["SURVEY_NO_SHORTCUT"] == nil
-        try file.forEachRow(into: batch, shortcut: shortcut, progress: { progress.update(done: file.reader.bytesRead, rows: file.rowsRead) }) { row in
+        try file.forEachRow(into: batch, shortcut: shortcut, parts: parts, progress: { progress.update(done: $0, rows: $1) }) { row in
+            progress.update(done: file.reader.bytesRead, rows: file.rowsRead)
             if row.isValid {
                 good += 1
                 do throws(StoreError) { try batch?.append(row.response) } catch { spoolError = error }
@@ -77,7 +80,6 @@ let importCommand = Command(
                 rejected.append(row)
                 problems += row.problems
             }
-            progress.update(done: file.reader.bytesRead, rows: file.rowsRead)
         }
     } catch let error as CSVError {
         progress.finish()

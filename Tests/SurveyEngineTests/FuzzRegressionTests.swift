@@ -382,6 +382,81 @@ enum FuzzHarness {
             _ = rendering.cardsHTML(cards)
         }
     }
+
+    // MARK: import
+
+    /// What an import made of a file: rows read and taken, the problems, and the batch's records decoded.
+    struct ImportReadout: Equatable {
+        var rowsRead = 0
+        var blanks: [String: Int] = [:]
+        var valid: [Response] = []
+        var problems: [String] = []
+        var error: String?
+    }
+
+    /// Imports `bytes` (a header, then rows) into a fresh store with `survey import`'s reading: with the
+    /// shortcut (one pass, or in `parts` from the first record on) or every row the general way.
+    static func importRows(_ bytes: [UInt8], _ q: Questionnaire, options: CSVOptions, stage: String?, keep: [String],
+                           shortcut: Bool, parts: Int) -> ImportReadout {
+        var out = ImportReadout()
+        let folder = NSTemporaryDirectory() + "fuzz-import-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let path = folder + "/answers.csv"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let store = ResponseStore(root: folder + "/data")
+            let writer = try store.beginBatch(questionnaireID: q.id, source: "answers.csv", checksum: nil)
+            defer { writer.discard() }
+            let file = try AnswerFile(path: path, questionnaire: q, options: options, idColumn: "ФИО", stage: stage, keep: keep)
+            var parallel = false
+            if shortcut && parts > 1 { parallel = try file.readInParallel(into: writer, parts: parts, progress: nil, minimumBytes: 0) }
+            if !parallel {
+                try file.forEachRow(into: writer, shortcut: shortcut) { row in
+                    if row.isValid { try writer.append(row.response) } else { out.problems += row.problems.map(\.description) }
+                }
+            }
+            out.problems += file.headerProblems.map(\.description)
+            out.rowsRead = file.rowsRead
+            out.blanks = file.blanks
+            _ = try store.commit(writer)
+            out.valid = try store.read(q.id).entries.map(\.response)
+        } catch {
+            out.error = "\(error)"
+        }
+        // Each run has a folder of its own: messages are compared without it.
+        out.problems = out.problems.map { $0.replacingOccurrences(of: folder + "/", with: "") }
+        out.error = out.error?.replacingOccurrences(of: folder + "/", with: "")
+        return out
+    }
+
+    /// The import shortcut (`ImportShortcut`, records written to the batch straight from the reader's
+    /// buffer) and the parallel read (`AnswerFile.readInParallel`, two parts) against every row through
+    /// `AnswerFile`'s general path: the first byte picks the questionnaire (bit 0: a staff survey or a
+    /// monitoring sheet at stage «start»), the header (bits 1–2: items; with a respondent «ФИО»; with «ФИО»
+    /// and a kept «Школа»; reversed with «ФИО»), the chunk size (bits 3–4). The rest are the rows. All three
+    /// must read, store and refuse exactly the same.
+    static func importing(_ data: [UInt8]) {
+        guard let selector = data.first else { return }
+        let all = matcherContext.questionnaires
+        guard let q = (selector & 1 == 0 ? all.first { $0.id == "preschool-staff-survey" } : all.first { $0.kind == .monitoring }) else { return }
+        var header = q.scoredItems.map(\.id)
+        var keep: [String] = []
+        switch selector >> 1 & 3 {
+        case 1: header.insert("ФИО", at: 0)
+        case 2: header = ["ФИО", "Школа"] + header; keep = ["Школа"]
+        case 3: header = ["ФИО"] + header.reversed()
+        default: break
+        }
+        let options = CSVOptions(encoding: .utf8, delimiter: UInt8(ascii: ";"), chunkSize: [1, 7, 64, 1 << 20][Int(selector >> 3 & 3)])
+        let bytes = Array(header.joined(separator: ";").utf8) + [0x0A] + data.dropFirst()
+        let stage = q.kind == .monitoring ? q.stages.first?.id : nil
+        let reference = importRows(bytes, q, options: options, stage: stage, keep: keep, shortcut: false, parts: 1)
+        let taken = importRows(bytes, q, options: options, stage: stage, keep: keep, shortcut: true, parts: 1)
+        check(taken == reference, "the import shortcut stores differently:\n\(taken)\nvs the general path\n\(reference)")
+        let parts = importRows(bytes, q, options: options, stage: stage, keep: keep, shortcut: true, parts: 2)
+        check(parts == reference, "the parallel import stores differently:\n\(parts)\nvs the general path\n\(reference)")
+    }
 }
 
 #if !FUZZING
@@ -432,6 +507,21 @@ struct FuzzRegressionTests {
             + "Полностью согласен;Согласен\r;;;\n\n  ;Не согласен;Согласен;Согласен;Согласен;Согласен;Согласен;Согласен;Согласен;Согласен;x\n").utf8)
             + [0xD0, 0x3B, 0x0A] + Array("Согласен".utf8)
         for selector in 0...127 { FuzzHarness.tabulation([UInt8(selector)] + rows) }
+    }
+
+    @Test func everyImportInputPasses() throws {
+        let inputs = fuzzInputs("import") + seedInputs("import")
+        #expect(!inputs.isEmpty)
+        for path in inputs { FuzzHarness.importing(try fuzzBytes(path)) }
+    }
+
+    /// Every selector of the import harness over rows of every awkward shape.
+    @Test func everyImportSelectorAgrees() {
+        let rows = Array(("Иванова;Согласен;\"Не согласен \";;2;Несогалсен;\"а;б\";\"x\"\"y\";\"Со\nгласен\";согласна\r\n"
+            + "иванова;Полностью согласен;Согласен\r;;;\n\n  ;Не согласен;Согласен;Согласен;Согласен;Согласен;Согласен;Согласен;x\n"
+            + "Пётр;I;II;III;3;;;\nпетр;1\nØrsted;Согласен\n\"Анна\";Согласен;III\n 7 ;Согласен\n8;II;;;;;;;;;;;;;;;;;;;;;;;;\n").utf8)
+            + [0xD0, 0x3B, 0x0A] + Array("9;Согласен\n".utf8)
+        for selector in 0...31 { FuzzHarness.importing([UInt8(selector)] + rows) }
     }
 
     @Test func everyDefinitionInputPasses() throws {

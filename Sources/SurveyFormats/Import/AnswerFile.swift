@@ -27,25 +27,25 @@ public final class AnswerFile {
     public let questionnaire: Questionnaire
     public let fileName: String
     public let reader: CSVReader
-    public private(set) var roles: [ColumnRole] = []
+    public internal(set) var roles: [ColumnRole] = []
     /// The header row as read.
-    public private(set) var header: [String] = []
-    public private(set) var headerProblems: [Diagnostic] = []
+    public internal(set) var header: [String] = []
+    public internal(set) var headerProblems: [Diagnostic] = []
     /// Blank answers per item id, over the rows read.
     public var blanks: [String: Int] {
         Dictionary(zip(questionnaire.items.map(\.id), blankCounts).filter { $0.1 > 0 }, uniquingKeysWith: +)
     }
     /// Blank answers per item index (counted without hashing an id per cell).
-    private var blankCounts: [Int] = []
+    var blankCounts: [Int] = []
     /// Per item index, whether the row being matched answered it (reused from row to row).
     private var answeredNow: [Bool] = []
-    public private(set) var rowsRead = 0
+    public internal(set) var rowsRead = 0
     /// Answers left out because the statement does not concern the respondent (by the context columns),
     /// per item id: said once per file, not per cell.
     public private(set) var notApplicable: [String: Int] = [:]
 
     private let idColumn: String?
-    private let stage: String?
+    let stage: String?
     private let keep: [String]
     private let language: Language
     private var matchers: [CellMatcher?] = []
@@ -65,12 +65,14 @@ public final class AnswerFile {
         self.fileName = path
         self.idColumn = idColumn
         self.stage = stage
+        self.options = options
         self.reader = try CSVReader(path: path, options: options)
     }
 
     /// Rows stored by the shortcut (`forEachRow(into:)`), all valid; `body` never sees them.
-    public var rowsTaken: Int { shortcut?.rows ?? 0 }
+    public internal(set) var rowsTaken = 0
     private var shortcut: ImportShortcut?
+    let options: CSVOptions
 
     /// Calls `body` for each non-empty data row. Header problems are in `headerProblems` before the first
     /// row; when there are any, no rows are read (the file cannot be understood).
@@ -78,8 +80,14 @@ public final class AnswerFile {
     /// With `into`, rows that need nothing but cell checks are written to the batch by `ImportShortcut`
     /// without a `Response` and without calling `body` (counted in `rowsTaken`, in `rowsRead` and in the
     /// blanks); `progress` is called after each run of them. `shortcut: false` reads every row the general way.
-    public func forEachRow(into writer: BatchWriter? = nil, shortcut allowed: Bool = false, progress: (() -> Void)? = nil,
+    ///
+    /// With `parts` > 1 and a regular file whose rows all need nothing more, the file is read on that many
+    /// cores (`readInParallel`); at the first row that needs more, that attempt is dropped and the file is read
+    /// again in one pass, so what is stored and said is the same either way.
+    public func forEachRow(into writer: BatchWriter? = nil, shortcut allowed: Bool = false, parts: Int = 1,
+                           progress: ((_ bytes: Int, _ rows: Int) -> Void)? = nil,
                            _ body: (AnswerRow) throws -> Void) throws {
+        if allowed, parts > 1, let writer, try readInParallel(into: writer, parts: parts, progress: progress) { return }
         var headerDone = false
         let take: CSVReader.Shortcut? = allowed ? { [unowned self] bytes, count, limit, line in
             guard let shortcut = self.shortcut else { return (0, 0) }
@@ -87,11 +95,12 @@ public final class AnswerFile {
             let taken = shortcut.take(bytes, count: count, limit: limit, line: line, seen: &self.seen)
             if taken.records > 0 {
                 self.rowsRead += taken.records
-                progress?()
+                self.rowsTaken += taken.records
+                progress?(self.reader.bytesRead, self.rowsRead)
             }
             return taken
         } : nil
-        defer { mergeShortcutBlanks() }
+        defer { if let shortcut { mergeBlanks(of: shortcut) } }
         try reader.forEach(shortcut: take) { record in
             if !headerDone {
                 headerDone = true
@@ -127,9 +136,9 @@ public final class AnswerFile {
         return Int(Double(total) / (Double(n) / Double(lines)) * 1.05)
     }
 
-    /// The shortcut's rows in the per-item blanks: an item is blank in every row taken but those that answered it.
-    private func mergeShortcutBlanks() {
-        guard let shortcut, shortcut.rows > 0 else { return }
+    /// A shortcut's rows in the per-item blanks: an item is blank in every row taken but those that answered it.
+    func mergeBlanks(of shortcut: ImportShortcut) {
+        guard shortcut.rows > 0 else { return }
         if blankCounts.count != questionnaire.items.count { blankCounts = [Int](repeating: 0, count: questionnaire.items.count) }
         for index in blankCounts.indices { blankCounts[index] += shortcut.rows }
         for (column, index) in shortcut.itemOfColumn.enumerated() { blankCounts[index] -= shortcut.answered[column] }
@@ -138,7 +147,7 @@ public final class AnswerFile {
     /// A failure writing the batch's spool in the shortcut, if any.
     public var shortcutError: StoreError? { shortcut?.error }
 
-    private func readHeader(_ header: [String], line: Int) {
+    func readHeader(_ header: [String], line: Int) {
         self.header = header
         let plan = HeaderMatcher(questionnaire: questionnaire, idColumn: idColumn, keep: keep, language: language).plan(header)
         roles = plan.roles

@@ -45,7 +45,11 @@ final class ImportShortcut {
     let itemOfColumn: [Int]
 
     /// Nil when the file's columns need the general path (context columns, test tasks) or the delimiter is unknown.
-    init?(questionnaire q: Questionnaire, roles: [ColumnRole], stage: String?, delimiter: UInt8, writer: BatchWriter?) {
+    /// Whether `take` checks each name against the file's earlier ones (`seen`).
+    private let checksDuplicates: Bool
+
+    init?(questionnaire q: Questionnaire, roles: [ColumnRole], stage: String?, delimiter: UInt8, writer: BatchWriter?,
+          checksDuplicates: Bool = true) {
         guard !roles.isEmpty else { return nil }
         var kinds: [Int] = [], keptPlace: [Int] = [], keptNames: [String] = [], itemOfColumn: [Int] = []
         var matchers: [CellMatcher?] = []
@@ -69,7 +73,12 @@ final class ImportShortcut {
                 if let scale = q.scale(of: item) {
                     kind = column(item.id)
                     matcher = CellMatcher(scale: scale)
-                    if kind == itemOfColumn.count { itemOfColumn.append(index) }
+                    if kind == itemOfColumn.count {
+                        itemOfColumn.append(index)
+                        // Codes in the order of the scale's options, whatever order the rows show them in:
+                        // the parts of a file read on several cores then share one table.
+                        for option in scale.options { _ = writer?.code(column: kind, value: option.value) ?? dryTables.code(column: kind, value: option.value) }
+                    }
                 } else {
                     kind = -1
                 }
@@ -94,6 +103,7 @@ final class ImportShortcut {
         self.writer = writer
         self.stage = stage.map { Array($0.utf8) }
         needsRespondent = q.kind != .likert
+        self.checksDuplicates = checksDuplicates
         batchColumns = itemOfColumn.count
         tokens = CellTokens(columns: roles.count, scoredItems: 0, delimiter: delimiter)
         codes = .allocate(capacity: max(1, batchColumns))
@@ -113,6 +123,21 @@ final class ImportShortcut {
         let columns = kinds.count, width = batchColumns
         var scanner = StopScanner(tokens, bytes, count: count)
         var at = 0, records = 0
+        // The per-record state lives in locals while the loop runs (a class's stored properties would be
+        // checked for exclusive access at every touch), and goes back when it ends.
+        var keptCells = self.keptCells, kept = self.kept, folded = self.folded, answered = self.answered
+        self.keptCells = []
+        self.kept = []
+        self.folded = []
+        self.answered = []
+        defer {
+            self.keptCells = keptCells
+            self.kept = kept
+            self.folded = folded
+            self.answered = answered
+        }
+        let keptPlace = self.keptPlace, keptKeys = self.keptKeys, codes = self.codes, tokens = self.tokens
+        let stage = self.stage, writer = self.writer, needsRespondent = self.needsRespondent, checksDuplicates = self.checksDuplicates
         return kinds.withUnsafeBufferPointer { kinds in
             record: while at < count && at < limit {
                 codes.update(repeating: 0, count: width)
@@ -144,7 +169,12 @@ final class ImportShortcut {
                         }
                         i = stop
                     } else if kind == -4 {
-                        if stop != i && !anything && !isBlankCell(UnsafeBufferPointer(start: bytes + i, count: stop &- i)) { anything = true }
+                        // Read past, but checked as UTF-8 (a parallel read's reader leaves that to the shortcut).
+                        if stop != i {
+                            let cell = UnsafeBufferPointer(start: bytes + i, count: stop &- i)
+                            guard Self.isUTF8(cell) else { break record }
+                            if !anything && !isBlankCell(cell) { anything = true }
+                        }
                         i = stop
                     } else if stop != i {
                         break record  // a free-text answer or a stray value: the general path deals with it
@@ -163,8 +193,9 @@ final class ImportShortcut {
                         folded.append(contentsOf: stage)
                     }
                     let print = folded.withUnsafeBufferPointer { TabulationPart.fingerprint($0.baseAddress!, $0.count) }
-                    // Named before in this file: the general path names both lines.
-                    guard seen.insert(print, line: line &+ records) == nil else { break record }
+                    // Named before in this file: the general path names both lines. (Parts of a parallel
+                    // read leave the check to the batch's sorted identities, `readInParallel`.)
+                    guard !checksDuplicates || seen.insert(print, line: line &+ records) == nil else { break record }
                     fingerprint = print
                 }
                 kept.removeAll(keepingCapacity: true)
@@ -177,12 +208,18 @@ final class ImportShortcut {
                     break record
                 }
                 for k in 0..<width where codes[k] != 0 { answered[k] &+= 1 }
-                rows &+= 1
                 at = i
                 records &+= 1
             }
+            rows &+= records
             return (at, records)
         }
+    }
+
+    @inline(__always)
+    static func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte >= 0x80 { return String(validating: bytes, as: UTF8.self) != nil }
+        return true
     }
 
     /// A cell not seen in this column: matched as the general path matches it, remembered by its raw bytes.

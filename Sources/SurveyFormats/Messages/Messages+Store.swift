@@ -91,3 +91,16 @@ extension Messages {
         }
     }
 }
+
+extension Messages {
+    /// A file that ended before the bytes being copied from it.
+    public static func fileEndedBefore(byte: Int) -> Message {
+        Message("файл кончился раньше байта \(Language.ru.integer(byte))", "ended before byte \(byte)")
+    }
+    public static var importPartUnreadable: Message {
+        Message("часть импорта не удаётся прочитать обратно", "a part of the import cannot be read back")
+    }
+    public static var importPartOtherTables: Message {
+        Message("часть импорта закодирована другими таблицами", "a part of the import was coded with other tables")
+    }
+}

@@ -574,13 +574,11 @@ final class LogFile {
         let input = open(spool, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw .file(FileError(path: spool, errno: errno)) }
         defer { Glibc.close(input) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw .file(FileError(path: spool, errno: errno)) }
-            if n == 0 { break }
-            try write(Array(buffer[0..<n]))
-        }
+        var info = stat()
+        guard fstat(input, &info) == 0 else { throw .file(FileError(path: spool, errno: errno)) }
+        guard lseek(fd, off_t(length), SEEK_SET) >= 0 else { throw .file(FileError(path: path, errno: errno)) }
+        do throws(FileError) { try FileIO.copy(input, offset: 0, count: Int(info.st_size), to: fd, from: spool, to: path) } catch { throw .file(error) }
+        length += Int(info.st_size)
         try sync()
         if created { syncFolder((path as NSString).deletingLastPathComponent) }
     }
@@ -736,6 +734,11 @@ public final class BatchWriter {
     /// The batch's (fingerprint, absolute offset) pairs, read back from the side file, sorted by fingerprint
     /// then offset (one array of exactly their number, sorted in place).
     func sortedIdentities(base: Int) throws(StoreError) -> [(fingerprint: UInt64, offset: Int)] {
+        if var sorted = sortedCache, sorted.count == identityCount {
+            sortedCache = nil
+            if base != 0 { for k in sorted.indices { sorted[k].offset += base } }
+            return sorted
+        }
         var pairs = [(fingerprint: UInt64, offset: Int)](repeating: (0, 0), count: identityCount)
         let bytes = identityCount * 16
         let got = pairs.withUnsafeMutableBytes { raw -> Int in
@@ -754,7 +757,7 @@ public final class BatchWriter {
             pairs[k].fingerprint = UInt64(littleEndian: pairs[k].fingerprint)
             pairs[k].offset = Int(littleEndian: pairs[k].offset) + base
         }
-        pairs.sort { $0.fingerprint != $1.fingerprint ? $0.fingerprint < $1.fingerprint : $0.offset < $1.offset }
+        sortIdentityPairs(&pairs)
         return pairs
     }
 
@@ -780,6 +783,96 @@ public final class BatchWriter {
         var body = [UInt8](repeating: 0, count: length)
         guard length >= 3, body.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, length, off_t(offset + 4)) }) == length else { return nil }
         return body.withUnsafeBytes { StoreRecord.View(body: $0).identity() }
+    }
+
+    // MARK: Parts (an import read on several cores)
+
+    /// The spool and side-file paths of parts 1…`count` of this batch (`incoming-<batch>.p1.bin`…): named
+    /// before the parts exist, so that an interrupt can remove whichever of them were made.
+    public func partSpoolPaths(_ count: Int) -> [String] {
+        let folder = (path as NSString).deletingLastPathComponent
+        return (1...max(1, count)).flatMap { k in
+            [(folder as NSString).appendingPathComponent("incoming-\(batch).p\(k).bin"), (folder as NSString).appendingPathComponent("pending-\(batch).p\(k).ids")]
+        }
+    }
+
+    /// A writer for part `k` of this batch: its own spool beside this one (locked, swept like any spool
+    /// after a crash), later appended to this batch by `absorb`.
+    func part(_ k: Int) throws(StoreError) -> BatchWriter {
+        try BatchWriter(folder: (path as NSString).deletingLastPathComponent, questionnaireID: questionnaireID,
+                        batch: "\(batch).p\(k)", source: source, checksum: nil)
+    }
+
+    /// Appends a part's records (its spool copied after this one's, its identities with their offsets moved
+    /// by this spool's length) and removes the part. False, with nothing appended, when the part's tables
+    /// are not this batch's (its codes would mean other values).
+    func absorb(_ part: BatchWriter) throws(StoreError) -> Bool {
+        guard part.tables == tables else { return false }
+        try part.finish()
+        try flush()
+        try flushIdentities()
+        let base = written
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        /// Reads `n` bytes of `file` at `offset` into `chunk`.
+        func read(_ file: Int32, _ name: String, _ n: Int, at offset: Int) throws(StoreError) {
+            var done = 0
+            while done < n {
+                let got = chunk.withUnsafeMutableBytes { pread(file, $0.baseAddress! + done, n - done, off_t(offset + done)) }
+                if got < 0 && errno == EINTR { continue }
+                guard got > 0 else { throw .file(FileError(path: name, reason: Messages.importPartUnreadable)) }
+                done += got
+            }
+        }
+        do throws(FileError) { try FileIO.copy(part.fd, offset: 0, count: part.written, to: fd, from: part.path, to: path) } catch { throw .file(error) }
+        written += part.written
+        // Identities: (fingerprint, offset) pairs, the offsets moved by `base`.
+        var at = 0
+        let pairs = part.identityCount * 16
+        while at < pairs {
+            let n = min(chunk.count, pairs - at)
+            try read(part.identitiesFD, part.identitiesPath, n, at: at)
+            for k in stride(from: 0, to: n, by: 16) {
+                let offset = chunk.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: k + 8, as: UInt64.self)) }
+                identityBuffer.append(contentsOf: chunk[k..<k + 8])
+                withUnsafeBytes(of: (offset + UInt64(base)).littleEndian) { identityBuffer.append(contentsOf: $0) }
+            }
+            if identityBuffer.count >= 1 << 16 { try flushIdentities() }
+            at += n
+        }
+        identityCount += part.identityCount
+        count += part.count
+        part.discard()
+        return true
+    }
+
+    /// The batch's identities sorted by `repeatsAnIdentity`, kept for the commit (which sorts them anyway).
+    private var sortedCache: [(fingerprint: UInt64, offset: Int)]?
+
+    /// Whether two records of the batch have one identity fingerprint (a respondent named twice in a file
+    /// read in parts). The sorted pairs are kept for the commit.
+    func repeatsAnIdentity() throws(StoreError) -> Bool {
+        try finish()
+        let sorted = try sortedIdentities(base: 0)
+        sortedCache = sorted
+        var k = 1
+        while k < sorted.count {
+            if sorted[k].fingerprint == sorted[k - 1].fingerprint { return true }
+            k += 1
+        }
+        return false
+    }
+
+    /// Empties the spool and its side file (the tables stay): a parallel attempt dropped for one pass.
+    func reset() throws(StoreError) {
+        buffer.removeAll(keepingCapacity: true)
+        identityBuffer.removeAll(keepingCapacity: true)
+        sortedCache = nil
+        // Truncated and rewound (writes go on at the file offset).
+        guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else { throw .file(FileError(path: path, errno: errno)) }
+        guard ftruncate(identitiesFD, 0) == 0, lseek(identitiesFD, 0, SEEK_SET) == 0 else { throw .file(FileError(path: identitiesPath, errno: errno)) }
+        written = 0
+        count = 0
+        identityCount = 0
     }
 
     /// Removes the spool and its side file (after a commit, or when the import is abandoned).
