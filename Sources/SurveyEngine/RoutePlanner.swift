@@ -25,6 +25,15 @@ public struct Activity: Sendable, Equatable {
     public var reportingForm: String
     /// Who accompanies the step when there is no personal mentor (the methodist, the deputy head…).
     public var responsible: String
+    /// The teaching experience (years) the activity is meant for, when it is meant for some only: a school
+    /// for young teachers is not offered to a teacher of 34 years' standing. Nil: any.
+    public var experience: ClosedRange<Int>?
+
+    /// Whether the activity suits a teacher of this context (an unknown experience suits every activity).
+    public func suits(_ context: TeacherContext) -> Bool {
+        guard let experience, let years = context.experience else { return true }
+        return experience.contains(years)
+    }
 
     public init(id: String, area: String, bands: [String], phase: Phase = .programme, kind: Kind, title: String, form: String,
                 hours: Int, months: Int, product: String, addresses: [String] = [], result: String = "", reportingForm: String = "",
@@ -425,7 +434,7 @@ public struct RoutePlanner: Sendable {
             if year > 0 { postponed.append(Postponement(area: deficit.area, priority: priority, reason: .laterPriority, from: start.adding(months: earliest))) }
             var cursor = earliest
             var areaDelay: Postponement.Reason?
-            for choice in choose(for: deficit, band: band, used: used) {
+            for choice in choose(for: deficit, band: band, used: used, context: profile.context) {
                 // The first option that starts within the deficit's year; else the one that starts first.
                 var best: (activity: Activity, start: Int, reason: Postponement.Reason?)?
                 for option in choice.options {
@@ -466,9 +475,11 @@ public struct RoutePlanner: Sendable {
 
     /// The tasks of a deficit (weakest statements, then missed test tasks) and, for each not yet covered, the
     /// activities of the area and band that address it: those covering more of the teacher's tasks first.
-    func choose(for deficit: AreaScore, band: Band, used: Set<String>) -> [Choice] {
+    func choose(for deficit: AreaScore, band: Band, used: Set<String>, context: TeacherContext = TeacherContext()) -> [Choice] {
         let limit = catalogue.planning.stepsPerDeficit[band.id] ?? catalogue.planning.defaultStepsPerDeficit
-        let inBand = catalogue.activities.filter { $0.area == deficit.area.id && $0.bands.contains(band.id) && !used.contains($0.id) }
+        let inBand = catalogue.activities.filter {
+            $0.area == deficit.area.id && $0.bands.contains(band.id) && !used.contains($0.id) && $0.suits(context)
+        }
         let tasks = deficit.weakest + (deficit.test?.missed ?? []).filter { task in !deficit.weakest.contains { $0.id == task.id } }
         let taskIDs = tasks.map(\.id)
         var covered = Set<String>()

@@ -72,14 +72,23 @@ public enum CatalogueLoader {
             let result = a.string("result", &r, required: false) ?? ""
             let reportingForm = a.string("reportingForm", &r, required: false) ?? ""
             let responsible = a.string("responsible", &r, required: false) ?? ""
+            let minExperience = a.integer("minExperience", &r, required: false), maxExperience = a.integer("maxExperience", &r, required: false)
             a.finish(&r)
+            if let low = minExperience, let high = maxExperience, low > high {
+                r.report("\(path).minExperience", Messages.minExperienceAboveMax(low, high))
+            }
             let phase = Activity.Phase(rawValue: phaseText)
             if phase == nil { r.report("\(path).phase", Messages.unknownValue(.phase, phaseText, oneOf: ["programme", "iom"])) }
             let kind = kindText.flatMap(Activity.Kind.init(rawValue:))
             if kindText != nil && kind == nil { r.report("\(path).kind", Messages.unknownValue(.kind, kindText ?? "", oneOf: ["formal", "nonformal", "mentoring", "self"])) }
             guard let id, let area, let bands, let phase, let kind, let title, let form, let product, let hours, let months else { return nil }
-            return Activity(id: id, area: area, bands: bands, phase: phase, kind: kind, title: title, form: form, hours: hours, months: months,
-                            product: product, addresses: addresses, result: result, reportingForm: reportingForm, responsible: responsible)
+            var activity = Activity(id: id, area: area, bands: bands, phase: phase, kind: kind, title: title, form: form, hours: hours, months: months,
+                                    product: product, addresses: addresses, result: result, reportingForm: reportingForm, responsible: responsible)
+            if minExperience != nil || maxExperience != nil {
+                let low = minExperience ?? 0, high = max(low, maxExperience ?? Int.max)
+                activity.experience = low...high
+            }
+            return activity
         }
         var strength: (String, String, String)?
         if let node = o.member("strength", &r), var s = r.object(node, "$.strength") {

@@ -26,6 +26,14 @@ public indirect enum JSONOutput: Sendable, Equatable {
         return out
     }
 
+    /// Pretty-printed as a value nested `indent` levels deep (no final newline): for documents written a
+    /// piece at a time, which must read as if `rendered()` had written them whole.
+    public func rendered(indent: Int) -> String {
+        var out = ""
+        write(to: &out, indent: indent)
+        return out
+    }
+
     /// On one line, no spaces: for JSON Lines files.
     public func compact() -> String {
         var out = ""

@@ -86,6 +86,8 @@ let benchCommand = Command(
                          try measure(["import", id, grouped.path, "--keep", group, "--data", store], before: { try? FileManager.default.removeItem(atPath: store) })))
         table.append(row("tabulate (store)", "id+group", size, grouped.mb, try measure(tabulate + ["--data", store])))
         table.append(row("tabulate --by (store)", "id+group", size, grouped.mb, try measure(tabulate + ["--data", store, "--by", group])))
+        table.append(row("export (store)", "id+group", size, grouped.mb, try measure(["export", id, "--data", store, "--out", "/dev/null"])))
+        table.append(row("export --format json (store)", "id+group", size, grouped.mb, try measure(["export", id, "--format", "json", "--data", store, "--out", "/dev/null"])))
         // 10 new respondents (numbers past the file's), into the store of `size` and into an empty one.
         let small = "\(dir)/\(id)-small-\(size).csv"
         var text = ""

@@ -90,18 +90,75 @@ let exportCommand = Command(
                "survey export teacher-deficits --format json --anonymize"]
 ) { invocation throws(CLIError) in
     let q = try invocation.questionnaire(invocation.positionals[0])
-    let store = invocation.store
-    var responses = try invocation.currentResponses(q.id)
     let encoding = OutputEncoding(rawValue: invocation.value("--encoding") ?? "utf-8") ?? .utf8
     let stage = invocation.value("--stage")
-    if let stage {
-        guard q.stages.contains(where: { $0.id == stage }) else { throw .usage(Messages.unknownStage(stage, questionnaire: q.id, stages: q.stages.map(\.id)).text(invocation.language)) }
-        responses = responses.filter { $0.stage == stage }
+    if let stage, !q.stages.contains(where: { $0.id == stage }) {
+        throw .usage(Messages.unknownStage(stage, questionnaire: q.id, stages: q.stages.map(\.id)).text(invocation.language))
     }
+    let json = invocation.value("--format") == "json"
+    var codes: [String: String] = [:]
+    if !json {
+        if q.kind == .monitoring && stage == nil {
+            throw .usage(Messages.monitoringCSVNeedsStage(q.stages.map(\.id)).text(invocation.language))
+        }
+        if encoding == .cp1251 && invocation.has("--excel") { throw .usage(Messages.excelWithCP1251.text(invocation.language)) }
+        if encoding == .cp1251 {
+            switch CodeRecovery.headerRow(q.items.map(\.id), in: q, encoding: encoding) {
+            case .success(let header): codes = Dictionary(zip(q.items.map(\.id), header), uniquingKeysWith: { a, _ in a })
+            case .failure(let problem): throw .from(problem)
+            }
+        }
+    }
+    let key: [UInt8]?
     if invocation.has("--anonymize") {
-        let key: [UInt8]
-        do { key = try PseudonymKey.load(storeRoot: store.root) } catch { throw .from(error) }
-        responses = responses.map { var r = $0; r.respondent = r.respondent.map { Pseudonym.make($0, key: key) }; return r }
+        do { key = try PseudonymKey.load(storeRoot: invocation.store.root) } catch { throw .from(error) }
+    } else {
+        key = nil
+    }
+    let snapshot = try invocation.snapshot(q.id)
+    let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
+    let outputEncoding = json ? .utf8 : encoding
+    // Written a piece at a time (about 1 MB), one response decoded at a time: memory stays flat whatever the
+    // store holds. Only --anonymize holds the responses, to order them by pseudonym.
+    var pending = ""
+    func emit(_ text: String) throws(CLIError) {
+        pending += text
+        if pending.utf8.count >= 1 << 20 {
+            try sink.write(pending, encoding: outputEncoding)
+            pending = ""
+        }
+    }
+    func eachResponse(_ body: (Response) throws(CLIError) -> Void) throws(CLIError) {
+        var failure: CLIError?
+        do throws(StoreError) {
+            try snapshot.forEachCurrent { record throws(StoreError) in
+                guard failure == nil else { return }
+                let response = try record.response()
+                if let stage, response.stage != stage { return }
+                do throws(CLIError) { try body(response) } catch { failure = error }
+            }
+        } catch { throw .from(error) }
+        if let failure { throw failure }
+    }
+    var named = !json && q.kind != .likert
+    if !json && !named {
+        // Whether any response has a name (the column is left out otherwise): a pass over the names only.
+        do throws(StoreError) {
+            try snapshot.forEachCurrent { record throws(StoreError) in if !named && record.respondent() != nil { named = true } }
+        } catch { throw .from(error) }
+    }
+    var csv = ResponseExport.CSVStream(questionnaire: q, values: invocation.has("--values"), excel: invocation.has("--excel"),
+                                       codes: codes, delimiter: encoding == .cp1251 ? ";" : nil, named: named, language: invocation.language)
+    var document = ResponseExport.JSONStream(questionnaire: q)
+    try emit(json ? document.header() : csv.header())
+    func write(_ response: Response) throws(CLIError) { try emit(json ? document.element(response) : csv.row(response)) }
+    if let key {
+        var responses: [Response] = []
+        try eachResponse { response throws(CLIError) in
+            var r = response
+            r.respondent = r.respondent.map { Pseudonym.make($0, key: key) }
+            responses.append(r)
+        }
         // Ordered by pseudonym (then stage), never in the store's order, which follows the real names' lists.
         let stageOrder = Dictionary(q.stages.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         responses = responses.enumerated().sorted { a, b in
@@ -110,27 +167,12 @@ let exportCommand = Command(
             let sx = x.stage.flatMap { stageOrder[$0] } ?? -1, sy = y.stage.flatMap { stageOrder[$0] } ?? -1
             return sx != sy ? sx < sy : a.offset < b.offset
         }.map(\.element)
-    }
-    let text: String
-    if invocation.value("--format") == "json" {
-        text = ResponseExport.json(responses, questionnaire: q).rendered()
+        for response in responses { try write(response) }
     } else {
-        if q.kind == .monitoring && stage == nil {
-            throw .usage(Messages.monitoringCSVNeedsStage(q.stages.map(\.id)).text(invocation.language))
-        }
-        if encoding == .cp1251 && invocation.has("--excel") { throw .usage(Messages.excelWithCP1251.text(invocation.language)) }
-        var codes: [String: String] = [:]
-        if encoding == .cp1251 {
-            switch CodeRecovery.headerRow(q.items.map(\.id), in: q, encoding: encoding) {
-            case .success(let header): codes = Dictionary(zip(q.items.map(\.id), header), uniquingKeysWith: { a, _ in a })
-            case .failure(let problem): throw .from(problem)
-            }
-        }
-        text = ResponseExport.csv(responses, questionnaire: q, values: invocation.has("--values"), excel: invocation.has("--excel"),
-                                  codes: codes, delimiter: encoding == .cp1251 ? ";" : nil, language: invocation.language)
+        try eachResponse(write)
     }
-    let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
-    try sink.write(text, encoding: invocation.value("--format") == "json" ? .utf8 : encoding)
+    if json { try emit(document.footer()) }
+    try sink.write(pending, encoding: outputEncoding)
     try sink.close()
     return 0
 }
@@ -177,7 +219,15 @@ final class OutputSink {
         }
     }
 
+    /// A sink never closed (the command failed half way) leaves no temporary file behind.
+    deinit {
+        if !closed, let temporary { unlink(temporary) }
+    }
+
+    private var closed = false
+
     func close() throws(CLIError) {
+        closed = true
         guard let handle, let path else { return }
         guard let temporary else {
             try? handle.close()

@@ -120,6 +120,23 @@ struct DeficitEngineTests {
         #expect(try first(rg).alternatives.contains { $0.addresses.contains("psy5") })
     }
 
+    /// «Школа молодого педагога» is for the first three years: offered (as the plan or an alternative) to a
+    /// teacher of two years, never to one of 34; a teacher who did not say is offered everything.
+    @Test func activitiesForYoungTeachersAreOfferedToYoungTeachersOnly() throws {
+        let school = try #require(Self.catalogue.activities.first { $0.id == "met-young-school" })
+        #expect(school.experience == 0...3)
+        func offered(_ attributes: [String: String]) -> Bool {
+            var response = Self.response("Т", level: 3, areas: ["methods": 1])
+            response.attributes = attributes
+            let route = RoutePlanner(catalogue: Self.catalogue).route(for: DeficitProfile(response, questionnaire: Self.q), start: YearMonth(year: 2026, month: 9))
+            #expect(route.steps.contains { $0.area.id == "methods" })
+            return route.steps.contains { $0.activity.id == school.id || $0.alternatives.contains { $0.id == school.id } }
+        }
+        #expect(offered(["experience": "2"]))
+        #expect(!offered(["experience": "34"]))
+        #expect(offered([:]))
+    }
+
     /// A teacher who answered «совсем не про меня» everywhere: every deficit placed, inside every limit.
     @Test func everyDeficitRouteStaysInsideTheLimits() throws {
         let profile = DeficitProfile(Self.response("Все", level: 1), questionnaire: Self.q)

@@ -187,3 +187,23 @@ struct ImportShortcutTests {
         #expect(twice.stdout.contains("уже импортирован"))
     }
 }
+
+/// `export` writes a response at a time; the pieces must make exactly the document written whole.
+@Suite("Export: written a piece at a time")
+struct ExportStreamTests {
+    @Test(arguments: [0, 1, 3])
+    func theStreamedJSONIsTheWholeDocument(count: Int) throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-staff-survey")
+        var responses: [Response] = []
+        for k in 0..<count {
+            let name: String? = k == 1 ? nil : "Иванова \"\(k)\""
+            let attributes: [String: String] = k == 2 ? ["Школа": "№ 5"] : [:]
+            responses.append(Response(respondent: name, values: ["s1": 4, "s2": Double(k % 4 + 1)], attributes: attributes))
+        }
+        var json = ResponseExport.JSONStream(questionnaire: q)
+        var streamed = json.header()
+        for response in responses { streamed += json.element(response) }
+        streamed += json.footer()
+        #expect(streamed == ResponseExport.json(responses, questionnaire: q).rendered())
+    }
+}

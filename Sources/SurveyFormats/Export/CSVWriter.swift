@@ -17,6 +17,12 @@ public struct CSVWriter: Sendable {
         }.joined(separator: String(delimiter)) + lineEnd
     }
 
+    /// The text written so far, handed over and cleared (for output written a piece at a time).
+    public mutating func take() -> String {
+        defer { text = "" }
+        return text
+    }
+
     /// A cell Excel would evaluate (`=`, `+`, `-`, `@`, tab or CR first) gets a leading apostrophe, which
     /// Excel shows as text and `survey import` removes again.
     public static func defused(_ cell: String) -> String {

@@ -11,17 +11,49 @@ public enum ResponseExport {
     /// item's header where it is not its id (for cp1251, a code's recoverable form).
     public static func csv(_ responses: [Response], questionnaire q: Questionnaire, values: Bool, excel: Bool,
                            codes: [String: String] = [:], delimiter: Character? = nil, language: Language = .ru) -> String {
-        var writer = CSVWriter(delimiter: delimiter ?? (excel ? ";" : ","), bom: excel)
-        let named = responses.contains { $0.respondent != nil }
-        let idHeader = Messages.exportRespondentHeader(child: q.kind == .monitoring).text(language)
-        let items = exported(q)
-        let context = q.context
-        let lead = (named ? 1 : 0) + context.count
-        writer.row((named ? [idHeader] : []) + context.map(\.label) + items.map { codes[$0.id] ?? $0.id }, defuse: Set(0...(lead + items.count)))
-        let defuse = Set((0..<lead).map { $0 } + items.enumerated().filter { $0.element.isFreeText }.map { $0.offset + lead })
-        for response in responses {
+        var stream = CSVStream(questionnaire: q, values: values, excel: excel, codes: codes, delimiter: delimiter,
+                               named: responses.contains { $0.respondent != nil }, language: language)
+        return stream.header() + responses.map { stream.row($0) }.joined()
+    }
+
+    /// The CSV export a row at a time, so that a store of any size is exported in flat memory.
+    public struct CSVStream {
+        let q: Questionnaire
+        let values: Bool
+        let named: Bool
+        let items: [Item]
+        let codes: [String: String]
+        let lead: Int
+        let defuse: Set<Int>
+        /// The language of the respondent column's header («Респондент» / «respondent»).
+        let language: Language
+        var writer: CSVWriter
+
+        /// `named`: whether any response has a respondent (the column is left out otherwise).
+        public init(questionnaire q: Questionnaire, values: Bool, excel: Bool, codes: [String: String] = [:],
+                    delimiter: Character? = nil, named: Bool, language: Language = .ru) {
+            self.q = q
+            self.language = language
+            self.values = values
+            self.named = named
+            self.codes = codes
+            let items = exported(q), lead = (named ? 1 : 0) + q.context.count
+            self.items = items
+            self.lead = lead
+            defuse = Set((0..<lead).map { $0 } + items.enumerated().filter { $0.element.isFreeText }.map { $0.offset + lead })
+            writer = CSVWriter(delimiter: delimiter ?? (excel ? ";" : ","), bom: excel)
+        }
+
+        /// The header row (after the byte-order mark, if any).
+        public mutating func header() -> String {
+            let idHeader = Messages.exportRespondentHeader(child: q.kind == .monitoring).text(language)
+            writer.row((named ? [idHeader] : []) + q.context.map(\.label) + items.map { codes[$0.id] ?? $0.id }, defuse: Set(0...(lead + items.count)))
+            return writer.take()
+        }
+
+        public mutating func row(_ response: Response) -> String {
             var cells = named ? [response.respondent ?? ""] : []
-            for field in context { cells.append(response.attributes[field.id].map(field.display) ?? "") }
+            for field in q.context { cells.append(response.attributes[field.id].map(field.display) ?? "") }
             for item in items {
                 if let task = item.test {
                     cells.append(response.values[item.id].flatMap(task.letters) ?? "")
@@ -32,26 +64,48 @@ public enum ResponseExport {
                 }
             }
             writer.row(cells, defuse: defuse)
+            return writer.take()
         }
-        return writer.text
     }
 
     public static func json(_ responses: [Response], questionnaire q: Questionnaire) -> JSONOutput {
         .object([
             ("questionnaire", .string(q.id)), ("version", .string(q.version)),
-            ("responses", .array(responses.map { response in
-                .object([
-                    ("respondent", .optional(response.respondent)), ("stage", .optional(response.stage)),
-                    ("attributes", .object(response.attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-                    ("answers", .object(exported(q).compactMap { item in
-                        if let value = response.values[item.id] {
-                            return (item.id, .object([("value", .number(value)), ("label", .optional(q.scale(of: item)?.option(value: value)?.label))]))
-                        }
-                        return response.texts[item.id].map { (item.id, .object([("text", .string($0))])) }
-                    })),
-                ])
+            ("responses", .array(responses.map { jsonResponse($0, q) })),
+        ])
+    }
+
+    static func jsonResponse(_ response: Response, _ q: Questionnaire) -> JSONOutput {
+        .object([
+            ("respondent", .optional(response.respondent)), ("stage", .optional(response.stage)),
+            ("attributes", .object(response.attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("answers", .object(exported(q).compactMap { item in
+                if let value = response.values[item.id] {
+                    return (item.id, .object([("value", .number(value)), ("label", .optional(q.scale(of: item)?.option(value: value)?.label))]))
+                }
+                return response.texts[item.id].map { (item.id, .object([("text", .string($0))])) }
             })),
         ])
+    }
+
+    /// The JSON export a response at a time: the same text `json(_:questionnaire:).rendered()` writes whole.
+    public struct JSONStream {
+        let q: Questionnaire
+        private var count = 0
+
+        public init(questionnaire q: Questionnaire) { self.q = q }
+
+        public func header() -> String {
+            "{\n  \"questionnaire\": " + JSONOutput.string(q.id).rendered(indent: 1) + ",\n  \"version\": "
+                + JSONOutput.string(q.version).rendered(indent: 1) + ",\n  \"responses\": "
+        }
+
+        public mutating func element(_ response: Response) -> String {
+            defer { count += 1 }
+            return (count == 0 ? "[\n    " : ",\n    ") + jsonResponse(response, q).rendered(indent: 2)
+        }
+
+        public func footer() -> String { count == 0 ? "[]\n}\n" : "\n  ]\n}\n" }
     }
 }
 

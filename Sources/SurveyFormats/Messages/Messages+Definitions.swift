@@ -288,3 +288,10 @@ extension Messages {
         }
     }
 }
+
+extension Messages {
+    /// An activity's experience limits the wrong way round.
+    public static func minExperienceAboveMax(_ low: Int, _ high: Int) -> Message {
+        Message("minExperience \(low) больше maxExperience \(high)", "minExperience \(low) is above maxExperience \(high)")
+    }
+}
