@@ -252,3 +252,60 @@ struct StoreFormatTests {
         #expect((try json(result.stdout) as? [String: Any])?["respondents"] as? Int == before)
     }
 }
+
+/// docs/STORE.md must be enough to read a store without `survey`: docs/read_store.py, written from the document
+/// alone (standard-library Python), reads the same current responses that `survey export` writes.
+@Suite("Store: a reader written from the document")
+struct StoreDocumentReaderTests {
+    @Test func thePythonReaderReadsWhatExportWrites() throws {
+        let dir = try storeV1Copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Today's imports too: a file with a kept column, read by the shortcut and in one pass.
+        let file = dir + "/staff.csv"
+        try "id;Школа;s1;s2;s3\r\n7;№ 5;Согласен;4;\r\n8;№ 6;Не согласен;;Полностью согласен\r\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let imported = try survey(["import", "preschool-staff-survey", file, "--keep", "Школа", "--data", dir + "/data"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        for id in StoreV1CompatibilityTests.ids {
+            let exported = try survey(["export", id, "--format", "json", "--data", dir + "/data"])
+            #expect(exported.status == 0, "\(exported.stderr)")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", Repo.root.appendingPathComponent("docs/read_store.py").path, dir + "/data/" + id]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "python3 docs/read_store.py failed for \(id)")
+            let read = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { try? json(String($0)) as? [String: Any] }
+            let export = try #require(try json(exported.stdout) as? [String: Any])
+            let responses = try #require(export["responses"] as? [[String: Any]])
+            #expect(read.count == responses.count && !read.isEmpty, "\(id): \(read.count) vs \(responses.count)")
+            // Compared as (respondent, stage, answers, attributes), answers limited to the items the definition
+            // exports (a version-1 store holds retired item ids too).
+            func key(_ respondent: Any?, _ stage: Any?, _ answers: [String: String], _ attributes: Any?) -> String {
+                "\(respondent as? String ?? "")|\(stage as? String ?? "")|\(answers.sorted { $0.key < $1.key })|\((attributes as? [String: String] ?? [:]).sorted { $0.key < $1.key })"
+            }
+            var exportedItems = Set<String>()
+            let expected = responses.map { r -> String in
+                var answers: [String: String] = [:]
+                for (item, answer) in r["answers"] as? [String: [String: Any]] ?? [:] {
+                    exportedItems.insert(item)
+                    answers[item] = (answer["value"] as? Double).map { "\($0)" } ?? answer["text"] as? String ?? ""
+                }
+                return key(r["respondent"], r["stage"], answers, r["attributes"])
+            }.sorted()
+            let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve(id)
+            let known = Set(q.items.filter { !$0.confidential }.map(\.id))
+            let fromPython = read.map { r -> String in
+                var answers: [String: String] = [:]
+                // (−0 is written as 0 in JSON: the same number.)
+                for (item, value) in r["values"] as? [String: Double] ?? [:] where known.contains(item) { answers[item] = "\(value + 0)" }
+                for (item, text) in r["texts"] as? [String: String] ?? [:] where known.contains(item) { answers[item] = text }
+                return key(r["respondent"], r["stage"], answers, r["attributes"])
+            }.sorted()
+            #expect(fromPython == expected, "\(id): the document's reader reads otherwise")
+        }
+    }
+}
