@@ -98,7 +98,7 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
         // The parts check UTF-8 cell by cell as they decode (TabulationPart), so the reader need not.
         var partOptions = options
         partOptions.validatesUTF8 = false
-        let parts: [TabulationPart]
+        var parts: [TabulationPart]
         do {
             parts = try CSVReader.parallelForEach(path: path, layout: layout, parts: ProcessInfo.processInfo.activeProcessorCount, options: partOptions,
                                                   make: { TabulationPart(questionnaire: q, roles: roles, file: path, delimiter: layout.delimiter, language: invocation.language) },
@@ -106,6 +106,11 @@ func tabulateFile(_ path: String, _ q: Questionnaire, _ invocation: Invocation) 
                                                   renumber: { part, lines, _ in part.renumber(lines: lines) },
                                                   consume: { part, record in part.consume(record) })
         } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }
+        // Each part sorts its respondents' fingerprints on its own core; the merged list is then sorted runs.
+        parts.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let each = buffer
+            DispatchQueue.concurrentPerform(iterations: each.count) { each[$0].sortNamed() }
+        }
         guard var merged = parts.first else { throw .internal("no parts") }
         for part in parts.dropFirst() { merged.merge(part) }
         do { try merged.findDuplicates(path: path, options: options) } catch let error as CSVError { throw refused(error) } catch { throw .internal("\(error)") }

@@ -337,6 +337,8 @@ public struct TabulationPart: Sendable {
     /// are found once the whole file is read (`findDuplicates`), and only then are the few names concerned
     /// read again, with their lines, to be quoted.
     private var named: [UInt64] = []
+    /// Where a name is folded (reused from row to row).
+    private var foldBuffer: [UInt8] = []
     /// Where the first problems are, to order them as the file does whichever route found them.
     private var problemPlaces: [(line: Int, column: Int)] = []
     /// Per column for `take`: ≥ 0 a scored position, −1 a column that must be empty, −2 the respondent,
@@ -505,7 +507,7 @@ public struct TabulationPart: Sendable {
                     rows &+= 1
                     let values = UnsafeBufferPointer(start: row, count: width)
                     accumulator.add(optionRow: values)
-                    if let (p, n) = name { named.append(Self.nameFingerprint(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))) }
+                    if let (p, n) = name { named.append(nameFingerprint(UnsafeBufferPointer(start: p, count: n))) }
                     if hasGroup {
                         if group < 0 {
                             // A blank group cell: the group of no value, as in `consume`.
@@ -670,6 +672,17 @@ public struct TabulationPart: Sendable {
     /// FNV-1a 64 of a name's bytes.
     @inline(__always)
     /// The fingerprint of a respondent's name as every command compares names: folded (case, spaces, ё/е).
+    /// The same from a plain cell's bytes, folded into a reused buffer without a String (names of ASCII and
+    /// the Russian alphabet: nearly all); any other name through `nameFingerprint(_: String)`.
+    private mutating func nameFingerprint(_ cell: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard TextFolding.foldRussianOrASCII(cell, into: &foldBuffer) else { return Self.nameFingerprint(String(decoding: cell, as: UTF8.self)) }
+        return foldBuffer.withUnsafeBufferPointer { Self.fingerprint($0.baseAddress!, $0.count) }
+    }
+
+    /// Sorts the fingerprints of the respondents named so far (each part on its own thread, before the parts
+    /// merge; `duplicateCandidates` then finds the merged list in sorted runs).
+    public mutating func sortNamed() { named.sort() }
+
     static func nameFingerprint(_ name: String) -> UInt64 {
         var folded = TextFolding.fold(name)
         return folded.withUTF8 { fingerprint($0.baseAddress!, $0.count) }
