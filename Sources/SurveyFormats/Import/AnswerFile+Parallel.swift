@@ -23,9 +23,10 @@ extension AnswerFile {
         guard let total = reader.totalBytes, total >= minimumBytes,
               let (layout, header) = try? CSVReader.layout(path: fileName, options: options), !header.isEmpty else { return false }
         readHeader(header, line: max(1, layout.dataStartLine - 1))
-        // The batch's tables, as the parts will build theirs (same columns, codes in option order, keys).
+        // Registers the batch's tables as the parts will build theirs (same columns, codes in option order,
+        // keys); nil when the file's columns need the general path.
         guard headerProblems.isEmpty,
-              let main = ImportShortcut(questionnaire: questionnaire, roles: roles, stage: stage, delimiter: layout.delimiter, writer: writer) else {
+              ImportShortcut(questionnaire: questionnaire, roles: roles, stage: stage, delimiter: layout.delimiter, writer: writer) != nil else {
             return false
         }
         let registry = PartRegistry(main: writer, questionnaire: questionnaire, roles: roles, stage: stage, delimiter: layout.delimiter,
@@ -75,7 +76,6 @@ extension AnswerFile {
             mergeBlanks(of: shortcut)
         }
         registry.discardAll()
-        _ = main
         return true
     }
 }
