@@ -38,19 +38,6 @@ struct FingerprintTable {
         }
     }
 
-    /// Whether `fingerprint` was recorded.
-    func contains(_ fingerprint: UInt64) -> Bool {
-        guard fingerprint != 0 else { return zeroLine != nil }
-        guard !keys.isEmpty else { return false }
-        var slot = Int((fingerprint.multipliedFullWidth(by: UInt64(keys.count))).high)
-        while keys[slot] != 0 {
-            if keys[slot] == fingerprint { return true }
-            slot += 1
-            if slot == keys.count { slot = 0 }
-        }
-        return false
-    }
-
     private mutating func rehash(_ size: Int) {
         let oldKeys = keys, oldLines = lines
         keys = [UInt64](repeating: 0, count: size)
