@@ -264,7 +264,7 @@ public enum QuestionnaireValidator {
                 // Seed 002: «тремя индикаторами, заданными каждому критерию» — one observable indicator per level.
                 if let scale = q.scale(of: item), scale.kind == .levels {
                     let levels = scale.options.map { Int($0.value) }
-                    let missing = levels.filter { (item.indicators[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+                    let missing = levels.filter { (item.indicators[$0] ?? "").allSatisfy(\.isWhitespace) }
                     if !missing.isEmpty {
                         report("$.items[\(i)].indicators", .missingIndicators(item: item.id, levels: levels.count, missing: missing.map(String.init)))
                     }

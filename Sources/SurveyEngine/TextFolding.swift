@@ -40,18 +40,33 @@ public enum TextFolding {
     /// outside ASCII and the Russian alphabet. For the import's shortcut, which folds a name per row.
     public static func foldRussianOrASCII(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         out.removeAll(keepingCapacity: true)
-        var pendingSpace = false
+        return foldRussianOrASCII(bytes) { out.append($0) }
+    }
+
+    /// FNV-1a 64 of what `foldRussianOrASCII` would write, without writing it: nil for text with any letter
+    /// outside ASCII and the Russian alphabet. The tabulation's fingerprint of a respondent's name, a row at a time.
+    public static func foldedFNV1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        guard foldRussianOrASCII(bytes, emit: { hash = (hash ^ UInt64($0)) &* 0x0000_0100_0000_01B3 }) else { return nil }
+        return hash
+    }
+
+    /// The folding itself, byte by byte into `emit`.
+    @inline(__always)
+    static func foldRussianOrASCII(_ bytes: UnsafeBufferPointer<UInt8>, emit: (UInt8) -> Void) -> Bool {
+        var pendingSpace = false, emitted = false
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
             if b < 0x80 {
                 if b == 0x20 || (0x09...0x0D).contains(b) {
-                    pendingSpace = !out.isEmpty
+                    pendingSpace = emitted
                     i += 1
                     continue
                 }
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append((0x41...0x5A).contains(b) ? b | 0x20 : b)
+                if pendingSpace { emit(0x20); pendingSpace = false }
+                emit((0x41...0x5A).contains(b) ? b | 0x20 : b)
+                emitted = true
                 i += 1
                 continue
             }
@@ -65,9 +80,10 @@ public enum TextFolding {
             case (0xD0, 0x81), (0xD1, 0x91): pair = (0xD0, 0xB5)     // Ё, ё → е
             default: return false
             }
-            if pendingSpace { out.append(0x20); pendingSpace = false }
-            out.append(pair.0)
-            out.append(pair.1)
+            if pendingSpace { emit(0x20); pendingSpace = false }
+            emit(pair.0)
+            emit(pair.1)
+            emitted = true
             i += 2
         }
         return true

@@ -668,6 +668,10 @@ struct CSVTextEncodingTests {
                 var expected: UInt64 = 0
                 for k in 0..<64 where [0, 10, 13, delimiter].contains(p[k]) { expected |= 1 << UInt64(k) }
                 #expect(CSVReader.stopMask(p, UInt64(delimiter) &* 0x0101_0101_0101_0101) == expected)
+                // Without NUL (the tabulation shortcut's bitmap).
+                var withoutNUL: UInt64 = 0
+                for k in 0..<64 where [10, 13, delimiter].contains(p[k]) { withoutNUL |= 1 << UInt64(k) }
+                #expect(CSVReader.stopMask(p, UInt64(delimiter) &* 0x0101_0101_0101_0101, nul: false) == withoutNUL)
             }
         }
     }

@@ -231,6 +231,32 @@ struct DefinitionLoaderTests {
         #expect(kinds["preschool-monitoring"] == .monitoring)
     }
 
+    /// `resolve` reads the file named by the id alone when it holds that id; anything else — a variant, a file
+    /// named otherwise, a file named by the id that holds another — still goes through the whole folder.
+    @Test func resolveFindsAnIdInItsOwnFileOrAnywhereInTheFolder() throws {
+        let folder = try temporaryFolder("resolve")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func write(_ name: String, id: String) throws {
+            try validDeficits.replacingOccurrences(of: #""id": "mini""#, with: #""id": "\#(id)""#)
+                .write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+        }
+        try write("alpha.json", id: "alpha")
+        try write("zeta.json", id: "beta")     // beta lives in a file named otherwise
+        try write("beta.json", id: "gamma")    // and the file named beta holds another id
+        let library = QuestionnaireLibrary(folder: folder)
+        #expect(try library.resolve("alpha").id == "alpha")
+        #expect(try library.resolve("beta").id == "beta")
+        #expect(try library.resolve("gamma").id == "gamma")
+        #expect(try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-monitoring-kk").id == "preschool-monitoring-kk")
+        do {
+            _ = try library.resolve("alpah")
+            Issue.record("an unknown id resolved")
+        } catch {
+            guard case .unknown(_, let suggestion, let known) = error else { Issue.record("\(error)"); return }
+            #expect(suggestion == "alpha" && Set(known) == ["alpha", "beta", "gamma"])
+        }
+    }
+
     @Test func staffSurveyMatchesTheSeed() throws {
         let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-staff-survey")
         #expect(q.items.count == 18)

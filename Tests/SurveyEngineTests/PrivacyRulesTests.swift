@@ -84,4 +84,26 @@ struct FoldingShortcutTests {
             #expect(TextFolding.fold(text) == general(text), "\(text.debugDescription)")
         }
     }
+
+    /// FNV-1a 64, as `TabulationPart` fingerprints a folded name.
+    func fnv(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+    }
+
+    /// The tabulation hashes a name while folding it: the same fingerprint as hashing the folded name, and no
+    /// fingerprint (the general path's turn) for text the byte fold does not take.
+    @Test func theFoldedFingerprintIsTheFingerprintOfTheFoldedName() {
+        let alphabet = Array("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюяABCXYZabcxyz019 .,-№\t")
+        var random = SeededRandom(seed: 16)
+        var texts = ["  Морозова   Татьяна  ", "ЁЛКИН Семён", "Айгерим Ә.", "naïve", "", " ", "123456"]
+        for _ in 0..<3000 { texts.append(String((0..<Int(random.next() % 24)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })) }
+        for text in texts {
+            var copy = text
+            let fingerprint = copy.withUTF8 { TextFolding.foldedFNV1a($0) }
+            var folded: [UInt8] = []
+            let takes = copy.withUTF8 { TextFolding.foldRussianOrASCII($0, into: &folded) }
+            #expect((fingerprint != nil) == takes, "\(text.debugDescription)")
+            if let fingerprint { #expect(fingerprint == fnv(TextFolding.fold(text)), "\(text.debugDescription)") }
+        }
+    }
 }

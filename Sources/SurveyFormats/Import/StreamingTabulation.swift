@@ -337,13 +337,16 @@ public struct TabulationPart: Sendable {
     /// are found once the whole file is read (`findDuplicates`), and only then are the few names concerned
     /// read again, with their lines, to be quoted.
     private var named: [UInt64] = []
-    /// Where a name is folded (reused from row to row).
-    private var foldBuffer: [UInt8] = []
+    /// Where each sorted run of `named` starts, once parts sorted on their own cores are merged (nil: not in
+    /// sorted runs), so that repeats are found by walking the runs side by side, not by sorting again.
+    private var namedRuns: [Int]?
     /// Where the first problems are, to order them as the file does whichever route found them.
     private var problemPlaces: [(line: Int, column: Int)] = []
     /// Per column for `take`: ≥ 0 a scored position, −1 a column that must be empty, −2 the respondent,
     /// −3 the `--by` group.
     private let kinds: [Int]
+    /// Whether two columns name the same statement (`take` then clears its row per record).
+    private let sharedPositions: Bool
     /// `--by` values seen in `take`, by their raw bytes (index into `groupKeys`).
     private let groupSpellings: SpellingTables
     private var groupKeys: [String] = []
@@ -376,6 +379,8 @@ public struct TabulationPart: Sendable {
             }
         }
         groupSpellings = SpellingTables(columns: 1)
+        let positions = codes.filter { $0 >= 0 }
+        sharedPositions = Set(positions).count != positions.count
         tokens = !roles.isEmpty ? delimiter.map { CellTokens(columns: roles.count, scoredItems: scored.count, delimiter: $0) } : nil
     }
 
@@ -443,9 +448,13 @@ public struct TabulationPart: Sendable {
         var at = 0, records = 0
         var scanner = StopScanner(tokens, bytes, count: count)
         let kinds = self.kinds
+        // Each scored cell writes its result, blank (−1) included, so a record overwrites the whole row and it
+        // need not be cleared per record — unless two columns name one statement (then the answer of either counts).
+        let clearEachRecord = sharedPositions
+        row.update(repeating: -1, count: width)
         return kinds.withUnsafeBufferPointer { codes in
             record: while at < count && at < limit {
-                row.update(repeating: -1, count: width)
+                if clearEachRecord { row.update(repeating: -1, count: width) }
                 var i = at
                 var answered = false
                 var name: (UnsafePointer<UInt8>, Int)?
@@ -482,6 +491,8 @@ public struct TabulationPart: Sendable {
                             if result >= 0 {
                                 row[position] = result
                                 answered = true
+                            } else if !clearEachRecord {
+                                row[position] = -1
                             }
                             i = stop
                         } else {
@@ -490,6 +501,8 @@ public struct TabulationPart: Sendable {
                             if result >= 0 {
                                 row[position] = result
                                 answered = true
+                            } else if !clearEachRecord {
+                                row[position] = -1
                             }
                             i &+= length
                         }
@@ -658,6 +671,11 @@ public struct TabulationPart: Sendable {
         for (key, other) in next.groups {
             if groupTable[key] == nil { groupTable[key] = other } else { groupTable[key]?.merge(other) }
         }
+        if let mine = namedRuns, let theirs = next.namedRuns, !next.named.isEmpty {
+            namedRuns = named.isEmpty ? theirs : mine + theirs.map { $0 + named.count }
+        } else if !next.named.isEmpty {
+            namedRuns = nil
+        }
         named += next.named
         for (problem, place) in zip(next.problems, next.problemPlaces) where problems.count < keep {
             problems.append(problem)
@@ -669,25 +687,27 @@ public struct TabulationPart: Sendable {
 
     // MARK: - Respondents named twice
 
-    /// FNV-1a 64 of a name's bytes.
-    @inline(__always)
     /// The fingerprint of a respondent's name as every command compares names: folded (case, spaces, ё/е).
-    /// The same from a plain cell's bytes, folded into a reused buffer without a String (names of ASCII and
+    /// The same from a plain cell's bytes, folded and hashed in one walk without a String (names of ASCII and
     /// the Russian alphabet: nearly all); any other name through `nameFingerprint(_: String)`.
-    private mutating func nameFingerprint(_ cell: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        guard TextFolding.foldRussianOrASCII(cell, into: &foldBuffer) else { return Self.nameFingerprint(String(decoding: cell, as: UTF8.self)) }
-        return foldBuffer.withUnsafeBufferPointer { Self.fingerprint($0.baseAddress!, $0.count) }
+    @inline(__always)
+    private func nameFingerprint(_ cell: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        TextFolding.foldedFNV1a(cell) ?? Self.nameFingerprint(String(decoding: cell, as: UTF8.self))
     }
 
     /// Sorts the fingerprints of the respondents named so far (each part on its own thread, before the parts
     /// merge; `duplicateCandidates` then finds the merged list in sorted runs).
-    public mutating func sortNamed() { named.sort() }
+    public mutating func sortNamed() {
+        sortFingerprints(&named)
+        namedRuns = [0]
+    }
 
     static func nameFingerprint(_ name: String) -> UInt64 {
         var folded = TextFolding.fold(name)
         return folded.withUTF8 { fingerprint($0.baseAddress!, $0.count) }
     }
 
+    /// FNV-1a 64 of a name's bytes.
     static func fingerprint(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for k in 0..<n { hash = (hash ^ UInt64(p[k])) &* 0x0000_0100_0000_01B3 }
@@ -725,14 +745,27 @@ public struct TabulationPart: Sendable {
         return true
     }
 
-    /// Fingerprints that more than one respondent has (candidates: the names decide). Sorts `named`.
+    /// Fingerprints that more than one respondent has (candidates: the names decide). Sorts `named` unless
+    /// it is in sorted runs already.
     public mutating func duplicateCandidates() -> Set<UInt64> {
-        named.sort()
+        if namedRuns == nil { sortNamed() }
         var repeated = Set<UInt64>()
-        var k = 1
-        while k < named.count {
-            if named[k] == named[k - 1] { repeated.insert(named[k]) }
-            k += 1
+        // The runs side by side (as many as the cores that read the file): each step takes the smallest head,
+        // so values come in ascending order and a repeat is equal to the value before it.
+        let starts = namedRuns ?? [0]
+        var heads = starts
+        let ends = Array(starts.dropFirst()) + [named.count]
+        var previous: UInt64?
+        named.withUnsafeBufferPointer { values in
+            while true {
+                var pick = -1
+                for r in heads.indices where heads[r] < ends[r] && (pick < 0 || values[heads[r]] < values[heads[pick]]) { pick = r }
+                guard pick >= 0 else { break }
+                let value = values[heads[pick]]
+                heads[pick] += 1
+                if value == previous { repeated.insert(value) }
+                previous = value
+            }
         }
         return repeated
     }
@@ -776,7 +809,7 @@ public struct TabulationPart: Sendable {
 
     /// For input that cannot be read again (a pipe): how many respondents are named more than once.
     public mutating func reportDuplicatesUnnamed() {
-        named.sort()
+        sortFingerprints(&named)
         var repeated = 0
         var k = 1
         while k < named.count {
