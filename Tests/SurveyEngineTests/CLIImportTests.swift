@@ -73,6 +73,10 @@ struct CLIImportTests {
         let second = try survey(["import", "preschool-staff-survey", staffFixture, "--data", dir])
         #expect(second.status == 0)
         #expect(second.stdout.contains("уже импортирован"))
+        // When it was imported, as a reader says a date — not the store's ISO timestamp.
+        #expect(second.stdout.range(of: #"\d{4}-\d{2}-\d{2}T"#, options: .regularExpression) == nil, "\(second.stdout)")
+        #expect(["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
+            .contains { second.stdout.contains($0) }, "\(second.stdout)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: log(dir, "preschool-staff-survey"))) == before)
         let lines = try String(contentsOfFile: index(dir, "preschool-staff-survey"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2, "the header and one batch")

@@ -55,6 +55,15 @@ struct MessageCatalogueTests {
         #expect(Self.inlineMessages(#"throw .failed("\(path): \(unwritable)")"#).isEmpty)
     }
 
+    /// The store keeps UTC in ISO 8601; people read a date and a local time.
+    @Test func aStoredTimestampReadsAsADate() throws {
+        let utc = try #require(TimeZone(identifier: "UTC")), moscow = try #require(TimeZone(identifier: "Europe/Moscow"))
+        #expect(Messages.storedAt("2026-12-02T21:03:11Z", timeZone: utc).ru == "2\u{A0}декабря 2026 в 21:03")
+        #expect(Messages.storedAt("2026-12-02T21:03:11Z", timeZone: moscow).ru == "3\u{A0}декабря 2026 в 00:03")
+        #expect(Messages.storedAt("2026-12-02T21:03:11Z", timeZone: utc).en == "2 December 2026 at 21:03")
+        #expect(Messages.storedAt("not a time", timeZone: utc).ru == "not a time")
+    }
+
     @Test func thousandsAreGroupedInRussianOnly() {
         #expect(Language.ru.integer(12_345) == "12\u{A0}345")
         #expect(Language.ru.integer(1_000_000) == "1\u{A0}000\u{A0}000")

@@ -35,8 +35,9 @@ extension Messages {
     }
     /// The same file imported again: not an error, nothing stored twice.
     public static func alreadyImportedNote(source: String, at: String, count: Int) -> Message {
-        Message("Этот файл уже импортирован (как \(source), \(at), " + Language.ru.count(count, ru: ("ответ", "ответа", "ответов"), en: ("", "")) + ") — повторно ничего не сохранено",
-                "Already imported (as \(source), \(at), \(count) response(s)): nothing stored twice")
+        let at = storedAt(at)
+        return Message("Этот файл уже импортирован (как \(source), \(at.ru), " + Language.ru.count(count, ru: ("ответ", "ответа", "ответов"), en: ("", "")) + ") — повторно ничего не сохранено",
+                       "Already imported (as \(source), \(at.en), \(count) response(s)): nothing stored twice")
     }
     public static func rejectedRows(_ path: String) -> Message { Message("Отклонённые строки: \(path)", "Rejected rows: \(path)") }
     public static func monitoringNeedsStage(_ stages: [String]) -> Message {

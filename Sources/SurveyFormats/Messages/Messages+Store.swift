@@ -10,9 +10,26 @@ extension Messages {
     public static func storeDamaged(path: String, offset: Int, _ reason: Message) -> Message {
         Message("\(path): байт \(Language.ru.integer(offset)): хранилище повреждено: ", "\(path): byte \(offset): the store is damaged: ") + reason
     }
+    /// When a batch was stored, as a reader says it: «2 декабря 2026 в 21:03» in the machine's time zone (the
+    /// store keeps UTC in ISO 8601); the stored text itself if it is not a timestamp.
+    public static func storedAt(_ iso: String, timeZone: TimeZone = .current) -> Message {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime]
+        guard let date = parser.date(from: iso) else { return Message(verbatim: iso) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let month = min(max((p.month ?? 1) - 1, 0), 11)
+        let ru = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
+        let en = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let day = p.day ?? 1, year = p.year ?? 1970
+        let time = String(format: "%02d:%02d", p.hour ?? 0, p.minute ?? 0)
+        return Message("\(day)\u{00A0}\(ru[month]) \(year) в \(time)", "\(day) \(en[month]) \(year) at \(time)")
+    }
     public static func alreadyImported(source: String, at: String, count: Int) -> Message {
-        Message("этот файл уже импортирован (как \(source), \(at), " + Language.ru.count(count, ru: ("ответ", "ответа", "ответов"), en: ("", "")) + "); повторно ничего не сохранено",
-                "this file was already imported (as \(source), \(at), \(count) response(s)); nothing stored twice")
+        let at = storedAt(at)
+        return Message("этот файл уже импортирован (как \(source), \(at.ru), " + Language.ru.count(count, ru: ("ответ", "ответа", "ответов"), en: ("", "")) + "); повторно ничего не сохранено",
+                       "this file was already imported (as \(source), \(at.en), \(count) response(s)); nothing stored twice")
     }
     public static func unsafeStoreName(_ name: String) -> Message {
         Message("'\(name)' не может быть именем папки хранилища", "'\(name)' cannot name a store folder")
