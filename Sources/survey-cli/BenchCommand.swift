@@ -17,15 +17,15 @@ let benchCommand = Command(
     column). Measured: tabulate --from-csv on each shape (the last with --by); import of the id+group file
     (with --keep); tabulate from the store it made (and with --by); 10 rows imported into that store and into
     an empty one. Each measurement runs the survey binary as a child process; the time is wall-clock, the
-    memory the child's peak resident set (getrusage via wait4, the figure /usr/bin/time -v reports). Best and
-    median of --runs runs are printed. Build with 'swift build -c release' first: debug builds are slower.
+    memory the child's peak resident set as it reports it on exit (VmHWM, the figure /usr/bin/time -v
+    reports). Best and median of --runs runs are printed. Build with 'swift build -c release' first: debug builds are slower.
     """,
     options: [.value("--sizes", "LIST", "Comma-separated row counts (default 10000,100000,1000000)."),
               .value("--runs", "N", "Runs per measurement (default 3)."),
               .value("--dir", "DIR", "Where the generated files are kept (default /tmp/survey-bench)."),
               .value("--questionnaire", "ID", "The survey to generate (default preschool-staff-survey)."),
               .flag("--skip-import", "Time only tabulate --from-csv."),
-              .flag("--group", "Time group (scoring and mentor pairing) at 1,000, 10,000 and 20,000 teachers instead.")],
+              .flag("--group", "Time group instead: scoring and mentor pairing in process, then 'survey group' end to end on a store of 1,000, 10,000 and 20,000 teachers, with peak memory.")],
     examples: ["swift build -c release && .build/release/survey bench", ".build/release/survey bench --sizes 100000 --runs 5"]
 ) { invocation throws(CLIError) in
     if invocation.has("--group") { return try benchGroup(invocation) }
@@ -121,25 +121,19 @@ let benchCommand = Command(
         }
         table.append(row("import 10 rows into the store of \(size)", "id+group", 10, 0, intoLarge))
         table.append(row("import 10 rows into an empty store", "id+group", 10, 0, intoEmpty))
-        // The hook for `group` at 1k/10k/20k teachers (the routes issue measures it; not here yet).
-        if let groupTimings = benchGroup(sizes: [1000, 10000, 20000]) { table += groupTimings }
     }
     console.out(TextLayout.table(["command", "file shape", "rows", "MB", "best s", "median s", "rows/s", "MB/s", "peak RSS MB"], table, alignRight: Set(2...8)))
     return 0
 }
 
 /// One run of a command that must succeed.
-private func measure1(_ me: String, _ arguments: [String]) throws(CLIError) -> [ChildRun] {
+func measure1(_ me: String, _ arguments: [String]) throws(CLIError) -> [ChildRun] {
     let run = ChildRun.run(me, arguments)
     guard run.status == 0 else { throw .message(Messages.benchRunFailed("survey " + arguments.joined(separator: " "))) }
     return [run]
 }
 
-/// `survey group` timings on teacher-deficits stores of the given sizes: a hook for the routes issue (the
-/// pairing is quadratic today and changes there); nil until it lands.
-private func benchGroup(sizes: [Int]) -> [[String]]? { nil }
-
-private func row(_ name: String, _ shape: String, _ rows: Int, _ mb: Double, _ runs: [ChildRun]) -> [String] {
+func row(_ name: String, _ shape: String, _ rows: Int, _ mb: Double, _ runs: [ChildRun]) -> [String] {
     let times = runs.map(\.seconds).sorted()
     let best = times[0], median = times[times.count / 2]
     let peak = runs.map(\.maxRSSKilobytes).max() ?? 0
@@ -153,21 +147,43 @@ struct ChildRun {
     var seconds: Double
     var maxRSSKilobytes: Int
 
+    /// Where a `survey` child writes its own peak memory as it exits. The kernel's figure for a child
+    /// (`ru_maxrss` from wait4) is no smaller than the parent's memory when it was spawned — posix_spawn
+    /// shares the parent's address space until exec, and exec keeps that high-water mark — so a bench that
+    /// holds 400 MB of generated teachers would report 400 MB for every child. The child's own VmHWM is not.
+    static let peakFileVariable = "SURVEY_BENCH_PEAK_FILE"
+
+    /// Writes this process's peak resident memory (VmHWM, in kB) to `path`.
+    static func writePeak(to path: String) {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return }
+        try? String(line.dropFirst(6).filter(\.isNumber)).write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
     static func run(_ path: String, _ arguments: [String]) -> ChildRun {
         var pid: pid_t = 0
+        let peakFile = NSTemporaryDirectory() + "survey-bench-peak-\(getpid())"
+        unlink(peakFile)
+        defer { unlink(peakFile) }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        let variables = ProcessInfo.processInfo.environment.filter { $0.key != peakFileVariable }.map { "\($0.key)=\($0.value)" }
+        let envp = (variables + ["\(peakFileVariable)=\(peakFile)"]).map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         defer { posix_spawn_file_actions_destroy(&actions) }
         let start = DispatchTime.now().uptimeNanoseconds
-        guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return ChildRun(status: 127, seconds: 0, maxRSSKilobytes: 0) }
+        guard posix_spawn(&pid, path, &actions, nil, argv, envp) == 0 else { return ChildRun(status: 127, seconds: 0, maxRSSKilobytes: 0) }
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let exited = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return ChildRun(status: exited, seconds: seconds, maxRSSKilobytes: Int(usage.ru_maxrss))
+        let own = (try? String(contentsOfFile: peakFile, encoding: .utf8)).flatMap { Int($0) }
+        return ChildRun(status: exited, seconds: seconds, maxRSSKilobytes: own ?? Int(usage.ru_maxrss))
     }
 }

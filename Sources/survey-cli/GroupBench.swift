@@ -39,7 +39,41 @@ func benchGroup(_ invocation: Invocation) throws(CLIError) -> Int32 {
     }
     let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
     for row in table { console.out(row.enumerated().map { c, cell in String(repeating: " ", count: widths[c] - cell.count) + cell }.joined(separator: "  ") + "\n") }
+    console.out("\n")
+    try benchGroupEndToEnd(invocation, sizes: sizes, runs: runs)
     return 0
+}
+
+/// `survey group` as a user runs it, each run a child process: a store of N teachers made once from
+/// `survey sample teacher-deficits --count N --seed 7` (in --dir), then the whole report — reading the store,
+/// scoring, alpha, pairing, the text — with wall time and peak memory, with and without `--by Школа`.
+private func benchGroupEndToEnd(_ invocation: Invocation, sizes: [Int], runs: Int) throws(CLIError) {
+    let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    let dir = invocation.value("--dir") ?? "/tmp/survey-bench"
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    var common = ["--questionnaires", invocation.library.folder]
+    if let lang = invocation.value("--lang") { common += ["--lang", lang] }
+    var table: [[String]] = []
+    for n in sizes {
+        let file = "\(dir)/teacher-deficits-\(n).csv", store = "\(dir)/teacher-store-\(n)"
+        if !FileIO.exists(store) {
+            invocation.console.err(Messages.benchGenerating(store).text(invocation.language) + "\n")
+            let made = ChildRun.run(me, ["sample", "teacher-deficits", "--count", String(n), "--seed", "7", "--out", file] + common)
+            guard made.status == 0 else { throw .message(Messages.benchCannotGenerate(file)) }
+            let imported = ChildRun.run(me, ["import", "teacher-deficits", file, "--data", store + ".partial"] + common)
+            try? FileManager.default.removeItem(atPath: file)
+            guard imported.status == 0, rename(store + ".partial", store) == 0 else { throw .message(Messages.benchCannotGenerate(store)) }
+        }
+        var plain: [ChildRun] = [], bySchool: [ChildRun] = []
+        for _ in 0..<runs {
+            plain += try measure1(me, ["group", "teacher-deficits", "--data", store, "--out", "/dev/null"] + common)
+            bySchool += try measure1(me, ["group", "teacher-deficits", "--data", store, "--by", "Школа", "--out", "/dev/null"] + common)
+        }
+        table.append(row("group (store)", "teachers", n, 0, plain))
+        table.append(row("group --by Школа (store)", "teachers", n, 0, bySchool))
+    }
+    invocation.console.out("survey group, end to end (\(runs) run(s) each):\n")
+    invocation.console.out(TextLayout.table(["command", "of", "rows", "MB", "best s", "median s", "rows/s", "MB/s", "peak RSS MB"], table, alignRight: Set(2...8)))
 }
 
 /// Deterministic teachers (a linear congruential generator, no clock): answers per statement around an

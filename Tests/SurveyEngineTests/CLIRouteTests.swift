@@ -138,3 +138,32 @@ struct CLIRouteTests {
         #expect(try journal.events(of: "А", questionnaire: q).isEmpty)
     }
 }
+
+/// `survey bench --group` measures `group` as a user runs it, on stores it makes, with each child's own peak memory.
+@Suite("CLI: bench of group")
+struct CLIGroupBenchTests {
+    @Test func theGroupBenchRunsGroupOnAStoreAndReportsEachChildsOwnPeak() throws {
+        let dir = try temporaryFolder("group-bench")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try survey(["bench", "--group", "--sizes", "40", "--runs", "1", "--dir", dir])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = run.stdout.split(separator: "\n").filter { $0.hasPrefix("group") }
+        #expect(rows.count == 2, "\(run.stdout)")
+        for row in rows {
+            let peak = try #require(Double(row.split(separator: " ").last ?? ""))
+            #expect(peak > 1 && peak < 1000, "\(row)")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir + "/teacher-store-40"))
+    }
+
+    /// A child told where to write reports its own high-water mark in kB as it exits.
+    @Test func aChildWritesItsOwnPeakWhenAsked() throws {
+        let dir = try temporaryFolder("peak")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/peak"
+        let run = try survey(["list"], environment: ["SURVEY_BENCH_PEAK_FILE": file])
+        #expect(run.status == 0, "\(run.stderr)")
+        let kilobytes = try #require(Int(try String(contentsOfFile: file, encoding: .utf8)))
+        #expect(kilobytes > 1000 && kilobytes < 1_000_000)
+    }
+}
