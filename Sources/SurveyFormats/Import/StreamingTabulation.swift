@@ -79,27 +79,30 @@ final class SpellingTables: @unchecked Sendable {
 /// length is known before it is looked up, and the lookup — by length and first word, then the remaining
 /// bytes — is off the chain that finds where the next cell starts. Raw memory owned by one part.
 final class CellTokens: @unchecked Sendable {
-    /// Tokens remembered per column.
+    /// Tokens remembered per column (fewer when a file has over 1 638 columns: token numbers are 16-bit).
     static let capacity = 40
     /// Longer cells are not remembered (they go through the reader); well under the reader's
     /// `shortcutFieldLimit`.
     static let longest = 256
 
+    /// 16 bytes, and heads of 2: the tables of a 19-column file take 22 KB, not the 63 KB that made a lookup a
+    /// cache miss (a tenth of `tabulate --from-csv` was spent waiting on them).
     struct Token {
         /// The first word, bytes past the token zeroed.
         var key: UInt64
-        var result: Int
         /// Where bytes 8… of the token are in the arena.
-        var rest: Int
+        var rest: UInt32
+        var result: Int16
         /// The next token of the same column and length, + 1 (0: none).
-        var next: Int
+        var next: UInt16
     }
 
     let delimiter: UInt8
     let delimiterWord: UInt64
     /// Per column and length (0…longest): the first token + 1 (0: none). Cells of one column mostly differ
     /// in length, so a lookup is one index and a key compare, rarely a short chain.
-    private let heads: UnsafeMutablePointer<Int>
+    private let heads: UnsafeMutablePointer<UInt16>
+    private let perColumn: Int
     private let tokens: UnsafeMutablePointer<Token>
     private let used: UnsafeMutablePointer<Int>
     /// Token bytes past the first word, with a word of slack so comparisons may load whole words.
@@ -116,7 +119,8 @@ final class CellTokens: @unchecked Sendable {
     init(columns: Int, scoredItems: Int, delimiter: UInt8) {
         self.delimiter = delimiter
         delimiterWord = UInt64(delimiter) &* 0x0101_0101_0101_0101
-        let headCount = max(1, columns * (Self.longest + 1)), tokenCount = max(1, columns * Self.capacity)
+        perColumn = min(Self.capacity, Int(UInt16.max - 1) / max(1, columns))
+        let headCount = max(1, columns * (Self.longest + 1)), tokenCount = max(1, columns * perColumn)
         heads = .allocate(capacity: headCount)
         heads.initialize(repeating: 0, count: headCount)
         tokens = .allocate(capacity: tokenCount)
@@ -165,13 +169,13 @@ final class CellTokens: @unchecked Sendable {
     @inline(__always)
     func lookup(_ column: Int, _ p: UnsafePointer<UInt8>, length: Int) -> Int? {
         guard length <= Self.longest else { return nil }
-        var t = heads[column &* (Self.longest &+ 1) &+ length]
+        var t = Int(heads[column &* (Self.longest &+ 1) &+ length])
         guard t != 0 else { return nil }
         let key = Self.key(p, length: length)
         repeat {
             let token = tokens[t &- 1]
-            if token.key == key && (length <= 8 || equalRest(arena + token.rest, p + 8, length &- 8)) { return token.result }
-            t = token.next
+            if token.key == key && (length <= 8 || equalRest(arena + Int(token.rest), p + 8, length &- 8)) { return Int(token.result) }
+            t = Int(token.next)
         } while t != 0
         return nil
     }
@@ -180,18 +184,19 @@ final class CellTokens: @unchecked Sendable {
     /// stop — a quoted separator — so that the bitmap never cuts it whole).
     func insert(_ column: Int, _ p: UnsafePointer<UInt8>, length: Int, result: Int) {
         let count = used[column]
-        guard count < Self.capacity, length <= Self.longest, !(0..<length).contains(where: { isStop(p[$0]) }) else { return }
-        let t = column * Self.capacity + count
+        guard count < perColumn, length <= Self.longest, let small = Int16(exactly: result),
+              !(0..<length).contains(where: { isStop(p[$0]) }) else { return }
+        let t = column * perColumn + count
         if length > 8 { (arena + arenaCount).update(from: p + 8, count: length - 8) }
         // Appended to its chain: the spellings seen first are usually the common ones, so they stay in front.
-        tokens[t] = Token(key: Self.key(p, length: length), result: result, rest: arenaCount, next: 0)
+        tokens[t] = Token(key: Self.key(p, length: length), rest: UInt32(arenaCount), result: small, next: 0)
         let head = column * (Self.longest + 1) + length
         if heads[head] == 0 {
-            heads[head] = t + 1
+            heads[head] = UInt16(t + 1)
         } else {
-            var last = heads[head] - 1
-            while tokens[last].next != 0 { last = tokens[last].next - 1 }
-            tokens[last].next = t + 1
+            var last = Int(heads[head]) - 1
+            while tokens[last].next != 0 { last = Int(tokens[last].next) - 1 }
+            tokens[last].next = UInt16(t + 1)
         }
         arenaCount += max(0, length - 8)
         used[column] = count + 1
