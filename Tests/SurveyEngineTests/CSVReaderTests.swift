@@ -251,18 +251,6 @@ struct CSVReaderParsingTests {
 
 // MARK: Random round trips
 
-/// A deterministic generator (SplitMix64), so a failure reproduces.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random records, written the way Excel and hand editors do (quoting when needed, random line endings),
 /// with the line each record starts on. `pieces` bounds the pieces per field (long fields cross the
 /// scanner's 64-byte blocks).

@@ -5,20 +5,9 @@ import Testing
 /// the standard sort, on random, repeated, clustered and tied input of every size around its thresholds.
 @Suite("Fingerprint sort")
 struct FingerprintSortTests {
-    struct Mix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Inputs: spread hashes, many repeats, values that share their top bytes (deep buckets), all equal.
     func inputs(_ n: Int, seed: UInt64) -> [[UInt64]] {
-        var random = Mix(state: seed)
+        var random = SplitMix(state: seed)
         let spread = (0..<n).map { _ in random.next() }
         let repeats = (0..<n).map { _ in spread.isEmpty ? 0 : spread[Int(random.next() % UInt64(max(1, n / 3 + 1))) % spread.count] }
         let clustered = (0..<n).map { _ in 0xABCD_EF00_0000_0000 | (random.next() & 0xFFFF) }
@@ -38,7 +27,7 @@ struct FingerprintSortTests {
     @Test(arguments: [0, 3, 33, 5000, 70_000])
     func identityPairsSortByFingerprintThenOffset(n: Int) {
         for input in inputs(n, seed: UInt64(n) &+ 9) {
-            var random = Mix(state: UInt64(n))
+            var random = SplitMix(state: UInt64(n))
             var pairs = input.map { (fingerprint: $0, offset: Int(random.next() % 1_000_000)) }
             let expected = pairs.sorted { $0.fingerprint != $1.fingerprint ? $0.fingerprint < $1.fingerprint : $0.offset < $1.offset }
             sortIdentityPairs(&pairs)
