@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import SurveyEngine
+@testable import SurveyFormats
+
+/// `group` keeps a district's teachers as summaries and alpha rows (issue 16), read from the store one record
+/// at a time. Its reports must be those of the reference: every current response decoded, a full
+/// `DeficitProfile` per teacher, sorted by name, alpha from the profiles' answers.
+@Suite("group: summaries against full profiles")
+struct GroupMemoryEquivalenceTests {
+    static let q = try! QuestionnaireLibrary(folder: Repo.questionnaires).resolve("teacher-deficits")
+    static let catalogue: ActivityCatalogue = {
+        let outcome = CatalogueLoader.load(path: CatalogueLoader.path(for: "teacher-deficits", folder: Repo.questionnaires), questionnaire: q)
+        return outcome.catalogue!
+    }()
+
+    /// 300 generated teachers imported into a fresh store.
+    static func district() throws -> (dir: String, data: String) {
+        let dir = try temporaryFolder()
+        let data = dir + "/data"
+        let sampled = try survey(["sample", "teacher-deficits", "--count", "300", "--seed", "7", "--out", dir + "/t.csv"])
+        #expect(sampled.status == 0, "\(sampled.stderr)")
+        let imported = try survey(["import", "teacher-deficits", dir + "/t.csv", "--data", data])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        return (dir, data)
+    }
+
+    /// The reference: full profiles of the current responses, in natural order of names.
+    static func referenceProfiles(_ data: String) throws -> [DeficitProfile] {
+        let responses = try ResponseStore(root: data).read("teacher-deficits").current.filter { $0.respondent != nil }
+        return NaturalOrder.sorted(responses.map { DeficitProfile($0, questionnaire: q) }) { $0.respondent ?? "" }
+    }
+
+    @Test func groupTextAndJSONAreThoseOfFullProfiles() throws {
+        let (dir, data) = try Self.district()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let profiles = try Self.referenceProfiles(data)
+        #expect(profiles.count == 300)
+        var group = GroupAnalysis(profiles: profiles, questionnaire: Self.q, rules: Self.catalogue.planning)
+        group.reliability = AreaReliability.compute(answers: profiles.map(\.answers), questionnaire: Self.q)
+        #expect(group.reliability.contains { $0.alpha != nil })
+        #expect(!group.pairs.isEmpty)
+        let rendering = DeficitRendering(Self.q, language: .ru)
+
+        let text = try survey(["group", "teacher-deficits", "--data", data, "--out", dir + "/group.txt"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(try String(contentsOfFile: dir + "/group.txt", encoding: .utf8) == rendering.groupText(group, width: 100))
+
+        let json = try survey(["group", "teacher-deficits", "--data", data, "--format", "json", "--out", dir + "/group.json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(try String(contentsOfFile: dir + "/group.json", encoding: .utf8) == rendering.groupJSON(group).rendered())
+    }
+
+    @Test func aSummaryKeepsWhatTheGroupShows() throws {
+        let (dir, data) = try Self.district()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let profiles = try Self.referenceProfiles(data)
+        #expect(profiles.contains { !$0.deficits.isEmpty } && profiles.contains { !$0.strengths.isEmpty })
+        for profile in profiles {
+            let summary = TeacherSummary(profile, questionnaire: Self.q)
+            #expect(summary.respondent == profile.respondent && summary.context == profile.context && summary.version == profile.version)
+            #expect(summary.marks.map(\.area) == profile.areas.map(\.area))
+            for area in profile.areas {
+                let mark = try #require(summary.area(area.area.id))
+                #expect(mark.score == area.score && mark.band == area.band && mark.borderline == area.borderline && mark.priority == area.priority)
+            }
+            #expect(summary.deficits.map(\.area.id) == profile.deficits.map(\.area.id))
+            #expect(summary.strengths.map(\.area.id) == profile.strengths.map(\.area.id))
+            #expect(summary.hasDeficit == !profile.deficits.isEmpty)
+        }
+    }
+
+    @Test func alphaFromRowsIsAlphaFromAnswers() throws {
+        let (dir, data) = try Self.district()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let profiles = try Self.referenceProfiles(data)
+        var accumulator = AreaReliability.Accumulator(questionnaire: Self.q)
+        var rows: [Int16] = []
+        for profile in profiles { accumulator.row(profile.answers, into: &rows) }
+        let width = accumulator.width
+        #expect(rows.count == width * profiles.count)
+        for start in stride(from: 0, to: rows.count, by: width) { accumulator.add(row: rows[start..<start + width]) }
+        let reference = AreaReliability.compute(answers: profiles.map(\.answers), questionnaire: Self.q)
+        #expect(accumulator.result() == reference)
+        #expect(reference.contains { $0.alpha != nil })
+    }
+}
