@@ -85,3 +85,43 @@ struct GroupMemoryEquivalenceTests {
         #expect(reference.contains { $0.alpha != nil })
     }
 }
+
+/// `export --anonymize` keeps a key per response (pseudonym, stage, offset) and reads the records back in
+/// pseudonym order: the output must be that of the responses held whole and sorted, as before (issue 16).
+@Suite("export --anonymize: keys, not responses")
+struct AnonymizedExportEquivalenceTests {
+    @Test(arguments: ["json", "csv"])
+    func theOrderAndTheDocumentAreThoseOfTheWholeResponses(format: String) throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let data = dir + "/data"
+        // Three stages of monitoring, with children observed again (superseded records) and anonymous rows.
+        for (stage, seed, count) in [("start", "3", "120"), ("mid", "3", "90"), ("start", "3", "40"), ("final", "3", "60")] {
+            let sheet = dir + "/\(stage)-\(seed).csv"
+            #expect(try survey(["sample", "preschool-monitoring", "--count", count, "--seed", seed, "--stage", stage, "--out", sheet]).status == 0)
+            let imported = try survey(["import", "preschool-monitoring", sheet, "--stage", stage, "--data", data])
+            #expect(imported.status == 0, "\(imported.stderr)")
+        }
+        let index = try String(contentsOfFile: data + "/preschool-monitoring/index.jsonl", encoding: .utf8)
+        #expect(index.contains("\"superseded\":[8,"), "the second start sheet replaces children of the first")
+        let arguments = ["export", "preschool-monitoring", "--anonymize", "--format", format, "--data", data] + (format == "csv" ? ["--stage", "start"] : [])
+        let result = try survey(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve("preschool-monitoring")
+        let key = try PseudonymKey.load(storeRoot: data)
+        var responses = try ResponseStore(root: data).read(q.id).current.filter { format == "json" || $0.stage == "start" }
+        for index in responses.indices { responses[index].respondent = responses[index].respondent.map { Pseudonym.make($0, key: key) } }
+        let stageOrder = Dictionary(q.stages.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        responses = responses.enumerated().sorted { a, b in
+            let x = a.element, y = b.element
+            if x.respondent != y.respondent { return (x.respondent ?? "") < (y.respondent ?? "") }
+            let sx = x.stage.flatMap { stageOrder[$0] } ?? -1, sy = y.stage.flatMap { stageOrder[$0] } ?? -1
+            return sx != sy ? sx < sy : a.offset < b.offset
+        }.map(\.element)
+        #expect(responses.count > 100 && Set(responses.compactMap(\.stage)).count == (format == "json" ? 3 : 1))
+        let expected = format == "json" ? ResponseExport.json(responses, questionnaire: q).rendered()
+            : ResponseExport.csv(responses, questionnaire: q, values: false, excel: false)
+        #expect(result.stdout == expected)
+    }
+}

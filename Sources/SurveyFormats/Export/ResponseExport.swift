@@ -33,6 +33,8 @@ public enum ResponseExport {
         let kinds: [Kind]
         /// Per item: the cell (quoted) of each value met so far, by the value's bits.
         var cells: [[UInt64: String]]
+        /// The items' ids (read per response without copying the whole item).
+        let ids: [String]
 
         /// `named`: whether any response has a respondent (the column is left out otherwise).
         public init(questionnaire q: Questionnaire, values: Bool, excel: Bool, codes: [String: String] = [:],
@@ -53,6 +55,7 @@ public enum ResponseExport {
                 return .text
             }
             cells = items.map { _ in [:] }
+            ids = items.map(\.id)
         }
 
         /// The header row (after the byte-order mark, if any).
@@ -82,7 +85,7 @@ public enum ResponseExport {
                 let column = lead + i
                 switch kinds[i] {
                 case .test, .scale:
-                    guard let value = response.values[items[i].id] else { add(""); continue }
+                    guard let value = response.values[ids[i]] else { add(""); continue }
                     if let known = cells[i][value.bitPattern] { add(known); continue }
                     let raw: String
                     if case .test(let task) = kinds[i] { raw = task.letters(value) ?? "" }
@@ -92,7 +95,7 @@ public enum ResponseExport {
                     if cells[i].count < JSONStream.cacheLimit { cells[i][value.bitPattern] = made }
                     add(made)
                 case .text:
-                    add(cell(response.texts[items[i].id] ?? "", column))
+                    add(cell(response.texts[ids[i]] ?? "", column))
                 }
             }
             out += writer.lineEnd
@@ -130,6 +133,8 @@ public enum ResponseExport {
         let items: [Item]
         let scales: [ResponseScale?]
         let keys: [String]
+        /// The items' ids (read per response without copying the whole item).
+        let ids: [String]
         /// Per item: the member text of each value met so far, by the value's bits (at most `cacheLimit` values).
         private var members: [[UInt64: String]]
         static let cacheLimit = 256
@@ -139,6 +144,7 @@ public enum ResponseExport {
             items = exported(q)
             scales = items.map { q.scale(of: $0) }
             keys = items.map { JSONOutput.string($0.id).rendered(indent: 0) }
+            ids = items.map(\.id)
             members = items.map { _ in [:] }
         }
 
@@ -157,16 +163,16 @@ public enum ResponseExport {
             out += JSONOutput.object(response.attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).rendered(indent: 3)
             out += ",\n      \"answers\": "
             var first = true
-            for (i, item) in items.enumerated() {
+            for i in ids.indices {
                 let member: String
-                if let value = response.values[item.id] {
+                if let value = response.values[ids[i]] {
                     if let known = members[i][value.bitPattern] {
                         member = known
                     } else {
                         member = keys[i] + ": " + JSONOutput.object([("value", .number(value)), ("label", .optional(scales[i]?.option(value: value)?.label))]).rendered(indent: 4)
                         if members[i].count < Self.cacheLimit { members[i][value.bitPattern] = member }
                     }
-                } else if let text = response.texts[item.id] {
+                } else if let text = response.texts[ids[i]] {
                     member = keys[i] + ": " + JSONOutput.object([("text", .string(text))]).rendered(indent: 4)
                 } else {
                     continue
