@@ -125,3 +125,42 @@ struct AnonymizedExportEquivalenceTests {
         #expect(result.stdout == expected)
     }
 }
+
+/// `monitor` keeps each sheet row as a `ChildSheet` (one byte a criterion); everything monitoring reads of a row
+/// — its child, stage, the value of an item by id, the text of an item by id — must be what the `Response` says.
+@Suite("monitor: sheet rows kept as bytes")
+struct ChildSheetEquivalenceTests {
+    @Test(arguments: ["preschool-monitoring", "preschool-monitoring-kk", "teacher-deficits"])
+    func aSheetAnswersAsItsResponse(id: String) throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve(id)
+        let layout = ChildSheet.Layout(q)
+        var state: UInt64 = 11
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let odd: [Double] = [0, -0.0, 2.5, 1e300, -7, .nan, .infinity, 1e-9]
+        for k in 0..<300 {
+            var values: [String: Double] = [:], texts: [String: String] = [:]
+            for item in q.items {
+                switch next(5) {
+                case 0: continue
+                case 1: values[item.id] = odd[next(odd.count)]
+                case 2: texts[item.id] = "мера \(k)"
+                default:
+                    if let options = q.scale(of: item)?.options, !options.isEmpty { values[item.id] = options[next(options.count)].value }
+                }
+            }
+            values["no-such-item"] = 3
+            let response = Response(respondent: k % 7 == 0 ? nil : "Ребёнок \(k)", stage: q.stages.isEmpty ? nil : q.stages[next(q.stages.count)].id,
+                                    values: values, texts: texts)
+            let sheet = ChildSheet(response, layout: layout)
+            #expect(sheet.respondent == response.respondent && sheet.stage == response.stage)
+            for item in q.items {
+                let kept = sheet.values[item.id], given = response.values[item.id]
+                #expect(kept?.bitPattern == given?.bitPattern, "\(item.id): \(String(describing: kept)) ≠ \(String(describing: given))")
+                #expect(sheet.texts[item.id] == response.texts[item.id])
+            }
+        }
+    }
+}
