@@ -85,7 +85,7 @@ struct Diagnoses {
                     summary.context.role = shared(summary.context.role)
                     teachers.append(summary)
                     if profile.version == questionnaire.version {
-                        rowOf.append(Int32(rows.count / reliability.width))
+                        rowOf.append(Int32(rows.count / max(1, reliability.width)))
                         reliability.row(response.values, into: &rows)
                     } else {
                         rowOf.append(-1)
