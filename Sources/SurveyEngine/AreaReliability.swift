@@ -28,6 +28,7 @@ public struct AreaReliability: Sendable, Equatable {
     }
 
     /// From each teacher's answers (item id → value as given).
+    /// (The reference for `Accumulator`, which `group` feeds from rows it keeps instead of the answers.)
     public static func compute(answers: [[String: Double]], questionnaire q: Questionnaire) -> [AreaReliability] {
         var rules = q.scoring
         rules.composites = q.areas.map { area in
@@ -51,6 +52,66 @@ public struct AreaReliability: Sendable, Equatable {
         return accumulator.result().composites.map { result in
             AreaReliability(area: result.composite.id, items: result.composite.items.count, complete: result.complete,
                             alpha: result.complete >= minimumComplete ? result.alpha : nil)
+        }
+    }
+
+    /// Alpha per area fed one teacher at a time. A teacher's answers can be kept as a row of option indices,
+    /// one `Int16` per statement (`row(_:into:)`), and added later (`add(row:)`): `group` keeps a district's
+    /// rows, not its answers, to add them in the report's order.
+    public struct Accumulator: Sendable {
+        var accumulator: TabulationAccumulator
+        let scored: [Item]
+        let notApplicable: [Double?]
+        var scratch: [Int]
+
+        /// Values per row.
+        public var width: Int { scored.count }
+
+        public init(questionnaire q: Questionnaire) {
+            var rules = q.scoring
+            rules.composites = q.areas.map { area in
+                Composite(id: area.id, title: area.title,
+                          items: q.items.filter { $0.area == area.id && $0.scale != nil && !$0.confidential && isCommon($0.appliesTo) }.map(\.id),
+                          minAnswered: 1)
+            }
+            var scoped = q
+            scoped.scoring = rules
+            accumulator = TabulationAccumulator(questionnaire: scoped)
+            scored = scoped.scoredItems
+            notApplicable = scored.map { q.scale(of: $0)?.notApplicableValue }
+            scratch = [Int](repeating: -1, count: scored.count)
+        }
+
+        /// Appends the teacher's row to `rows`: the option index of each statement's answer, −1 for a blank
+        /// or «не относится» (no point on the scale, so it counts as blank).
+        public func row(_ values: [String: Double], into rows: inout [Int16]) {
+            for (i, item) in scored.enumerated() {
+                if let value = values[item.id], value != notApplicable[i] {
+                    rows.append(Int16(clamping: accumulator.optionIndex(item: i, value: value)))
+                } else {
+                    rows.append(-1)
+                }
+            }
+        }
+
+        public mutating func add(row: ArraySlice<Int16>) {
+            precondition(row.count == scored.count)
+            for (i, option) in zip(scratch.indices, row) { scratch[i] = Int(option) }
+            scratch.withUnsafeBufferPointer { accumulator.add(optionRow: $0) }
+        }
+
+        public mutating func add(_ values: [String: Double]) {
+            var row: [Int16] = []
+            row.reserveCapacity(width)
+            self.row(values, into: &row)
+            add(row: row[...])
+        }
+
+        public func result() -> [AreaReliability] {
+            accumulator.result().composites.map { result in
+                AreaReliability(area: result.composite.id, items: result.composite.items.count, complete: result.complete,
+                                alpha: result.complete >= minimumComplete ? result.alpha : nil)
+            }
         }
     }
 }

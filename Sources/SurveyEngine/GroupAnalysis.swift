@@ -44,7 +44,8 @@ public struct GroupAnalysis: Sendable {
         }
     }
 
-    public var profiles: [DeficitProfile]
+    /// The teachers, as much of each profile as the view needs.
+    public var profiles: [TeacherSummary]
     public var areas: [AreaSummary]
     public var pairs: [MentorPair]
     /// Deficits no available mentor covers: (mentee, area id).
@@ -59,7 +60,7 @@ public struct GroupAnalysis: Sendable {
     /// Teachers diagnosed.
     public var teachers: Int { profiles.count }
     /// Teachers with at least one deficit: each gets an individual route.
-    public var withRoute: Int { profiles.reduce(0) { $0 + ($1.areas.contains(where: \.isDeficit) ? 1 : 0) } }
+    public var withRoute: Int { profiles.reduce(0) { $0 + ($1.hasDeficit ? 1 : 0) } }
     /// Teachers with a deficit who have a mentor.
     public var inMentoring: Int { Set(pairs.map(\.mentee)).count }
     public var mentors: Int { Set(pairs.map(\.mentor)).count }
@@ -74,16 +75,21 @@ public struct GroupAnalysis: Sendable {
         progress.values.reduce((0, 0)) { ($0.0 + $1.done, $0.1 + $1.of) }
     }
 
+    /// From full profiles scored with `q` (each kept as its summary).
     public init(profiles: [DeficitProfile], questionnaire q: Questionnaire, rules: PlanningRules, acrossSchools: Bool = false) {
+        self.init(summaries: profiles.map { TeacherSummary($0, questionnaire: q) }, questionnaire: q, rules: rules, acrossSchools: acrossSchools)
+    }
+
+    public init(summaries profiles: [TeacherSummary], questionnaire q: Questionnaire, rules: PlanningRules, acrossSchools: Bool = false) {
         self.profiles = profiles
         self.rules = rules
         let n = profiles.count
         var deficits = [String: Int](), strengths = [String: Int](), scored = [String: Int]()
         for profile in profiles {
-            for area in profile.areas {
-                if area.isDeficit { deficits[area.area.id, default: 0] += 1 }
-                if area.isStrength { strengths[area.area.id, default: 0] += 1 }
-                if area.score != nil { scored[area.area.id, default: 0] += 1 }
+            for (area, mark) in profile.marks {
+                if mark.isDeficit { deficits[area.id, default: 0] += 1 }
+                if mark.isStrength { strengths[area.id, default: 0] += 1 }
+                if mark.score != nil { scored[area.id, default: 0] += 1 }
             }
         }
         areas = q.areas.map { area in
@@ -114,7 +120,7 @@ public struct GroupAnalysis: Sendable {
     /// most severe; for each, the first few mentors with capacity left in the buckets of her open areas are
     /// compared: the one covering most of her areas wins, then fewer mentees, then the stronger, then by name.
     /// A bucket's full mentors are skipped once and for all (load only grows), so the work is about linear.
-    static func pairMentors(_ profiles: [DeficitProfile], areaOrder: [String], rules: PlanningRules,
+    static func pairMentors(_ profiles: [TeacherSummary], areaOrder: [String], rules: PlanningRules,
                             acrossSchools: Bool) -> ([MentorPair], [(mentee: String, area: String)]) {
         let bound = Set(rules.subjectBoundAreas)
         let capacity = rules.maxMenteesPerMentor
@@ -144,7 +150,7 @@ public struct GroupAnalysis: Sendable {
             guard let name = profile.respondent, profile.context.consent == true,
                   let experience = profile.context.experience, experience >= rules.mentorMinExperience, index[name] == nil else { continue }
             var scores = [Double?](repeating: nil, count: areaOrder.count)
-            for area in profile.strengths { if let a = areaIndex[area.area.id] { scores[a] = area.score ?? 0 } }
+            for (area, mark) in profile.strengths { if let a = areaIndex[area.id] { scores[a] = mark.score ?? 0 } }
             guard scores.contains(where: { $0 != nil }) else { continue }
             let school = schoolKey(profile.context)
             var buckets = [Int?](repeating: nil, count: areaOrder.count)
@@ -172,8 +178,8 @@ public struct GroupAnalysis: Sendable {
         var load = [Int](repeating: 0, count: mentors.count)
         var pairs: [MentorPair] = []
         var uncovered: [(String, String)] = []
-        let mentees = profiles.filter { $0.respondent != nil && !$0.deficits.isEmpty }.map { profile in
-            (profile, profile.context.isYoungSpecialist == true, profile.deficits.compactMap(\.score).min() ?? 100)
+        let mentees = profiles.filter { $0.respondent != nil && $0.hasDeficit }.map { profile in
+            (profile, profile.context.isYoungSpecialist == true, profile.deficits.compactMap(\.mark.score).min() ?? 100)
         }.sorted { a, b in
             if a.1 != b.1 { return a.1 }
             if a.2 != b.2 { return a.2 < b.2 }

@@ -65,14 +65,20 @@ public struct DevelopmentCard: Sendable {
 public struct MonitoringAnalysis: Sendable {
     public let questionnaire: Questionnaire
     public let levels: ResponseScale
-    /// Stage id → the children's responses at it.
-    public let byStage: [String: [Response]]
+    /// Stage id → the children's sheets at it.
+    public let byStage: [String: [ChildSheet]]
 
     public init?(questionnaire q: Questionnaire, responses: [Response]) {
+        let layout = ChildSheet.Layout(q)
+        self.init(questionnaire: q, sheets: responses.map { ChildSheet($0, layout: layout) })
+    }
+
+    /// From the rows as monitoring keeps them (`ChildSheet`, one byte a criterion), read one at a time.
+    public init?(questionnaire q: Questionnaire, sheets: [ChildSheet]) {
         guard let levels = q.scales.first(where: { $0.kind == .levels }) else { return nil }
         questionnaire = q
         self.levels = levels
-        byStage = Dictionary(grouping: responses.filter { $0.stage != nil }, by: { $0.stage ?? "" })
+        byStage = Dictionary(grouping: sheets.filter { $0.stage != nil }, by: { $0.stage ?? "" })
     }
 
     var levelValues: [Int] { levels.options.map { Int($0.value) } }
@@ -83,6 +89,10 @@ public struct MonitoringAnalysis: Sendable {
 
     /// A child's level in one area from their response at one stage.
     public func areaLevel(_ response: Response, area: Area) -> AreaLevel {
+        areaLevel(ChildSheet(response, layout: ChildSheet.Layout(questionnaire)), area: area)
+    }
+
+    public func areaLevel(_ response: ChildSheet, area: Area) -> AreaLevel {
         let items = questionnaire.items.filter { $0.area == area.id && !$0.isFreeText }
         var distribution: [Int: Int] = [:]
         var sum = 0.0
@@ -122,7 +132,7 @@ public struct MonitoringAnalysis: Sendable {
     /// A child's development card; nil when the child was never rated. Names compare folded.
     public func card(for child: String) -> DevelopmentCard? {
         let key = TextFolding.fold(child)
-        var perStage: [(Stage, Response)] = []
+        var perStage: [(Stage, ChildSheet)] = []
         for stage in questionnaire.stages {
             if let r = byStage[stage.id]?.first(where: { $0.respondent.map(TextFolding.fold) == key }) { perStage.append((stage, r)) }
         }

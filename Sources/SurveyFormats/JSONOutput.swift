@@ -65,7 +65,7 @@ public indirect enum JSONOutput: Sendable, Equatable {
     }
 
     private func write(to out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent + 1), closePad = String(repeating: "  ", count: indent)
+        let pad = Self.pad(indent + 1), closePad = Self.pad(indent)
         switch self {
         case .object(let members):
             if members.isEmpty { out.append("{}"); return }
@@ -105,6 +105,10 @@ public indirect enum JSONOutput: Sendable, Equatable {
         }
     }
 
+    /// Two spaces per level (the first levels made once).
+    static let pads = (0..<16).map { String(repeating: "  ", count: $0) }
+    static func pad(_ level: Int) -> String { level < pads.count ? pads[level] : String(repeating: "  ", count: level) }
+
     private var isScalar: Bool {
         switch self {
         case .object, .array: false
@@ -123,6 +127,12 @@ public indirect enum JSONOutput: Sendable, Equatable {
 
     static func writeString(_ text: String, to out: inout String) {
         out.append("\"")
+        // Most strings need no escape: appended whole, not a scalar at a time.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }) {
+            out.append(text)
+            out.append("\"")
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out.append("\\\"")

@@ -119,7 +119,8 @@ let exportCommand = Command(
     let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     let outputEncoding = json ? .utf8 : encoding
     // Written a piece at a time (about 1 MB), one response decoded at a time: memory stays flat whatever the
-    // store holds. Only --anonymize holds the responses, to order them by pseudonym.
+    // store holds. --anonymize keeps a key per response (pseudonym, stage, record offset) to order them by
+    // pseudonym, then reads the records back in that order.
     var pending = ""
     func emit(_ text: String) throws(CLIError) {
         pending += text
@@ -128,14 +129,14 @@ let exportCommand = Command(
             pending = ""
         }
     }
-    func eachResponse(_ body: (Response) throws(CLIError) -> Void) throws(CLIError) {
+    func eachResponse(_ body: (Response, _ offset: Int) throws(CLIError) -> Void) throws(CLIError) {
         var failure: CLIError?
         do throws(StoreError) {
             try snapshot.forEachCurrent { record throws(StoreError) in
                 guard failure == nil else { return }
                 let response = try record.response()
                 if let stage, response.stage != stage { return }
-                do throws(CLIError) { try body(response) } catch { failure = error }
+                do throws(CLIError) { try body(response, record.offset) } catch { failure = error }
             }
         } catch { throw .from(error) }
         if let failure { throw failure }
@@ -153,23 +154,30 @@ let exportCommand = Command(
     try emit(json ? document.header() : csv.header())
     func write(_ response: Response) throws(CLIError) { try emit(json ? document.element(response) : csv.row(response)) }
     if let key {
-        var responses: [Response] = []
-        try eachResponse { response throws(CLIError) in
-            var r = response
-            r.respondent = r.respondent.map { Pseudonym.make($0, key: key) }
-            responses.append(r)
+        var keys: [(respondent: String?, stage: Int, offset: Int)] = []
+        let stageOrder = Dictionary(q.stages.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        try eachResponse { response, offset throws(CLIError) in
+            keys.append((response.respondent.map { Pseudonym.make($0, key: key) }, response.stage.flatMap { stageOrder[$0] } ?? -1, offset))
         }
         // Ordered by pseudonym (then stage), never in the store's order, which follows the real names' lists.
-        let stageOrder = Dictionary(q.stages.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        responses = responses.enumerated().sorted { a, b in
-            let x = a.element, y = b.element
+        keys.sort { x, y in
             if x.respondent != y.respondent { return (x.respondent ?? "") < (y.respondent ?? "") }
-            let sx = x.stage.flatMap { stageOrder[$0] } ?? -1, sy = y.stage.flatMap { stageOrder[$0] } ?? -1
-            return sx != sy ? sx < sy : a.offset < b.offset
-        }.map(\.element)
-        for response in responses { try write(response) }
+            return x.stage != y.stage ? x.stage < y.stage : x.offset < y.offset
+        }
+        var failure: CLIError?
+        do throws(StoreError) {
+            var next = 0
+            try snapshot.forEach(at: keys.map(\.offset)) { record throws(StoreError) in
+                var response = try record.response()
+                response.respondent = keys[next].respondent
+                next += 1
+                guard failure == nil else { return }
+                do throws(CLIError) { try write(response) } catch { failure = error }
+            }
+        } catch { throw .from(error) }
+        if let failure { throw failure }
     } else {
-        try eachResponse(write)
+        try eachResponse { response, _ throws(CLIError) in try write(response) }
     }
     if json { try emit(document.footer()) }
     try sink.write(pending, encoding: outputEncoding)

@@ -60,20 +60,47 @@ struct Diagnoses {
         questionnaire.version(for: response, among: earlier)
     }
 
-    /// Each named teacher's latest diagnosis as a profile, sorted by name.
-    var profiles: [DeficitProfile] {
+    /// Each named teacher's latest diagnosis as a summary (what `group` shows), sorted by name, with the rows
+    /// that Cronbach's alpha per area needs: one record decoded at a time, nothing of it kept but the summary
+    /// and one `Int16` per common statement.
+    var district: District {
         get throws(CLIError) {
-            var profiles: [DeficitProfile] = []
+            var teachers: [TeacherSummary] = []
+            var rowOf: [Int32] = []
+            var reliability = AreaReliability.Accumulator(questionnaire: questionnaire)
+            var rows: [Int16] = []
+            // Schools, subjects and roles repeat: one copy of each.
+            var words = Set<String>()
+            func shared(_ text: String?) -> String? { text.map { words.insert($0).memberAfterInsert } }
             do throws(StoreError) {
                 try snapshot.forEachCurrent { record throws(StoreError) in
                     guard record.respondent() != nil else { return }
-                    profiles.append(profile(try record.response()))
+                    let response = try record.response()
+                    let definition = definition(of: response)
+                    let plan = plans[definition.version] ?? DeficitScoringPlan(definition)
+                    let profile = DeficitProfile(response, plan: plan)
+                    var summary = TeacherSummary(profile, areas: plan.questionnaire.areas, bands: plan.questionnaire.scoring.bands)
+                    summary.context.school = shared(summary.context.school)
+                    summary.context.subject = shared(summary.context.subject)
+                    summary.context.role = shared(summary.context.role)
+                    teachers.append(summary)
+                    if profile.version == questionnaire.version {
+                        rowOf.append(Int32(rows.count / max(1, reliability.width)))
+                        reliability.row(response.values, into: &rows)
+                    } else {
+                        rowOf.append(-1)
+                    }
                 }
             } catch { throw .from(error) }
+            var district = District(teachers: teachers, rowOf: rowOf, rows: rows, reliability: reliability)
             // Natural order: «Учитель 3» before «Учитель 10».
-            return NaturalOrder.sorted(profiles) { $0.respondent ?? "" }
+            district.reorder(NaturalOrder.sorted(Array(teachers.indices)) { teachers[$0].respondent ?? "" })
+            return district
         }
     }
+
+    /// Each named teacher's latest diagnosis as a summary, sorted by name.
+    var profiles: [TeacherSummary] { get throws(CLIError) { try district.teachers } }
 
     func catalogue(_ invocation: Invocation) throws(CLIError) -> ActivityCatalogue {
         let path = CatalogueLoader.path(for: questionnaire.id, folder: invocation.library.folder)
@@ -96,6 +123,29 @@ func emit(_ text: String, _ invocation: Invocation) throws(CLIError) {
     let sink = try OutputSink(path: invocation.value("--out"), language: invocation.language)
     try sink.write(text, encoding: .utf8)
     try sink.close()
+}
+
+/// A district's teachers as `group` keeps them: summaries, and beside each (by `rowOf`, −1 when her answers were
+/// given under an earlier version of the definition) her row of option indices for alpha per area.
+struct District {
+    var teachers: [TeacherSummary]
+    var rowOf: [Int32]
+    let rows: [Int16]
+    let reliability: AreaReliability.Accumulator
+
+    /// Puts the teachers (and their rows) in the order of these indices.
+    mutating func reorder(_ order: [Int]) {
+        teachers = order.map { teachers[$0] }
+        rowOf = order.map { rowOf[$0] }
+    }
+
+    /// Alpha per area over the teachers who answered the current version, added in the teachers' order.
+    var areaReliability: [AreaReliability] {
+        var accumulator = reliability
+        let width = accumulator.width
+        for row in rowOf where row >= 0 { accumulator.add(row: rows[Int(row) * width..<(Int(row) + 1) * width]) }
+        return accumulator.result()
+    }
 }
 
 /// `survey profile ID --respondent NAME`.
@@ -183,7 +233,7 @@ let routeCommand = Command(
     if invocation.value("--note") != nil && invocation.value("--done") == nil && invocation.value("--cancel") == nil { throw .usage(Messages.noteGoesWithDoneOrCancel.text(invocation.language)) }
     let profile = diagnoses.profile(history[history.count - 1])
     let respondent = profile.respondent ?? name
-    let group = GroupAnalysis(profiles: try diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
+    let group = GroupAnalysis(summaries: try diagnoses.profiles, questionnaire: q, rules: catalogue.planning)
     let mentors = group.mentors(of: respondent)
     let planner = RoutePlanner(catalogue: catalogue)
     let journal = RouteJournal(store: invocation.store, questionnaireID: q.id)
@@ -276,9 +326,9 @@ let groupCommand = Command(
     let diagnoses = try Diagnoses(invocation)
     let q = diagnoses.questionnaire
     let catalogue = try diagnoses.catalogue(invocation)
-    var profiles = try diagnoses.profiles
-    guard !profiles.isEmpty else { throw .message(Messages.noDiagnoses(q.id, store: invocation.store.root)) }
-    let progress = routeProgress(diagnoses, profiles: profiles, catalogue, invocation)
+    var district = try diagnoses.district
+    guard !district.teachers.isEmpty else { throw .message(Messages.noDiagnoses(q.id, store: invocation.store.root)) }
+    let progress = routeProgress(diagnoses, profiles: district.teachers, catalogue, invocation)
     var byField: ContextField?
     if let by = invocation.value("--by") {
         let key = TextFolding.fold(by)
@@ -292,13 +342,17 @@ let groupCommand = Command(
     if invocation.has("--anonymize") {
         let key: [UInt8]
         do { key = try PseudonymKey.load(storeRoot: invocation.store.root) } catch { throw .from(error) }
-        profiles = profiles.map { var p = $0; p.respondent = p.respondent.map { name in let alias = Pseudonym.make(name, key: key); pseudonyms[name] = alias; return alias }; return p }
+        for index in district.teachers.indices {
+            district.teachers[index].respondent = district.teachers[index].respondent.map { name in let alias = Pseudonym.make(name, key: key); pseudonyms[name] = alias; return alias }
+        }
         // Ordered by pseudonym: the real names' (alphabetical) order would match the pseudonyms to the staff list.
-        profiles.sort { ($0.respondent ?? "") < ($1.respondent ?? "") }
+        let teachers = district.teachers
+        district.reorder(teachers.indices.sorted { (teachers[$0].respondent ?? "") < (teachers[$1].respondent ?? "") })
     }
+    let profiles = district.teachers
     let across = invocation.has("--across-schools")
-    func analysis(_ profiles: [DeficitProfile]) -> GroupAnalysis {
-        var group = GroupAnalysis(profiles: profiles, questionnaire: q, rules: catalogue.planning, acrossSchools: across)
+    func analysis(_ profiles: [TeacherSummary]) -> GroupAnalysis {
+        var group = GroupAnalysis(summaries: profiles, questionnaire: q, rules: catalogue.planning, acrossSchools: across)
         for (name, value) in progress { group.progress[pseudonyms[name] ?? name] = value }
         let names = Set(profiles.compactMap(\.respondent))
         group.progress = group.progress.filter { name, _ in names.contains(name) }
@@ -306,14 +360,14 @@ let groupCommand = Command(
     }
     let rendering = DeficitRendering(q, language: invocation.language)
     if let field = byField {
-        func value(_ p: DeficitProfile) -> String {
+        func value(_ p: TeacherSummary) -> String {
             let stored: String? = field.id == "school" ? p.context.school : field.id == "subject" ? p.context.subject : p.context.role
             return stored.map(field.display) ?? Messages.notGiven.text(invocation.language)
         }
         // Pairs are formed over everyone (within schools unless --across-schools), then shown in the mentee's block.
         let all = analysis(profiles)
         let blocks = Dictionary(grouping: profiles, by: value).sorted { $0.key.localizedStandardCompare($1.key) == .orderedAscending }.map { entry in
-            var group = GroupAnalysis(profiles: entry.value, questionnaire: q, rules: catalogue.planning, acrossSchools: across)
+            var group = GroupAnalysis(summaries: entry.value, questionnaire: q, rules: catalogue.planning, acrossSchools: across)
             let names = Set(entry.value.compactMap(\.respondent))
             group.pairs = all.pairs.filter { names.contains($0.mentee) }
             group.uncovered = all.uncovered.filter { names.contains($0.mentee) }
@@ -334,7 +388,7 @@ let groupCommand = Command(
         return 0
     }
     var group = analysis(profiles)
-    group.reliability = AreaReliability.compute(answers: profiles.filter { $0.version == q.version }.map(\.answers), questionnaire: q)
+    group.reliability = district.areaReliability
     switch invocation.value("--format") ?? "text" {
     case "json": try emit(rendering.groupJSON(group).rendered(), invocation)
     case "md": try emit(rendering.groupMarkdown(group), invocation)
@@ -345,7 +399,7 @@ let groupCommand = Command(
 }
 
 /// Per teacher (real name) the stored route's progress; empty until routes are stored (survey route).
-func routeProgress(_ diagnoses: Diagnoses, profiles: [DeficitProfile], _ catalogue: ActivityCatalogue, _ invocation: Invocation) -> [String: (done: Int, of: Int)] {
+func routeProgress(_ diagnoses: Diagnoses, profiles: [TeacherSummary], _ catalogue: ActivityCatalogue, _ invocation: Invocation) -> [String: (done: Int, of: Int)] {
     let journal = RouteJournal(store: invocation.store, questionnaireID: diagnoses.questionnaire.id)
     guard let lines = try? journal.lines(diagnoses.questionnaire), !lines.isEmpty else { return [:] }
     let names = Dictionary(profiles.compactMap { $0.respondent }.map { (TextFolding.fold($0), $0) }, uniquingKeysWith: { a, _ in a })

@@ -44,12 +44,10 @@ let monitorCommand = Command(
     if invocation.has("--sheet") { return try monitorSheet(q, invocation: invocation, format: format) }
     if format == "csv" { throw .usage(Messages.sheetOnlyCSV.text(invocation.language)) }
     if invocation.value("--blank") != nil { throw .usage(Messages.sheetOnlyBlank.text(invocation.language)) }
-    var responses = try invocation.currentResponses(q.id)
     // The class summary names children only in its movement line; with --anonymize those are pseudonyms.
-    if invocation.has("--anonymize") && invocation.value("--child") == nil && !invocation.has("--all-children") {
-        responses = try pseudonymised(responses, invocation)
-    }
-    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .message(Messages.noLevelScale(q.id)) }
+    let responses = try childSheets(q, invocation,
+                                    pseudonymised: invocation.has("--anonymize") && invocation.value("--child") == nil && !invocation.has("--all-children"))
+    guard let analysis = MonitoringAnalysis(questionnaire: q, sheets: responses) else { throw .message(Messages.noLevelScale(q.id)) }
     guard !responses.isEmpty else {
         throw .message(Messages.noSheets(q.id, store: invocation.store.root), hint: Messages.hintImportSheet(q.id))
     }
@@ -111,12 +109,8 @@ private func monitorSheet(_ q: Questionnaire, invocation: Invocation, format: St
         throw .usage(Messages.unknownStage(stageID, questionnaire: q.id, stages: q.stages.map(\.id)).text(invocation.language))
     }
     let blank = try invocation.integer("--blank", range: 1...500)
-    var responses: [Response] = []
-    if blank == nil {
-        responses = try invocation.currentResponses(q.id)
-        if invocation.has("--anonymize") { responses = try pseudonymised(responses, invocation) }
-    }
-    guard let analysis = MonitoringAnalysis(questionnaire: q, responses: responses) else { throw .message(Messages.noLevelScale(q.id)) }
+    let responses = blank == nil ? try childSheets(q, invocation, pseudonymised: invocation.has("--anonymize")) : []
+    guard let analysis = MonitoringAnalysis(questionnaire: q, sheets: responses) else { throw .message(Messages.noLevelScale(q.id)) }
     let sheets = ObservationSheetRendering(MonitoringRendering(analysis, language: invocation.language))
     if let blank {
         switch format {
@@ -143,11 +137,24 @@ private func monitorSheet(_ q: Questionnaire, invocation: Invocation, format: St
     return 0
 }
 
-private func pseudonymised(_ responses: [Response], _ invocation: Invocation) throws(CLIError) -> [Response] {
-    var mapped: [Response] = []
-    for var response in responses {
-        if let name = response.respondent { response.respondent = try displayName(name, invocation) }
-        mapped.append(response)
+/// The current sheet rows, one record decoded at a time and kept as a `ChildSheet` (one byte a criterion);
+/// names replaced by pseudonyms when asked.
+private func childSheets(_ q: Questionnaire, _ invocation: Invocation, pseudonymised: Bool) throws(CLIError) -> [ChildSheet] {
+    let snapshot = try invocation.snapshot(q.id)
+    let layout = ChildSheet.Layout(q)
+    let key: [UInt8]?
+    if pseudonymised {
+        do { key = try PseudonymKey.load(storeRoot: invocation.store.root) } catch { throw .from(error) }
+    } else {
+        key = nil
     }
-    return mapped
+    var sheets: [ChildSheet] = []
+    do throws(StoreError) {
+        try snapshot.forEachCurrent { record throws(StoreError) in
+            var sheet = ChildSheet(try record.response(), layout: layout)
+            if let key { sheet.respondent = sheet.respondent.map { Pseudonym.make($0, key: key) } }
+            sheets.append(sheet)
+        }
+    } catch { throw .from(error) }
+    return sheets
 }

@@ -15,17 +15,6 @@ extension Invocation {
     func report(_ notes: [StoreNote]) {
         for note in notes { console.err("warning: \(note.text(language))\n") }
     }
-
-    /// The current responses (one per respondent and stage), decoded. For commands whose analysis needs them
-    /// all at once (monitoring summaries, export); the reading itself streams.
-    func currentResponses(_ questionnaireID: String) throws(CLIError) -> [Response] {
-        let snapshot = try self.snapshot(questionnaireID)
-        var responses: [Response] = []
-        do throws(StoreError) {
-            try snapshot.forEachCurrent { record throws(StoreError) in responses.append(try record.response()) }
-        } catch { throw .from(error) }
-        return responses
-    }
 }
 
 /// Tabulates the current stored responses in one streaming pass. A record's option codes go straight into

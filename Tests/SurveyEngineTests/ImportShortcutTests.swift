@@ -206,4 +206,93 @@ struct ExportStreamTests {
         streamed += json.footer()
         #expect(streamed == ResponseExport.json(responses, questionnaire: q).rendered())
     }
+
+    /// Strings with nothing to escape are appended whole; the rest a scalar at a time, as before.
+    @Test func stringsAreEscapedAsScalarByScalar() {
+        func reference(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case let s where s.value < 0x20 || s.value == 0x2028 || s.value == 0x2029: out += String(format: "\\u%04x", s.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let pieces = ["", "a", "Иванова", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}", "\u{2027}",
+                      "—", "№", "«»", "😀", "é", "\u{0301}", " "]
+        for a in pieces { for b in pieces { for c in ["", "x", "\u{2029}"] {
+            let text = a + b + c
+            #expect(JSONOutput.string(text).rendered(indent: 0) == reference(text), "\(Array(text.unicodeScalars))")
+        } } }
+    }
+
+    /// The stream reuses an answer's text per item and value: every shape of answer must still come out as the
+    /// whole document has it — test tasks (several options chosen), values off the scale, blanks, free text with
+    /// characters to escape, stages, attributes, names with quotes and line separators, a response with no answer.
+    @Test(arguments: ["teacher-deficits", "preschool-monitoring", "preschool-parent-survey"])
+    func everyShapeOfAnswerStreamsAsTheWholeDocument(id: String) throws {
+        let q = try QuestionnaireLibrary(folder: Repo.questionnaires).resolve(id)
+        var state: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let texts = ["обычный текст", "«кавычки» и \"двойные\"", "строка\nвторая\tтаб", "\u{2028}разделитель\\", "—", ""]
+        var responses: [Response] = [Response(respondent: "Пустая", values: [:])]
+        for k in 0..<400 {
+            var values: [String: Double] = [:]
+            var answerTexts: [String: String] = [:]
+            for item in q.items {
+                switch next(6) {
+                case 0: continue
+                case 1: values[item.id] = Double(next(20)) / 4 - 1
+                case 2: values[item.id] = Double(next(16))
+                case 3: answerTexts[item.id] = texts[next(texts.count)]
+                default:
+                    if let options = q.scale(of: item)?.options, !options.isEmpty { values[item.id] = options[next(options.count)].value }
+                    else { answerTexts[item.id] = texts[next(texts.count)] }
+                }
+            }
+            let stage = q.stages.isEmpty || next(3) == 0 ? nil : q.stages[next(q.stages.count)].id
+            let attributes = next(2) == 0 ? [:] : ["school": "Школа № \(next(5))", "role": texts[next(texts.count)]]
+            responses.append(Response(respondent: next(5) == 0 ? nil : "Имя \(k) \"\(texts[next(texts.count)])\"", stage: stage,
+                                      values: values, texts: answerTexts, attributes: attributes))
+        }
+        var json = ResponseExport.JSONStream(questionnaire: q)
+        var streamed = json.header()
+        for response in responses { streamed += json.element(response) }
+        streamed += json.footer()
+        #expect(streamed == ResponseExport.json(responses, questionnaire: q).rendered())
+
+        // The CSV rows, against the cells put together one by one and written by `CSVWriter.row`.
+        for (values, excel, delimiter) in [(false, false, nil), (true, false, nil), (false, true, nil), (false, false, Character(";"))] {
+            var stream = ResponseExport.CSVStream(questionnaire: q, values: values, excel: excel, delimiter: delimiter, named: true)
+            var writer = CSVWriter(delimiter: delimiter ?? (excel ? ";" : ","), bom: excel)
+            let items = q.items.filter { !$0.confidential }
+            let lead = 1 + q.context.count
+            let defuse = Set((0..<lead).map { $0 } + items.enumerated().filter { $0.element.isFreeText }.map { $0.offset + lead })
+            writer.row([Messages.exportRespondentHeader(child: q.kind == .monitoring).text(.ru)] + q.context.map(\.label) + items.map(\.id), defuse: Set(0...(lead + items.count)))
+            var reference = writer.take(), written = stream.header()
+            for response in responses {
+                var cells = [response.respondent ?? ""]
+                for field in q.context { cells.append(response.attributes[field.id].map(field.display) ?? "") }
+                for item in items {
+                    if let task = item.test { cells.append(response.values[item.id].flatMap(task.letters) ?? "") }
+                    else if let scale = q.scale(of: item) {
+                        cells.append(response.values[item.id].map { v in values ? formatNumber(v) : (scale.option(value: v)?.label ?? formatNumber(v)) } ?? "")
+                    } else { cells.append(response.texts[item.id] ?? "") }
+                }
+                writer.row(cells, defuse: defuse)
+                reference += writer.take()
+                written += stream.row(response)
+            }
+            #expect(written == reference, "values \(values), excel \(excel)")
+        }
+    }
 }

@@ -28,6 +28,13 @@ public enum ResponseExport {
         /// The language of the respondent column's header («Респондент» / «respondent»).
         let language: Language
         var writer: CSVWriter
+        /// What each item's cell holds: the letters of a test task's options, a scale's option, or text.
+        enum Kind { case test(TestTask), scale(ResponseScale), text }
+        let kinds: [Kind]
+        /// Per item: the cell (quoted) of each value met so far, by the value's bits.
+        var cells: [[UInt64: String]]
+        /// The items' ids (read per response without copying the whole item).
+        let ids: [String]
 
         /// `named`: whether any response has a respondent (the column is left out otherwise).
         public init(questionnaire q: Questionnaire, values: Bool, excel: Bool, codes: [String: String] = [:],
@@ -42,6 +49,13 @@ public enum ResponseExport {
             self.lead = lead
             defuse = Set((0..<lead).map { $0 } + items.enumerated().filter { $0.element.isFreeText }.map { $0.offset + lead })
             writer = CSVWriter(delimiter: delimiter ?? (excel ? ";" : ","), bom: excel)
+            kinds = items.map { item in
+                if let task = item.test { return .test(task) }
+                if let scale = q.scale(of: item) { return .scale(scale) }
+                return .text
+            }
+            cells = items.map { _ in [:] }
+            ids = items.map(\.id)
         }
 
         /// The header row (after the byte-order mark, if any).
@@ -51,20 +65,41 @@ public enum ResponseExport {
             return writer.take()
         }
 
+        /// The row `CSVWriter.row` writes of the cells: each cell quoted (and defused where free text), joined by
+        /// the delimiter. An answer's cell is made once per item and value and then reused.
         public mutating func row(_ response: Response) -> String {
-            var cells = named ? [response.respondent ?? ""] : []
-            for field in q.context { cells.append(response.attributes[field.id].map(field.display) ?? "") }
-            for item in items {
-                if let task = item.test {
-                    cells.append(response.values[item.id].flatMap(task.letters) ?? "")
-                } else if let scale = q.scale(of: item) {
-                    cells.append(response.values[item.id].map { v in values ? formatNumber(v) : (scale.option(value: v)?.label ?? formatNumber(v)) } ?? "")
-                } else {
-                    cells.append(response.texts[item.id] ?? "")
+            let delimiter = writer.delimiter
+            var out = writer.take()
+            var first = true
+            func add(_ cell: String) {
+                if !first { out.append(delimiter) }
+                out += cell
+                first = false
+            }
+            func cell(_ raw: String, _ column: Int) -> String {
+                CSVWriter.quote(defuse.contains(column) ? CSVWriter.defused(raw) : raw, delimiter: delimiter)
+            }
+            if named { add(cell(response.respondent ?? "", 0)) }
+            for (f, field) in q.context.enumerated() { add(cell(response.attributes[field.id].map(field.display) ?? "", (named ? 1 : 0) + f)) }
+            for i in items.indices {
+                let column = lead + i
+                switch kinds[i] {
+                case .test, .scale:
+                    guard let value = response.values[ids[i]] else { add(""); continue }
+                    if let known = cells[i][value.bitPattern] { add(known); continue }
+                    let raw: String
+                    if case .test(let task) = kinds[i] { raw = task.letters(value) ?? "" }
+                    else if case .scale(let scale) = kinds[i] { raw = values ? formatNumber(value) : (scale.option(value: value)?.label ?? formatNumber(value)) }
+                    else { raw = "" }
+                    let made = cell(raw, column)
+                    if cells[i].count < JSONStream.cacheLimit { cells[i][value.bitPattern] = made }
+                    add(made)
+                case .text:
+                    add(cell(response.texts[ids[i]] ?? "", column))
                 }
             }
-            writer.row(cells, defuse: defuse)
-            return writer.take()
+            out += writer.lineEnd
+            return out
         }
     }
 
@@ -89,20 +124,65 @@ public enum ResponseExport {
     }
 
     /// The JSON export a response at a time: the same text `json(_:questionnaire:).rendered()` writes whole.
+    /// An answer's member (`"s1": {"value": 3, "label": "Согласен"}` as laid out at its depth) is rendered once
+    /// per item and value and then reused: a store's answers are few values many times over.
     public struct JSONStream {
         let q: Questionnaire
         private var count = 0
+        /// The exported items, each with its scale and its key as written (`"s1"`).
+        let items: [Item]
+        let scales: [ResponseScale?]
+        let keys: [String]
+        /// The items' ids (read per response without copying the whole item).
+        let ids: [String]
+        /// Per item: the member text of each value met so far, by the value's bits (at most `cacheLimit` values).
+        private var members: [[UInt64: String]]
+        static let cacheLimit = 256
 
-        public init(questionnaire q: Questionnaire) { self.q = q }
+        public init(questionnaire q: Questionnaire) {
+            self.q = q
+            items = exported(q)
+            scales = items.map { q.scale(of: $0) }
+            keys = items.map { JSONOutput.string($0.id).rendered(indent: 0) }
+            ids = items.map(\.id)
+            members = items.map { _ in [:] }
+        }
 
         public func header() -> String {
             "{\n  \"questionnaire\": " + JSONOutput.string(q.id).rendered(indent: 1) + ",\n  \"version\": "
                 + JSONOutput.string(q.version).rendered(indent: 1) + ",\n  \"responses\": "
         }
 
+        /// `jsonResponse(response, q).rendered(indent: 2)`, after the separator.
         public mutating func element(_ response: Response) -> String {
             defer { count += 1 }
-            return (count == 0 ? "[\n    " : ",\n    ") + jsonResponse(response, q).rendered(indent: 2)
+            var out = count == 0 ? "[\n    {\n      \"respondent\": " : ",\n    {\n      \"respondent\": "
+            out += JSONOutput.optional(response.respondent).rendered(indent: 3)
+            out += ",\n      \"stage\": " + JSONOutput.optional(response.stage).rendered(indent: 3)
+            out += ",\n      \"attributes\": "
+            out += JSONOutput.object(response.attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).rendered(indent: 3)
+            out += ",\n      \"answers\": "
+            var first = true
+            for i in ids.indices {
+                let member: String
+                if let value = response.values[ids[i]] {
+                    if let known = members[i][value.bitPattern] {
+                        member = known
+                    } else {
+                        member = keys[i] + ": " + JSONOutput.object([("value", .number(value)), ("label", .optional(scales[i]?.option(value: value)?.label))]).rendered(indent: 4)
+                        if members[i].count < Self.cacheLimit { members[i][value.bitPattern] = member }
+                    }
+                } else if let text = response.texts[ids[i]] {
+                    member = keys[i] + ": " + JSONOutput.object([("text", .string(text))]).rendered(indent: 4)
+                } else {
+                    continue
+                }
+                out += first ? "{\n        " : ",\n        "
+                out += member
+                first = false
+            }
+            out += first ? "{}\n    }" : "\n      }\n    }"
+            return out
         }
 
         public func footer() -> String { count == 0 ? "[]\n}\n" : "\n  ]\n}\n" }

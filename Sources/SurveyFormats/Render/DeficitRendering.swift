@@ -659,7 +659,7 @@ public struct DeficitRendering {
             ])),
             ("teachers", .array(group.profiles.map { p in
                 .object([("respondent", .optional(p.respondent)),
-                         ("scores", .object(p.areas.map { ($0.area.id, .optional($0.score)) })),
+                         ("scores", .object(p.marks.map { ($0.area.id, .optional($0.mark.score)) })),
                          ("routeProgress", p.respondent.flatMap { group.progress[$0] }.map { .object([("done", .integer($0.done)), ("steps", .integer($0.of))]) } ?? .null)])
             })),
         ])
@@ -676,7 +676,7 @@ public struct DeficitRendering {
         return "α = " + labels.language.decimal(alpha, digits: 2) + " (n = \(r.complete))" + (alpha < AreaReliability.warnBelow ? " ⚠" : "")
     }
 
-    func marker(_ area: AreaScore?) -> String {
+    func marker(_ area: TeacherSummary.Mark?) -> String {
         guard let area, let band = area.band else { return "·" }
         if band.strength { return "★" }
         if band.deficit { return questionnaire.scoring.bands.first { $0.deficit }?.id == band.id ? "▓" : "▒" }
@@ -694,7 +694,7 @@ public struct DeficitRendering {
         for profile in group.profiles {
             out += TextLayout.pad(profile.respondent ?? "—", to: nameWidth) + "  "
             out += questionnaire.areas.map { area in
-                let scored = profile.areas.first { $0.area.id == area.id }
+                let scored = profile.area(area.id)
                 return TextLayout.pad(score(scored?.score), to: 3, alignRight: true) + marker(scored)
             }.joined(separator: " ") + (profile.respondent.flatMap { group.progress[$0] }.map { t("  ИОМ: \($0.done) из \($0.of)", "  route: \($0.done) of \($0.of)") } ?? "") + "\n"
         }
@@ -773,7 +773,7 @@ public struct DeficitRendering {
         var out = "# " + t("Дефициты педагогов: сводка по школе", "Teachers' deficits: the school") + "\n\n"
         out += "| " + t("Педагог", "Teacher") + " | " + questionnaire.areas.map { labels.area($0) }.joined(separator: " | ") + " |\n|---|" + questionnaire.areas.map { _ in "---:" }.joined(separator: "|") + "|\n"
         for p in group.profiles {
-            out += "| \(p.respondent ?? "—") | " + questionnaire.areas.map { a in let s = p.areas.first { $0.area.id == a.id }; return score(s?.score) + marker(s).trimmingCharacters(in: .whitespaces) }.joined(separator: " | ") + " |\n"
+            out += "| \(p.respondent ?? "—") | " + questionnaire.areas.map { a in let s = p.area(a.id); return score(s?.score) + marker(s).trimmingCharacters(in: .whitespaces) }.joined(separator: " | ") + " |\n"
         }
         out += "\n## " + t("Наставнические пары", "Mentor pairs") + "\n\n" + group.pairs.map { "- " + pairLine($0) + " (" + pairReasons($0).joined(separator: "; ") + ")\n" }.joined()
         return out
@@ -798,7 +798,7 @@ public struct DeficitRendering {
             let routeDone = p.respondent.flatMap { group.progress[$0] }.map { t("\($0.done) из \($0.of)", "\($0.done) of \($0.of)") } ?? "—"
             body += "<tr><td>\(htmlEscape(p.respondent ?? "—"))</td>"
             for area in questionnaire.areas {
-                let s = p.areas.first { $0.area.id == area.id }
+                let s = p.area(area.id)
                 let colour = bandColour(s?.band)
                 body += "<td class=\"n\" style=\"background:\(colour);color:\(["#b2182b", "#2166ac"].contains(colour) ? "#fff" : "#111")\">\(score(s?.score))\(s?.borderline == true ? " ≈" : "")</td>"
             }

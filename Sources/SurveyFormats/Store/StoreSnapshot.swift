@@ -89,6 +89,62 @@ public final class StoreSnapshot {
         try forEachRecord { record throws(StoreError) in if record.isCurrent { try body(record) } }
     }
 
+    /// Calls `body` for the records at these offsets (as `Record.offset` gave them), in the order given: a
+    /// command that orders records by something else keeps their offsets, not their contents, and reads
+    /// them back one at a time.
+    public func forEach(at offsets: [Int], _ body: (Record) throws(StoreError) -> Void) throws(StoreError) {
+        guard fd >= 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        for position in offsets {
+            guard position >= ResponseStore.magic.count, position + 4 <= committedLength,
+                  let batchIndex = batchIndex(of: position) else {
+                throw .damaged(path: path, offset: position, reason: Messages.storeRecordOutsideBatches)
+            }
+            var lengthBytes = [UInt8](repeating: 0, count: 4)
+            try readFully(&lengthBytes, count: 4, at: position)
+            let length = Int(lengthBytes[0]) | Int(lengthBytes[1]) << 8 | Int(lengthBytes[2]) << 16 | Int(lengthBytes[3]) << 24
+            guard length >= 3, position + 4 + length <= committedLength else {
+                throw .damaged(path: path, offset: position, reason: Messages.storeRecordLength(length))
+            }
+            // The length field stays in front of the body, as in a record read in order (`withBytes`).
+            if buffer.count < 4 + length { buffer = [UInt8](repeating: 0, count: 4 + length) }
+            try readFully(&buffer, count: 4 + length, at: position)
+            var superseded = false
+            var low = 0, high = self.superseded.count
+            while low < high { let mid = (low + high) / 2; if self.superseded[mid] < position { low = mid + 1 } else { high = mid } }
+            if low < self.superseded.count && self.superseded[low] == position { superseded = true }
+            var failure: StoreError?
+            buffer.withUnsafeBytes { bytes in
+                let view = StoreRecord.View(body: UnsafeRawBufferPointer(rebasing: bytes[4..<4 + length]))
+                guard 3 + view.codeCount <= length else {
+                    failure = .damaged(path: path, offset: position, reason: Messages.storeRecordCodesOverrun)
+                    return
+                }
+                do throws(StoreError) {
+                    try body(Record(batch: batchIndex, offset: position, isCurrent: !superseded, tables: batches[batchIndex].tables, view: view, path: path))
+                } catch { failure = error }
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// The batch whose bytes hold `position`.
+    private func batchIndex(of position: Int) -> Int? {
+        var low = 0, high = batches.count
+        while low < high { let mid = (low + high) / 2; if batches[mid].offset + batches[mid].length <= position { low = mid + 1 } else { high = mid } }
+        return low < batches.count && position >= batches[low].offset ? low : nil
+    }
+
+    private func readFully(_ buffer: inout [UInt8], count: Int, at offset: Int) throws(StoreError) {
+        var done = 0
+        while done < count {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            if n < 0 { if errno == EINTR { continue }; throw .file(FileError(path: path, errno: errno)) }
+            if n == 0 { throw .damaged(path: path, offset: offset, reason: Messages.storeLogShorter) }
+            done += n
+        }
+    }
+
     func forEachRecord(_ visit: (Record) throws(StoreError) -> Void) throws(StoreError) {
         guard fd >= 0 else { return }
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 8)
