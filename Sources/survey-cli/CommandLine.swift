@@ -112,7 +112,6 @@ struct Invocation: Sendable {
             case .invalid(let problems):
                 throw .refused(problems, summary: Messages.definitionHasProblems(reference).text(language))
             case .unknown(let id, let suggestion, let known):
-                let l = language
                 let hint = suggestion.map { Messages.didYouMean($0) } ?? (known.isEmpty ? nil : Messages.knownQuestionnaires(known))
                 throw .message(Messages.unknownQuestionnaire(id, folder: library.folder), hint: hint)
             }

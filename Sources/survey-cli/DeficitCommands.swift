@@ -67,7 +67,7 @@ struct Diagnoses {
         get throws(CLIError) {
             var teachers: [TeacherSummary] = []
             var rowOf: [Int32] = []
-            var reliability = AreaReliability.Accumulator(questionnaire: questionnaire)
+            let reliability = AreaReliability.Accumulator(questionnaire: questionnaire)
             var rows: [Int16] = []
             // Schools, subjects and roles repeat: one copy of each.
             var words = Set<String>()
