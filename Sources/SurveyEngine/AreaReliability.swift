@@ -23,13 +23,9 @@ public struct AreaReliability: Sendable, Equatable {
         return rule.subjects.isEmpty && rule.exceptSubjects.isEmpty && rule.classTeacher == nil
     }
 
-    public static func compute(_ responses: [Response], questionnaire q: Questionnaire) -> [AreaReliability] {
-        compute(answers: responses.map(\.values), questionnaire: q)
-    }
-
-    /// From each teacher's answers (item id → value as given).
-    /// (The reference for `Accumulator`, which `group` feeds from rows it keeps instead of the answers.)
-    public static func compute(answers: [[String: Double]], questionnaire q: Questionnaire) -> [AreaReliability] {
+    /// The definition with one composite per area: its common statements (asked of every teacher of a role),
+    /// each answer required, so alpha is over the teachers who answered them all.
+    static func scoped(_ q: Questionnaire) -> Questionnaire {
         var rules = q.scoring
         rules.composites = q.areas.map { area in
             Composite(id: area.id, title: area.title,
@@ -38,6 +34,17 @@ public struct AreaReliability: Sendable, Equatable {
         }
         var scoped = q
         scoped.scoring = rules
+        return scoped
+    }
+
+    public static func compute(_ responses: [Response], questionnaire q: Questionnaire) -> [AreaReliability] {
+        compute(answers: responses.map(\.values), questionnaire: q)
+    }
+
+    /// From each teacher's answers (item id → value as given).
+    /// (The reference for `Accumulator`, which `group` feeds from rows it keeps instead of the answers.)
+    public static func compute(answers: [[String: Double]], questionnaire q: Questionnaire) -> [AreaReliability] {
+        let scoped = scoped(q)
         var accumulator = TabulationAccumulator(questionnaire: scoped)
         // One row of option indices per teacher; «не относится» is no point on the scale, so it counts as blank.
         let scored = scoped.scoredItems
@@ -68,14 +75,7 @@ public struct AreaReliability: Sendable, Equatable {
         public var width: Int { scored.count }
 
         public init(questionnaire q: Questionnaire) {
-            var rules = q.scoring
-            rules.composites = q.areas.map { area in
-                Composite(id: area.id, title: area.title,
-                          items: q.items.filter { $0.area == area.id && $0.scale != nil && !$0.confidential && isCommon($0.appliesTo) }.map(\.id),
-                          minAnswered: 1)
-            }
-            var scoped = q
-            scoped.scoring = rules
+            let scoped = AreaReliability.scoped(q)
             accumulator = TabulationAccumulator(questionnaire: scoped)
             scored = scoped.scoredItems
             notApplicable = scored.map { q.scale(of: $0)?.notApplicableValue }

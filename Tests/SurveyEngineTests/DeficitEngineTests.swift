@@ -5,12 +5,8 @@ import Testing
 
 @Suite("Deficit profiles, routes and mentoring")
 struct DeficitEngineTests {
-    static let q = try! QuestionnaireLibrary(folder: Repo.questionnaires).resolve("teacher-deficits")
-    static let catalogue: ActivityCatalogue = {
-        let outcome = CatalogueLoader.load(path: CatalogueLoader.path(for: "teacher-deficits", folder: Repo.questionnaires), questionnaire: q)
-        precondition(outcome.problems.isEmpty, "\(outcome.problems)")
-        return outcome.catalogue!
-    }()
+    static let q = Shipped.deficits
+    static let catalogue = Shipped.deficitsCatalogue
 
     /// A response with every statement at the keyed level `level` (1–4), except areas given their own level.
     static func response(_ name: String, level: Double = 4, areas: [String: Double] = [:], skip: Set<String> = []) -> Response {

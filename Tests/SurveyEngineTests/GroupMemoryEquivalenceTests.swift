@@ -8,11 +8,8 @@ import Testing
 /// `DeficitProfile` per teacher, sorted by name, alpha from the profiles' answers.
 @Suite("group: summaries against full profiles")
 struct GroupMemoryEquivalenceTests {
-    static let q = try! QuestionnaireLibrary(folder: Repo.questionnaires).resolve("teacher-deficits")
-    static let catalogue: ActivityCatalogue = {
-        let outcome = CatalogueLoader.load(path: CatalogueLoader.path(for: "teacher-deficits", folder: Repo.questionnaires), questionnaire: q)
-        return outcome.catalogue!
-    }()
+    static let q = Shipped.deficits
+    static let catalogue = Shipped.deficitsCatalogue
 
     /// 300 generated teachers imported into a fresh store.
     static func district() throws -> (dir: String, data: String) {

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import SurveyEngine
+@testable import SurveyFormats
 
 /// Paths of the repository and of the built `survey` binary, for end-to-end tests.
 enum Repo {
@@ -84,4 +86,14 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// The shipped self-diagnosis and its activity catalogue, loaded once for the suites that use them.
+enum Shipped {
+    static let deficits = try! QuestionnaireLibrary(folder: Repo.questionnaires).resolve("teacher-deficits")
+    static let deficitsCatalogue: ActivityCatalogue = {
+        let outcome = CatalogueLoader.load(path: CatalogueLoader.path(for: "teacher-deficits", folder: Repo.questionnaires), questionnaire: deficits)
+        precondition(outcome.problems.isEmpty, "\(outcome.problems)")
+        return outcome.catalogue!
+    }()
 }
