@@ -67,6 +67,9 @@ public struct MonitoringAnalysis: Sendable {
     public let levels: ResponseScale
     /// Stage id → the children's sheets at it.
     public let byStage: [String: [ChildSheet]]
+    /// Stage id → folded child name → the child's first sheet at that stage in `byStage`: a card finds its
+    /// sheets at once, so all the cards of a large store take time in proportion to the children, not its square.
+    private let positions: [String: [String: Int]]
 
     public init?(questionnaire q: Questionnaire, responses: [Response]) {
         let layout = ChildSheet.Layout(q)
@@ -79,6 +82,13 @@ public struct MonitoringAnalysis: Sendable {
         questionnaire = q
         self.levels = levels
         byStage = Dictionary(grouping: sheets.filter { $0.stage != nil }, by: { $0.stage ?? "" })
+        positions = byStage.mapValues { sheets in
+            var first: [String: Int] = [:]
+            for (index, sheet) in sheets.enumerated() {
+                if let name = sheet.respondent, first[TextFolding.fold(name)] == nil { first[TextFolding.fold(name)] = index }
+            }
+            return first
+        }
     }
 
     var levelValues: [Int] { levels.options.map { Int($0.value) } }
@@ -134,7 +144,7 @@ public struct MonitoringAnalysis: Sendable {
         let key = TextFolding.fold(child)
         var perStage: [(Stage, ChildSheet)] = []
         for stage in questionnaire.stages {
-            if let r = byStage[stage.id]?.first(where: { $0.respondent.map(TextFolding.fold) == key }) { perStage.append((stage, r)) }
+            if let index = positions[stage.id]?[key], let r = byStage[stage.id]?[index] { perStage.append((stage, r)) }
         }
         guard let name = perStage.first?.1.respondent else { return nil }
         var stages: [String: [String: AreaLevel]] = [:]
