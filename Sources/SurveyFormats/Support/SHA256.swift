@@ -67,13 +67,18 @@ public struct SHA256 {
         return state.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
     }
 
+    /// The digest in lowercase hex. Written as bytes: building a String per byte (as it was) cost more than
+    /// the hash itself for a name, and `export --anonymize` makes a pseudonym per response.
     public static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(bytes)
-        return hasher.finalize().map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-        }.joined()
+        let digits: StaticString = "0123456789abcdef"
+        var text = [UInt8](repeating: 0, count: 64)
+        for (i, byte) in hasher.finalize().enumerated() {
+            text[2 &* i] = digits.utf8Start[Int(byte &>> 4)]
+            text[2 &* i &+ 1] = digits.utf8Start[Int(byte & 15)]
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// One 64-byte block. The message schedule lives on the stack and the round constants are read through
